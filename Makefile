@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# Tests run against PostgreSQL (the production database) unless DATABASE_URL says otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mobility
+PYTEST_ARGS ?=
+
+help:
+	@echo "make demo   installe, migre, charge la démo et sert le site sur http://127.0.0.1:8000"
+	@echo "make test   installe et lance ruff, le contrôle des migrations et toute la suite de tests"
+
+.venv/.installed: pyproject.toml uv.lock
+	@test -x "$(UV)" || python3 -m pip install --user --quiet uv
+	"$(UV)" sync --frozen
+	@touch $@
+
+install: .venv/.installed
+
+demo: install
+	DEBUG=1 $(PYTHON) manage.py migrate --noinput
+	DEBUG=1 $(PYTHON) manage.py seed_demo
+	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:8000
+
+test: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PYTHON) manage.py makemigrations --check --dry-run
+	export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
+	  scripts/ensure-database && $(PYTHON) -m pytest -p xdist -n 2 $(PYTEST_ARGS)
+
+.PHONY: help install demo test

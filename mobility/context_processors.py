@@ -1,0 +1,18 @@
+from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Role
+
+
+def navigation(request):
+    """What the navigation bar offers, from the user's roles (never a permission check)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user.roles()
+    return {
+        "nav": {
+            "referrals": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
+            "new_referral": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
+            "beneficiaries": bool(roles & STAFF_ROLES),
+            "admin": user.is_staff,
+        },
+        "user_memberships": user.active_memberships(),
+    }

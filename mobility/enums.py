@@ -1,0 +1,91 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    PRESCRIBER = "prescriber", _("structure prescriptrice")
+    FUNDER = "funder", _("financeur")
+    PARTNER = "partner", _("partenaire")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("administrateur·rice de la plateforme")
+    ADVISER = "adviser", _("conseiller·ère mobilité")
+    FLEET = "fleet", _("agent·e de flotte")
+    INSTRUCTOR = "instructor", _("moniteur·rice d'auto-école")
+    PRESCRIBER = "prescriber", _("prescripteur·rice")
+    FUNDER = "funder", _("financeur")
+
+
+# Roles of the platform's own staff: they may see the people the platform follows.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR})
+# Roles that handle referrals and pathways (accept, decline, close).
+CASEWORK_ROLES = frozenset({Role.ADMIN, Role.ADVISER})
+# Roles bound to one organisation of the platform.
+ORGANISATION_ROLES = frozenset({Role.PRESCRIBER, Role.FUNDER})
+
+
+class Sex(models.TextChoices):
+    FEMALE = "f", _("femme")
+    MALE = "m", _("homme")
+    OTHER = "x", _("autre / non précisé")
+
+
+class ReferralStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("reçue")
+    ACCEPTED = "accepted", _("acceptée")
+    DECLINED = "declined", _("refusée")
+    CLOSED = "closed", _("clôturée")
+
+
+class JobKind(models.TextChoices):
+    JOB = "job", _("emploi")
+    TRAINING = "training", _("formation")
+    SEARCH = "search", _("recherche d'emploi")
+
+
+class Contract(models.TextChoices):
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    INTERIM = "interim", _("intérim")
+    CONTRAT_AIDE = "contrat_aide", _("contrat aidé")
+    FORMATION = "formation", _("formation")
+    CREATION = "creation", _("création d'entreprise")
+
+
+class Outcome(models.TextChoices):
+    CDI = "cdi", _("CDI")
+    CDD = "cdd", _("CDD")
+    INTERIM = "interim", _("intérim")
+    CONTRAT_AIDE = "contrat_aide", _("contrat aidé")
+    FORMATION = "formation", _("formation")
+    CREATION = "creation", _("création d'entreprise")
+    NONE = "none", _("sans solution d'emploi ou de formation")
+
+
+class Need(models.TextChoices):
+    """Help a prescriber may request on a fiche de liaison."""
+
+    DIAGNOSTIC = "diagnostic", _("diagnostic mobilité")
+    COACHING = "coaching", _("accompagnement individuel")
+    WORKSHOP = "workshop", _("ateliers collectifs (se repérer, transports)")
+    BIKE_SCHOOL = "bike_school", _("vélo-école")
+    RENTAL_BIKE = "rental_bike", _("location de vélo")
+    RENTAL_EBIKE = "rental_ebike", _("location de vélo à assistance électrique")
+    RENTAL_SCOOTER = "rental_scooter", _("location de scooter")
+    RENTAL_CAR = "rental_car", _("location de voiture")
+    DRIVING_SCHOOL = "driving_school", _("auto-école sociale")
+    MICROCREDIT = "microcredit", _("microcrédit pour un véhicule")
+    REPAIR = "repair", _("réparation de véhicule")
+
+
+class PathwayStatus(models.TextChoices):
+    OPEN = "open", _("en cours")
+    CLOSED = "closed", _("clôturé")
+
+
+class NotificationEvent(models.TextChoices):
+    REFERRAL_RECEIVED = "referral_received", _("fiche de liaison reçue")
+    REFERRAL_ACCEPTED = "referral_accepted", _("fiche de liaison acceptée")
+    REFERRAL_DECLINED = "referral_declined", _("fiche de liaison refusée")
+    PATHWAY_CLOSED = "pathway_closed", _("sortie du parcours")

@@ -1,0 +1,558 @@
+"""The core domain: platforms, organisations, people, referrals, pathways, notifications.
+
+Every operational row belongs to a Platform. Each model's QuerySet has one `for_user`
+method, the single tenancy scope used by pages, API and reports alike.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mobility.enums import (
+    CASEWORK_ROLES,
+    ORGANISATION_ROLES,
+    STAFF_ROLES,
+    Contract,
+    JobKind,
+    NotificationEvent,
+    OrganisationKind,
+    Outcome,
+    PathwayStatus,
+    ReferralStatus,
+    Role,
+    Sex,
+)
+from mobility.rules import identity_key
+
+
+class User(AbstractUser):
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+
+    def platform_ids(self, roles) -> set[int]:
+        """Platforms where this user holds one of `roles`."""
+        return {m.platform_id for m in self.active_memberships() if m.role in roles}
+
+    def organisation_ids(self, roles) -> set[int]:
+        return {
+            m.organisation_id
+            for m in self.active_memberships()
+            if m.role in roles and m.organisation_id
+        }
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.active_memberships()}
+
+    def has_role(self, *roles) -> bool:
+        return bool(self.roles() & set(roles))
+
+    def active_memberships(self) -> list[Membership]:
+        # Cached on the instance: a page asks several times, the database answers once.
+        if not hasattr(self, "_memberships_cache"):
+            if not self.is_authenticated or not self.is_active:
+                self._memberships_cache = []
+            else:
+                self._memberships_cache = list(
+                    Membership.objects.filter(user=self, platform__is_active=True)
+                    .select_related("platform", "organisation")
+                    .order_by("platform_id", "role")
+                )
+        return self._memberships_cache
+
+
+class Platform(models.Model):
+    """A plateforme mobilité: the tenant that owns every operational row."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    department = models.CharField(
+        _("département"), max_length=3, blank=True, help_text=_("Code, par exemple 08 ou 2A.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plateforme mobilité")
+        verbose_name_plural = _("plateformes mobilité")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> OrganisationQuerySet:
+        """Staff see their platforms' organisations; others only their own organisation."""
+        return self.filter(
+            Q(platform_id__in=user.platform_ids(STAFF_ROLES))
+            | Q(pk__in=user.organisation_ids(ORGANISATION_ROLES))
+        )
+
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def prescribers(self) -> OrganisationQuerySet:
+        return self.filter(kind=OrganisationKind.PRESCRIBER)
+
+
+class Organisation(models.Model):
+    """A prescriber, a funder or a partner of one platform."""
+
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("plateforme"),
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "name"], name="organisation_unique_name_per_platform"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=r"^[0-9]{14}$"),
+                name="organisation_siret_14_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role on a platform; prescribers and funders belong to an organisation."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("utilisateur·rice"),
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("plateforme")
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rôle sur une plateforme")
+        verbose_name_plural = _("rôles sur les plateformes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "platform", "role"], name="membership_unique_role_per_platform"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False)
+                    | (~Q(role__in=list(ORGANISATION_ROLES)) & Q(organisation__isnull=True))
+                ),
+                name="membership_organisation_iff_prescriber_or_funder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.platform}"
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> BeneficiaryQuerySet:
+        """Only the platform's own staff see people; prescribers see them through referrals."""
+        return self.filter(platform_id__in=user.platform_ids(STAFF_ROLES))
+
+    def active(self) -> BeneficiaryQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def same_person(self, *, platform_id: int, first_name: str, last_name: str, birth_date):
+        """Duplicate detection: same name (see rules.identity_key) and birth date."""
+        return self.filter(
+            platform_id=platform_id,
+            identity_key=identity_key(first_name, last_name),
+            birth_date=birth_date,
+        )
+
+
+class PersonFields(models.Model):
+    """Identity, contact and situation of a person, on a referral and on the beneficiary."""
+
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_date = models.DateField(_("date de naissance"))
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=100)
+    qpv = models.BooleanField(_("habite un quartier prioritaire (QPV)"), default=False)
+    rsa = models.BooleanField(_("bénéficiaire du RSA"), default=False)
+    ass = models.BooleanField(_("bénéficiaire de l'ASS"), default=False)
+    aah = models.BooleanField(_("bénéficiaire de l'AAH"), default=False)
+    rqth = models.BooleanField(_("reconnaissance de travailleur handicapé (RQTH)"), default=False)
+    licence_held = models.BooleanField(_("permis B obtenu"), default=False)
+    licence_since = models.DateField(_("permis obtenu le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
+class Beneficiary(PersonFields):
+    """A person the platform follows. Never hard-deleted by staff: archived instead."""
+
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("plateforme"),
+    )
+    # Normalised "last|first" name kept by the services, so duplicate look-ups use an index.
+    identity_key = models.CharField(max_length=210, editable=False)
+    created_at = models.DateTimeField(_("créé·e le"), default=timezone.now, editable=False)
+    archived_at = models.DateTimeField(_("archivé·e le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bénéficiaire")
+        verbose_name_plural = _("bénéficiaires")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["platform", "identity_key", "birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(licence_since__isnull=True) | Q(licence_held=True),
+                name="beneficiary_licence_since_requires_licence",
+            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="beneficiary_sex_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ReferralQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> ReferralQuerySet:
+        """Advisers and admins see their platforms' referrals; a prescriber, its own only."""
+        return self.filter(
+            Q(platform_id__in=user.platform_ids(CASEWORK_ROLES))
+            | Q(prescriber_id__in=user.organisation_ids({Role.PRESCRIBER}))
+        )
+
+    def pending(self) -> ReferralQuerySet:
+        return self.filter(status=ReferralStatus.SUBMITTED)
+
+
+class Referral(PersonFields):
+    """A fiche de liaison: a prescriber asks the platform to help one person."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("plateforme")
+    )
+    prescriber = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("structure prescriptrice"),
+    )
+    referent_name = models.CharField(_("nom du ou de la référent·e"), max_length=200)
+    referent_email = models.EmailField(_("courriel du ou de la référent·e"))
+    referent_phone = models.CharField(
+        _("téléphone du ou de la référent·e"), max_length=30, blank=True
+    )
+
+    project = models.TextField(_("projet socio-professionnel"), blank=True)
+    job_kind = models.CharField(_("situation visée"), max_length=20, choices=JobKind.choices)
+    contract = models.CharField(
+        _("type de contrat"), max_length=20, choices=Contract.choices, blank=True
+    )
+    job_start_date = models.DateField(_("date de début"), null=True, blank=True)
+    job_address = models.CharField(
+        _("adresse de l'emploi ou de la formation"), max_length=255, blank=True
+    )
+    job_schedule = models.CharField(_("horaires"), max_length=200, blank=True)
+    home_work_km = models.DecimalField(
+        _("distance domicile-travail (km, aller)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    atypical_hours = models.BooleanField(
+        _("horaires atypiques (nuit, tôt, week-end)"), default=False
+    )
+    needs = models.JSONField(_("aides demandées"), default=list, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    received_on = models.DateField(_("reçue le"))
+
+    status = models.CharField(
+        _("statut"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
+    )
+    decline_reason = models.TextField(_("motif du refus"), blank=True)
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("bénéficiaire"),
+    )
+    pathway = models.ForeignKey(
+        "Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("parcours"),
+    )
+    submitted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisie par"),
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décision prise par"),
+    )
+    decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche de liaison")
+        verbose_name_plural = _("fiches de liaison")
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["platform", "status", "-received_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="referral_declined_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ReferralStatus.ACCEPTED, ReferralStatus.CLOSED])
+                | Q(beneficiary__isnull=False, pathway__isnull=False),
+                name="referral_accepted_has_beneficiary_and_pathway",
+            ),
+            models.CheckConstraint(
+                condition=Q(home_work_km__isnull=True) | Q(home_work_km__gte=0),
+                name="referral_home_work_km_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(licence_since__isnull=True) | Q(licence_held=True),
+                name="referral_licence_since_requires_licence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fiche n° {self.pk} — {self.full_name}"
+
+
+class PathwayQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> PathwayQuerySet:
+        return self.filter(platform_id__in=user.platform_ids(STAFF_ROLES))
+
+    def open(self) -> PathwayQuerySet:
+        return self.filter(status=PathwayStatus.OPEN)
+
+
+class Pathway(models.Model):
+    """A parcours mobilité: from acceptance of a referral to the exit."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="pathways", verbose_name=_("plateforme")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="pathways",
+        verbose_name=_("bénéficiaire"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=PathwayStatus.choices, default=PathwayStatus.OPEN
+    )
+    opened_on = models.DateField(_("ouvert le"))
+    closed_on = models.DateField(_("clôturé le"), null=True, blank=True)
+    outcome = models.CharField(
+        _("situation à la sortie"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    durable_solution = models.BooleanField(_("solution de mobilité durable trouvée"), null=True)
+    opened_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("ouvert par")
+    )
+    closed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("clôturé par"),
+    )
+    history = HistoricalRecords()
+
+    objects = PathwayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("parcours mobilité")
+        verbose_name_plural = _("parcours mobilité")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary"],
+                condition=Q(status=PathwayStatus.OPEN),
+                name="pathway_one_open_per_beneficiary",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PathwayStatus.values), name="pathway_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PathwayStatus.OPEN, closed_on__isnull=True, outcome="")
+                | (
+                    Q(
+                        status=PathwayStatus.CLOSED,
+                        closed_on__isnull=False,
+                        durable_solution__isnull=False,
+                    )
+                    & ~Q(outcome="")
+                ),
+                name="pathway_closed_has_date_and_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="pathway_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Parcours n° {self.pk} — {self.beneficiary}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> NotificationQuerySet:
+        return self.filter(
+            Q(platform_id__in=user.platform_ids(CASEWORK_ROLES))
+            | Q(referral__prescriber_id__in=user.organisation_ids({Role.PRESCRIBER}))
+        )
+
+
+class Notification(models.Model):
+    """What the referent was told, when, by whom: the prescriber's feedback trail."""
+
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("plateforme"),
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("fiche de liaison"),
+    )
+    event = models.CharField(_("événement"), max_length=40, choices=NotificationEvent.choices)
+    recipient = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("message"))
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur·rice"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    send_error = models.TextField(_("erreur d'envoi"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification au référent")
+        verbose_name_plural = _("notifications aux référents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} → {self.recipient}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a machine. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("libellé"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.label or self.key_hash[:8]}"
+
+
+class IdempotentRequest(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    body_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]

@@ -1,0 +1,99 @@
+"""Pure rules of the core domain: no ORM, no clock (pass `today`), plain values only."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from mobility.enums import JobKind, ReferralStatus
+
+YOUTH_AGE_LIMIT = 26
+MINIMUM_AGE = 14
+MAXIMUM_AGE = 100
+LICENCE_MINIMUM_AGE = 15  # apprenticeship driving (AAC) starts at 15
+
+REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.SUBMITTED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.CLOSED}),
+    ReferralStatus.DECLINED: frozenset(),
+    ReferralStatus.CLOSED: frozenset(),
+}
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in REFERRAL_TRANSITIONS.get(current, frozenset())
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in whole years on `day` (a person born on 29 February ages on 1 March)."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def is_youth(birth_date: date, today: date) -> bool:
+    """Young people under 26 have dedicated support (Mission locale, CEJ)."""
+    return age_on(birth_date, today) < YOUTH_AGE_LIMIT
+
+
+def identity_key(first_name: str, last_name: str) -> str:
+    """Name key for duplicate detection: case, accents, hyphens and spaces do not count.
+
+    "Hélène Dupont-Martin" and "helene dupont martin" are the same person's name.
+    """
+
+    def normalise(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return re.sub(r"[^a-z0-9]+", " ", letters.casefold()).strip()
+
+    return f"{normalise(last_name)}|{normalise(first_name)}"
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    birth_date: date
+    licence_held: bool
+    licence_since: date | None
+
+
+@dataclass(frozen=True)
+class JobFacts:
+    kind: str
+    contract: str
+    start_date: date | None
+
+
+def referral_problems(
+    *, person: PersonFacts, job: JobFacts, received_on: date, today: date
+) -> dict[str, str]:
+    """What is wrong with a fiche de liaison, field by field, in French (empty if valid)."""
+    problems: dict[str, str] = {}
+    if person.birth_date > today:
+        problems["birth_date"] = "La date de naissance ne peut pas être dans le futur."
+    else:
+        age = age_on(person.birth_date, today)
+        if age < MINIMUM_AGE:
+            problems["birth_date"] = f"La personne doit avoir au moins {MINIMUM_AGE} ans."
+        elif age > MAXIMUM_AGE:
+            problems["birth_date"] = "Vérifiez la date de naissance : l'âge dépasse 100 ans."
+    if person.licence_since is not None:
+        if not person.licence_held:
+            problems["licence_since"] = (
+                "Une date d'obtention du permis est indiquée alors que le permis n'est pas coché."
+            )
+        elif person.licence_since > today:
+            problems["licence_since"] = "La date d'obtention du permis ne peut pas être future."
+        elif age_on(person.birth_date, person.licence_since) < LICENCE_MINIMUM_AGE:
+            problems["licence_since"] = (
+                "La date d'obtention du permis est antérieure à l'âge minimum de la conduite."
+            )
+    if received_on > today:
+        problems["received_on"] = "La date de réception ne peut pas être dans le futur."
+    if job.kind == JobKind.SEARCH and job.contract:
+        problems["contract"] = (
+            "Un type de contrat n'a de sens que pour un emploi ou une formation, "
+            "pas pour une recherche d'emploi."
+        )
+    return problems

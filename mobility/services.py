@@ -1,0 +1,314 @@
+"""Every write of the core domain. Pages and API call these, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from mobility import notifications
+from mobility.enums import (
+    CASEWORK_ROLES,
+    Need,
+    NotificationEvent,
+    OrganisationKind,
+    Outcome,
+    PathwayStatus,
+    ReferralStatus,
+    Role,
+)
+from mobility.errors import Conflict, DuplicatePerson, Forbidden, InvalidInput
+from mobility.models import Beneficiary, Organisation, Pathway, Platform, Referral, User
+from mobility.rules import (
+    JobFacts,
+    PersonFacts,
+    can_transition,
+    identity_key,
+    referral_problems,
+)
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "commune",
+    "qpv",
+    "rsa",
+    "ass",
+    "aah",
+    "rqth",
+    "licence_held",
+    "licence_since",
+)
+
+
+@dataclass(frozen=True)
+class PersonData:
+    first_name: str
+    last_name: str
+    birth_date: date
+    sex: str
+    commune: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    postal_code: str = ""
+    qpv: bool = False
+    rsa: bool = False
+    ass: bool = False
+    aah: bool = False
+    rqth: bool = False
+    licence_held: bool = False
+    licence_since: date | None = None
+
+
+@dataclass(frozen=True)
+class ReferralData:
+    """Everything a fiche de liaison carries, already parsed by a form or an API schema."""
+
+    referent_name: str
+    referent_email: str
+    person: PersonData
+    job_kind: str
+    referent_phone: str = ""
+    project: str = ""
+    contract: str = ""
+    job_start_date: date | None = None
+    job_address: str = ""
+    job_schedule: str = ""
+    home_work_km: Decimal | None = None
+    atypical_hours: bool = False
+    needs: list[str] = field(default_factory=list)
+    comment: str = ""
+    received_on: date | None = None
+
+
+def _require_casework(user: User, platform_id: int) -> None:
+    if platform_id not in user.platform_ids(CASEWORK_ROLES):
+        raise Forbidden(
+            "Seul·es les conseiller·ères et administrateur·rices de la plateforme "
+            "peuvent traiter les fiches de liaison et les parcours."
+        )
+
+
+def _transition(referral: Referral, target: str) -> None:
+    if not can_transition(referral.status, target):
+        raise Conflict(
+            f"Cette fiche de liaison est « {referral.get_status_display()} » : "
+            "elle ne peut plus changer de cette façon."
+        )
+    referral.status = target
+
+
+@transaction.atomic
+def organisation_create(
+    *, by: User, platform: Platform, name: str, kind: str, siret: str = ""
+) -> Organisation:
+    if platform.pk not in user_admin_platform_ids(by):
+        raise Forbidden(
+            "Seul·es les administrateur·rices de la plateforme créent des organisations."
+        )
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Le nom est obligatoire."
+    if kind not in OrganisationKind.values:
+        errors["kind"] = "Le type doit être prescriber, funder ou partner."
+    siret = siret.replace(" ", "")
+    if siret and (len(siret) != 14 or not siret.isdigit()):
+        errors["siret"] = "Le SIRET compte exactement 14 chiffres."
+    if errors:
+        raise InvalidInput("L'organisation n'est pas valide.", errors=errors)
+    if Organisation.objects.filter(platform=platform, name__iexact=name).exists():
+        raise Conflict(f"Une organisation nommée « {name} » existe déjà sur cette plateforme.")
+    return Organisation.objects.create(platform=platform, name=name, kind=kind, siret=siret)
+
+
+def user_admin_platform_ids(user: User) -> set[int]:
+    return user.platform_ids({Role.ADMIN})
+
+
+def validate_referral(data: ReferralData, *, today: date) -> None:
+    """Raise InvalidInput with every field problem, in French."""
+    person = data.person
+    problems = referral_problems(
+        person=PersonFacts(
+            birth_date=person.birth_date,
+            licence_held=person.licence_held,
+            licence_since=person.licence_since,
+        ),
+        job=JobFacts(kind=data.job_kind, contract=data.contract, start_date=data.job_start_date),
+        received_on=data.received_on or today,
+        today=today,
+    )
+    unknown_needs = sorted(set(data.needs) - set(Need.values))
+    if unknown_needs:
+        problems["needs"] = "Aide(s) inconnue(s) : " + ", ".join(unknown_needs) + "."
+    if data.home_work_km is not None and data.home_work_km < 0:
+        problems["home_work_km"] = "La distance domicile-travail ne peut pas être négative."
+    if problems:
+        raise InvalidInput("La fiche de liaison contient des erreurs.", errors=problems)
+
+
+@transaction.atomic
+def referral_submit(*, by: User, prescriber: Organisation, data: ReferralData) -> Referral:
+    """Record a fiche de liaison sent by a prescriber (or typed in by the platform)."""
+    is_own_prescriber = prescriber.pk in by.organisation_ids({Role.PRESCRIBER})
+    is_casework = prescriber.platform_id in by.platform_ids(CASEWORK_ROLES)
+    if not (is_own_prescriber or is_casework):
+        raise Forbidden("Vous ne pouvez pas envoyer de fiche au nom de cette structure.")
+    if prescriber.kind != OrganisationKind.PRESCRIBER or prescriber.archived_at:
+        raise InvalidInput(
+            "Cette organisation n'est pas une structure prescriptrice active.",
+            errors={"prescriber": "Choisissez une structure prescriptrice."},
+        )
+    today = timezone.localdate()
+    validate_referral(data, today=today)
+    values = asdict(data)
+    person = values.pop("person")
+    values["received_on"] = data.received_on or today
+    referral = Referral.objects.create(
+        platform_id=prescriber.platform_id,
+        prescriber=prescriber,
+        submitted_by=by,
+        **values,
+        **person,
+    )
+    notifications.notify_referent(
+        referral=referral, event=NotificationEvent.REFERRAL_RECEIVED, by=by
+    )
+    return referral
+
+
+def duplicate_candidates(referral: Referral) -> list[Beneficiary]:
+    """People of the platform who look like the referral's person (offered for merge)."""
+    return list(
+        Beneficiary.objects.same_person(
+            platform_id=referral.platform_id,
+            first_name=referral.first_name,
+            last_name=referral.last_name,
+            birth_date=referral.birth_date,
+        ).order_by("pk")
+    )
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    by: User,
+    beneficiary: Beneficiary | None = None,
+    new_beneficiary: bool = False,
+) -> Referral:
+    """Accept a referral: link or create the beneficiary and open (or join) a pathway.
+
+    When the platform already follows someone with the same name and birth date, the
+    adviser must say whether it is that person (`beneficiary`) or someone else
+    (`new_beneficiary=True`): a person is never silently doubled.
+    """
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    _require_casework(by, referral.platform_id)
+    _transition(referral, ReferralStatus.ACCEPTED)
+    if beneficiary is not None and new_beneficiary:
+        raise InvalidInput(
+            "Choisissez soit une personne existante, soit une nouvelle fiche, pas les deux."
+        )
+    if beneficiary is None:
+        candidates = duplicate_candidates(referral)
+        if candidates and not new_beneficiary:
+            raise DuplicatePerson(
+                "La plateforme suit déjà une personne de même nom née le même jour "
+                f"(bénéficiaire n° {', '.join(str(c.pk) for c in candidates)}). "
+                "Indiquez s'il s'agit d'elle ou d'une autre personne.",
+                candidates=[c.pk for c in candidates],
+            )
+        beneficiary = Beneficiary.objects.create(
+            platform_id=referral.platform_id,
+            identity_key=identity_key(referral.first_name, referral.last_name),
+            **{name: getattr(referral, name) for name in PERSON_FIELDS},
+        )
+    elif beneficiary.platform_id != referral.platform_id:
+        raise InvalidInput("Cette personne n'est pas suivie par la plateforme de la fiche.")
+    else:
+        beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+        if beneficiary.archived_at:
+            raise Conflict("Cette personne est archivée : elle ne peut plus être rattachée.")
+    pathway = beneficiary.pathways.filter(status=PathwayStatus.OPEN).first()
+    if pathway is None:
+        pathway = Pathway.objects.create(
+            platform_id=referral.platform_id,
+            beneficiary=beneficiary,
+            opened_on=timezone.localdate(),
+            opened_by=by,
+        )
+    referral.beneficiary = beneficiary
+    referral.pathway = pathway
+    referral.decided_by = by
+    referral.decided_at = timezone.now()
+    referral.save()
+    notifications.notify_referent(
+        referral=referral, event=NotificationEvent.REFERRAL_ACCEPTED, by=by
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    _require_casework(by, referral.platform_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "Le motif du refus est obligatoire : il est transmis au référent.",
+            errors={"reason": "Indiquez le motif du refus."},
+        )
+    _transition(referral, ReferralStatus.DECLINED)
+    referral.decline_reason = reason
+    referral.decided_by = by
+    referral.decided_at = timezone.now()
+    referral.save()
+    notifications.notify_referent(
+        referral=referral, event=NotificationEvent.REFERRAL_DECLINED, by=by
+    )
+    return referral
+
+
+@transaction.atomic
+def pathway_close(
+    *, pathway: Pathway, by: User, closed_on: date, outcome: str, durable_solution: bool
+) -> Pathway:
+    """Close a pathway with its outcome; its referrals close and their referents are told."""
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_casework(by, pathway.platform_id)
+    if pathway.status != PathwayStatus.OPEN:
+        raise Conflict("Ce parcours est déjà clôturé.")
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = "Situation de sortie inconnue."
+    if closed_on < pathway.opened_on:
+        errors["date"] = "La date de sortie ne peut pas précéder l'ouverture du parcours."
+    if closed_on > timezone.localdate():
+        errors["date"] = "La date de sortie ne peut pas être dans le futur."
+    if errors:
+        raise InvalidInput("La clôture du parcours n'est pas valide.", errors=errors)
+    pathway.status = PathwayStatus.CLOSED
+    pathway.closed_on = closed_on
+    pathway.outcome = outcome
+    pathway.durable_solution = durable_solution
+    pathway.closed_by = by
+    pathway.save()
+    for referral in pathway.referrals.select_for_update().filter(status=ReferralStatus.ACCEPTED):
+        _transition(referral, ReferralStatus.CLOSED)
+        referral.save()
+        notifications.notify_referent(
+            referral=referral, event=NotificationEvent.PATHWAY_CLOSED, by=by
+        )
+    return pathway

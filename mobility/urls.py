@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from mobility import views
+from mobility.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            template_name="mobility/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("fiches/", views.referral_list, name="referral_list"),
+    path("fiches/nouvelle/", views.referral_create, name="referral_create"),
+    path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("fiches/<int:pk>/accepter/", views.referral_accept, name="referral_accept"),
+    path("fiches/<int:pk>/refuser/", views.referral_decline, name="referral_decline"),
+    path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
+    path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
+    path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,56 @@
+import pytest
+from django.test import Client
+
+from mobility.enums import Role
+from tests.factories import PASSWORD, OrganisationFactory, PlatformFactory, member
+
+
+@pytest.fixture
+def platform(db):
+    return PlatformFactory(name="Plateforme de test")
+
+
+@pytest.fixture
+def other_platform(db):
+    return PlatformFactory(name="Autre plateforme")
+
+
+@pytest.fixture
+def prescriber_org(platform):
+    return OrganisationFactory(platform=platform, name="Mission locale de Sedan")
+
+
+@pytest.fixture
+def admin_user(platform):
+    return member(Role.ADMIN, platform)
+
+
+@pytest.fixture
+def adviser(platform):
+    return member(Role.ADVISER, platform)
+
+
+@pytest.fixture
+def fleet_user(platform):
+    return member(Role.FLEET, platform)
+
+
+@pytest.fixture
+def prescriber(prescriber_org):
+    return member(Role.PRESCRIBER, organisation=prescriber_org)
+
+
+@pytest.fixture
+def funder(platform):
+    return member(Role.FUNDER, platform)
+
+
+@pytest.fixture
+def other_adviser(other_platform):
+    return member(Role.ADVISER, other_platform)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
