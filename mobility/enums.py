@@ -88,4 +88,7 @@ class NotificationEvent(models.TextChoices):
     REFERRAL_RECEIVED = "referral_received", _("fiche de liaison reçue")
     REFERRAL_ACCEPTED = "referral_accepted", _("fiche de liaison acceptée")
     REFERRAL_DECLINED = "referral_declined", _("fiche de liaison refusée")
+    DIAGNOSTIC_RESULT = "diagnostic_result", _("résultat du diagnostic")
+    SERVICE_STARTED = "service_started", _("service démarré")
+    ABSENCE_UNEXCUSED = "absence_unexcused", _("absence injustifiée")
     PATHWAY_CLOSED = "pathway_closed", _("sortie du parcours")
