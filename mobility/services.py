@@ -91,6 +91,14 @@ class ReferralData:
     received_on: date | None = None
 
 
+def _save(instance, *, by: User | None):
+    """Save and let simple-history record `by` as the author, whatever the channel
+    (page, API token, management command)."""
+    instance._history_user = by
+    instance.save()
+    return instance
+
+
 def _require_casework(user: User, platform_id: int) -> None:
     if platform_id not in user.platform_ids(CASEWORK_ROLES):
         raise Forbidden(
@@ -129,7 +137,7 @@ def organisation_create(
         raise InvalidInput("L'organisation n'est pas valide.", errors=errors)
     if Organisation.objects.filter(platform=platform, name__iexact=name).exists():
         raise Conflict(f"Une organisation nommée « {name} » existe déjà sur cette plateforme.")
-    return Organisation.objects.create(platform=platform, name=name, kind=kind, siret=siret)
+    return _save(Organisation(platform=platform, name=name, kind=kind, siret=siret), by=by)
 
 
 def user_admin_platform_ids(user: User) -> set[int]:
@@ -175,12 +183,15 @@ def referral_submit(*, by: User, prescriber: Organisation, data: ReferralData) -
     values = asdict(data)
     person = values.pop("person")
     values["received_on"] = data.received_on or today
-    referral = Referral.objects.create(
-        platform_id=prescriber.platform_id,
-        prescriber=prescriber,
-        submitted_by=by,
-        **values,
-        **person,
+    referral = _save(
+        Referral(
+            platform_id=prescriber.platform_id,
+            prescriber=prescriber,
+            submitted_by=by,
+            **values,
+            **person,
+        ),
+        by=by,
     )
     notifications.notify_referent(
         referral=referral, event=NotificationEvent.REFERRAL_RECEIVED, by=by
@@ -230,10 +241,13 @@ def referral_accept(
                 "Indiquez s'il s'agit d'elle ou d'une autre personne.",
                 candidates=[c.pk for c in candidates],
             )
-        beneficiary = Beneficiary.objects.create(
-            platform_id=referral.platform_id,
-            identity_key=identity_key(referral.first_name, referral.last_name),
-            **{name: getattr(referral, name) for name in PERSON_FIELDS},
+        beneficiary = _save(
+            Beneficiary(
+                platform_id=referral.platform_id,
+                identity_key=identity_key(referral.first_name, referral.last_name),
+                **{name: getattr(referral, name) for name in PERSON_FIELDS},
+            ),
+            by=by,
         )
     elif beneficiary.platform_id != referral.platform_id:
         raise InvalidInput("Cette personne n'est pas suivie par la plateforme de la fiche.")
@@ -243,17 +257,20 @@ def referral_accept(
             raise Conflict("Cette personne est archivée : elle ne peut plus être rattachée.")
     pathway = beneficiary.pathways.filter(status=PathwayStatus.OPEN).first()
     if pathway is None:
-        pathway = Pathway.objects.create(
-            platform_id=referral.platform_id,
-            beneficiary=beneficiary,
-            opened_on=timezone.localdate(),
-            opened_by=by,
+        pathway = _save(
+            Pathway(
+                platform_id=referral.platform_id,
+                beneficiary=beneficiary,
+                opened_on=timezone.localdate(),
+                opened_by=by,
+            ),
+            by=by,
         )
     referral.beneficiary = beneficiary
     referral.pathway = pathway
     referral.decided_by = by
     referral.decided_at = timezone.now()
-    referral.save()
+    _save(referral, by=by)
     notifications.notify_referent(
         referral=referral, event=NotificationEvent.REFERRAL_ACCEPTED, by=by
     )
@@ -274,7 +291,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
     referral.decline_reason = reason
     referral.decided_by = by
     referral.decided_at = timezone.now()
-    referral.save()
+    _save(referral, by=by)
     notifications.notify_referent(
         referral=referral, event=NotificationEvent.REFERRAL_DECLINED, by=by
     )
@@ -304,10 +321,10 @@ def pathway_close(
     pathway.outcome = outcome
     pathway.durable_solution = durable_solution
     pathway.closed_by = by
-    pathway.save()
+    _save(pathway, by=by)
     for referral in pathway.referrals.select_for_update().filter(status=ReferralStatus.ACCEPTED):
         _transition(referral, ReferralStatus.CLOSED)
-        referral.save()
+        _save(referral, by=by)
         notifications.notify_referent(
             referral=referral, event=NotificationEvent.PATHWAY_CLOSED, by=by
         )
