@@ -1,3 +1,140 @@
-from ninja import NinjaAPI
+"""The one NinjaAPI: auth, French JSON errors, and each app's router under /api/v1/."""
 
-api = NinjaAPI(title="Plateforme mobilité", version="1", urls_namespace="api")
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from mobility.core_api import router as core_router
+from mobility.errors import DomainError, DuplicatePerson
+
+API_DESCRIPTION = """
+API de la plateforme mobilité. Authentification : `Authorization: Bearer <jeton>`
+(`python manage.py create_api_token UTILISATEUR`) ou la session du navigateur.
+Les erreurs sont en JSON `{"detail": "..."}` ; une requête POST répétée avec le même
+en-tête `Idempotency-Key` et le même corps renvoie la première réponse sans rien réécrire.
+"""
+
+
+class BearerToken(HttpBearer):
+    """The token was resolved by ApiTokenMiddleware (so history sees the user); confirm it."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        if getattr(request, "api_token_auth", False) and request.user.is_authenticated:
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="Plateforme mobilité",
+    version="1",
+    description=API_DESCRIPTION,
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+# Pydantic's error types, said in French for the person reading the answer.
+VALIDATION_MESSAGES = {
+    "missing": "champ obligatoire",
+    "date_parsing": "date invalide (format attendu AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date invalide (format attendu AAAA-MM-JJ)",
+    "date_type": "date invalide (format attendu AAAA-MM-JJ)",
+    "datetime_parsing": "date et heure invalides (format ISO 8601 attendu)",
+    "datetime_from_date_parsing": "date et heure invalides (format ISO 8601 attendu)",
+    "bool_parsing": "doit valoir true ou false",
+    "bool_type": "doit valoir true ou false",
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "decimal_parsing": "doit être un nombre",
+    "decimal_type": "doit être un nombre",
+    "decimal_max_digits": "nombre trop grand",
+    "decimal_max_places": "trop de décimales",
+    "string_type": "doit être un texte",
+    "string_too_short": "ne peut pas être vide",
+    "string_too_long": "trop long",
+    "list_type": "doit être une liste",
+    "dict_type": "doit être un objet JSON",
+    "model_type": "doit être un objet JSON",
+    "model_attributes_type": "doit être un objet JSON",
+    "extra_forbidden": "champ inconnu",
+    "greater_than_equal": "ne peut pas être négatif",
+    "greater_than": "doit être positif",
+    "less_than_equal": "valeur trop grande",
+    "json_invalid": "JSON invalide",
+}
+
+
+def _field_path(location) -> str:
+    # ("body", "payload", "person", "birth_date") -> "person.birth_date"
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    if parts and parts[0] == "filters":
+        parts = parts[1:]
+    return ".".join(parts) or "corps de la requête"
+
+
+def _french(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind in ("literal_error", "enum"):
+        expected = (error.get("ctx") or {}).get("expected", "")
+        return f"valeur inattendue (valeurs possibles : {expected})"
+    return VALIDATION_MESSAGES.get(kind, error.get("msg", "valeur invalide"))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    errors = {_field_path(e.get("loc", ())): _french(e) for e in exc.errors}
+    detail = "Requête invalide : " + " ; ".join(f"{k} : {v}" for k, v in errors.items()) + "."
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    body = {"detail": exc.message}
+    if exc.errors:
+        body["errors"] = exc.errors
+    if isinstance(exc, DuplicatePerson):
+        body["candidates"] = exc.candidates
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request,
+        {
+            "detail": "Authentification requise : envoyez l'en-tête "
+            "« Authorization: Bearer <jeton> » avec un jeton valide."
+        },
+        status=401,
+    )
+
+
+# django-ninja raises these with English messages; said again in French.
+HTTP_ERROR_MESSAGES = {
+    "Cannot parse request body": "Le corps de la requête n'est pas un JSON valide.",
+    "CSRF check Failed": "Contrôle CSRF échoué : rechargez la page ou utilisez un jeton d'API.",
+    "Too many requests": "Trop de requêtes : réessayez dans un instant.",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    detail = str(exc)
+    for english, french in HTTP_ERROR_MESSAGES.items():
+        if detail.startswith(english):
+            detail = french
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(
+        request,
+        {"detail": "Introuvable : cet objet n'existe pas ou ne vous est pas accessible."},
+        status=404,
+    )
+
+
+api.add_router("/v1/", core_router)

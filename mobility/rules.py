@@ -56,6 +56,7 @@ class PersonFacts:
     birth_date: date
     licence_held: bool
     licence_since: date | None
+    postal_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def referral_problems(
             problems["licence_since"] = (
                 "La date d'obtention du permis est antérieure à l'âge minimum de la conduite."
             )
+    if person.postal_code and not re.fullmatch(r"[0-9]{5}", person.postal_code):
+        problems["postal_code"] = "Le code postal compte 5 chiffres."
     if received_on > today:
         problems["received_on"] = "La date de réception ne peut pas être dans le futur."
     if job.kind == JobKind.SEARCH and job.contract:

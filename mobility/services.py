@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -144,6 +146,14 @@ def user_admin_platform_ids(user: User) -> set[int]:
     return user.platform_ids({Role.ADMIN})
 
 
+def is_valid_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def validate_referral(data: ReferralData, *, today: date) -> None:
     """Raise InvalidInput with every field problem, in French."""
     person = data.person
@@ -152,11 +162,17 @@ def validate_referral(data: ReferralData, *, today: date) -> None:
             birth_date=person.birth_date,
             licence_held=person.licence_held,
             licence_since=person.licence_since,
+            postal_code=person.postal_code,
         ),
         job=JobFacts(kind=data.job_kind, contract=data.contract, start_date=data.job_start_date),
         received_on=data.received_on or today,
         today=today,
     )
+    for field_name, value in (("referent_email", data.referent_email), ("email", person.email)):
+        if value and not is_valid_email(value):
+            problems[field_name] = "Adresse électronique invalide."
+    if not data.referent_email:
+        problems["referent_email"] = "Le courriel du ou de la référent·e est obligatoire."
     unknown_needs = sorted(set(data.needs) - set(Need.values))
     if unknown_needs:
         problems["needs"] = "Aide(s) inconnue(s) : " + ", ".join(unknown_needs) + "."
@@ -218,16 +234,25 @@ def referral_accept(
     by: User,
     beneficiary: Beneficiary | None = None,
     new_beneficiary: bool = False,
+    opened_on: date | None = None,
 ) -> Referral:
     """Accept a referral: link or create the beneficiary and open (or join) a pathway.
 
     When the platform already follows someone with the same name and birth date, the
     adviser must say whether it is that person (`beneficiary`) or someone else
     (`new_beneficiary=True`): a person is never silently doubled.
+    `opened_on` dates a new pathway when the decision is typed in later (default today).
     """
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     _require_casework(by, referral.platform_id)
     _transition(referral, ReferralStatus.ACCEPTED)
+    opened_on = opened_on or timezone.localdate()
+    if not referral.received_on <= opened_on <= timezone.localdate():
+        raise InvalidInput(
+            "La date d'ouverture du parcours doit être comprise entre la réception "
+            "de la fiche et aujourd'hui.",
+            errors={"opened_on": "Choisissez une date entre la réception et aujourd'hui."},
+        )
     if beneficiary is not None and new_beneficiary:
         raise InvalidInput(
             "Choisissez soit une personne existante, soit une nouvelle fiche, pas les deux."
@@ -261,7 +286,7 @@ def referral_accept(
             Pathway(
                 platform_id=referral.platform_id,
                 beneficiary=beneficiary,
-                opened_on=timezone.localdate(),
+                opened_on=opened_on,
                 opened_by=by,
             ),
             by=by,

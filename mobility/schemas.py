@@ -1,0 +1,283 @@
+"""API schemas of the core domain (../shared/API.md, "Core"), with explicit fields."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+SexCode = Literal["f", "m", "x"]
+ContractCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation"]
+OutcomeCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation", "none"]
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+# ---- organisations
+
+
+class OrganisationIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["prescriber", "funder", "partner"]
+    siret: str = Field("", max_length=20)
+    platform: int | None = Field(
+        None, description="Plateforme (à préciser si vous administrez plusieurs plateformes)."
+    )
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    siret: str
+    platform: int = Field(alias="platform_id")
+
+
+# ---- referrals
+
+
+class ReferentIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+    phone: str = Field("", max_length=30)
+
+
+class PersonIn(InputSchema):
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    sex: SexCode
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=255)
+    postal_code: str = Field("", max_length=5)
+    commune: str = Field(min_length=1, max_length=100)
+    qpv: bool = False
+    rsa: bool = False
+    ass: bool = False
+    aah: bool = False
+    rqth: bool = False
+
+
+class LicenceIn(InputSchema):
+    held: bool = False
+    since: date | None = None
+
+
+class JobIn(InputSchema):
+    kind: Literal["job", "training", "search"]
+    contract: ContractCode | None = None
+    start_date: date | None = None
+    address: str = Field("", max_length=255)
+    home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+    atypical_hours: bool = False
+    schedule: str = Field("", max_length=200)
+
+
+class ReferralIn(InputSchema):
+    prescriber: int
+    referent: ReferentIn
+    person: PersonIn
+    licence: LicenceIn = LicenceIn()
+    job: JobIn
+    project: str = Field("", max_length=5000)
+    needs: list[str] = []
+    comment: str = Field("", max_length=5000)
+    received_on: date | None = None
+
+
+class ReferentOut(Schema):
+    name: str = Field(alias="referent_name")
+    email: str = Field(alias="referent_email")
+    phone: str = Field(alias="referent_phone")
+
+
+class PersonOut(Schema):
+    first_name: str
+    last_name: str
+    birth_date: date
+    sex: str
+    phone: str
+    email: str
+    address: str
+    postal_code: str
+    commune: str
+    qpv: bool
+    rsa: bool
+    ass: bool
+    aah: bool
+    rqth: bool
+
+
+class LicenceOut(Schema):
+    held: bool = Field(alias="licence_held")
+    since: date | None = Field(alias="licence_since")
+
+
+class JobOut(Schema):
+    kind: str = Field(alias="job_kind")
+    contract: str | None
+    start_date: date | None = Field(alias="job_start_date")
+    address: str = Field(alias="job_address")
+    home_work_km: float | None
+    atypical_hours: bool
+    schedule: str = Field(alias="job_schedule")
+
+    @staticmethod
+    def resolve_contract(referral) -> str | None:
+        return referral.contract or None
+
+
+class FeedbackOut(Schema):
+    event: str
+    label: str
+    created_at: datetime
+    sent: bool
+
+    @staticmethod
+    def resolve_label(notification) -> str:
+        return notification.get_event_display()
+
+    @staticmethod
+    def resolve_sent(notification) -> bool:
+        return notification.sent_at is not None
+
+
+class ReferralOut(Schema):
+    """A referral; the queryset must select `prescriber` and prefetch `notifications`."""
+
+    id: int
+    status: str
+    prescriber: int
+    prescriber_name: str
+    referent: ReferentOut
+    person: PersonOut
+    licence: LicenceOut
+    job: JobOut
+    project: str
+    needs: list[str]
+    comment: str
+    received_on: date
+    decline_reason: str
+    beneficiary_id: int | None
+    pathway_id: int | None
+    created_at: datetime
+    feedback: list[FeedbackOut]
+
+    @staticmethod
+    def resolve_prescriber(referral) -> int:
+        return referral.prescriber_id
+
+    @staticmethod
+    def resolve_prescriber_name(referral) -> str:
+        return referral.prescriber.name
+
+    # The nested blocks read their fields from the referral row itself.
+    @staticmethod
+    def resolve_referent(referral):
+        return referral
+
+    @staticmethod
+    def resolve_person(referral):
+        return referral
+
+    @staticmethod
+    def resolve_licence(referral):
+        return referral
+
+    @staticmethod
+    def resolve_job(referral):
+        return referral
+
+    @staticmethod
+    def resolve_feedback(referral):
+        return referral.notifications.all()
+
+
+class AcceptIn(InputSchema):
+    beneficiary_id: int | None = Field(
+        None, description="Rattacher la fiche à cette personne déjà suivie (doublon confirmé)."
+    )
+    new_beneficiary: bool = Field(
+        False, description="Créer une nouvelle personne malgré un homonyme né le même jour."
+    )
+
+
+class AcceptOut(Schema):
+    id: int
+    status: str
+    beneficiary_id: int
+    pathway_id: int
+
+
+class DeclineIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+
+
+# ---- beneficiaries and pathways
+
+
+class PathwaySummaryOut(Schema):
+    id: int
+    status: str
+    opened_on: date
+    closed_on: date | None
+    outcome: str | None
+
+    @staticmethod
+    def resolve_outcome(pathway) -> str | None:
+        return pathway.outcome or None
+
+
+class BeneficiaryOut(PersonOut):
+    """A beneficiary; the queryset must prefetch `pathways`."""
+
+    id: int
+    licence: LicenceOut
+    created_at: datetime
+    pathways: list[PathwaySummaryOut]
+
+    @staticmethod
+    def resolve_licence(beneficiary):
+        return beneficiary
+
+    @staticmethod
+    def resolve_pathways(beneficiary):
+        return beneficiary.pathways.all()
+
+
+class PathwayCloseIn(InputSchema):
+    date: date
+    outcome: OutcomeCode
+    durable_solution: bool
+
+
+class PathwayOut(Schema):
+    id: int
+    status: str
+    beneficiary_id: int
+    opened_on: date
+    closed_on: date | None
+    outcome: str | None
+    durable_solution: bool | None
+    referrals: list[int]
+    # Filled by the diagnostics, fleet and driving-school modules as they land.
+    diagnostics: list[dict] = []
+    services: list[dict] = []
+    progress: dict | None = None
+
+    @staticmethod
+    def resolve_outcome(pathway) -> str | None:
+        return pathway.outcome or None
+
+    @staticmethod
+    def resolve_referrals(pathway) -> list[int]:
+        return [referral.pk for referral in pathway.referrals.all()]
