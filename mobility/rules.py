@@ -46,7 +46,8 @@ def identity_key(first_name: str, last_name: str) -> str:
     def normalise(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return re.sub(r"[^a-z0-9]+", " ", letters.casefold()).strip()
+        # Keep letters of every script (some names are typed in Arabic or Cyrillic).
+        return re.sub(r"[\W_]+", " ", letters.casefold()).strip()
 
     return f"{normalise(last_name)}|{normalise(first_name)}"
 

@@ -6,7 +6,9 @@ from tests.api.conftest import referral_body
 from tests.factories import OrganisationFactory, member
 
 
-def test_a_prescriber_sends_a_referral(api, prescriber, prescriber_org, django_capture_on_commit_callbacks):
+def test_a_prescriber_sends_a_referral(
+    api, prescriber, prescriber_org, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = api(prescriber).post("/api/v1/referrals", referral_body(prescriber_org.pk))
 
@@ -25,7 +27,9 @@ def test_a_prescriber_sends_a_referral(api, prescriber, prescriber_org, django_c
     assert Notification.objects.get(referral=referral).event == "referral_received"
 
 
-def test_received_on_defaults_to_today_and_can_be_given_for_paper_fiches(api, adviser, prescriber_org):
+def test_received_on_defaults_to_today_and_can_be_given_for_paper_fiches(
+    api, adviser, prescriber_org
+):
     response = api(adviser).post(
         "/api/v1/referrals", referral_body(prescriber_org.pk, received_on="2026-10-02")
     )
@@ -81,8 +85,12 @@ def test_fleet_and_instructors_may_not_send_referrals(api, platform, prescriber_
         ({"surprise": 1}, "surprise"),
     ],
 )
-def test_bad_input_is_a_422_in_french_and_writes_nothing(api, prescriber, prescriber_org, overrides, field):
-    response = api(prescriber).post("/api/v1/referrals", referral_body(prescriber_org.pk, **overrides))
+def test_bad_input_is_a_422_in_french_and_writes_nothing(
+    api, prescriber, prescriber_org, overrides, field
+):
+    response = api(prescriber).post(
+        "/api/v1/referrals", referral_body(prescriber_org.pk, **overrides)
+    )
     assert response.status_code == 422, response.content
     body = response.json()
     assert field in body["errors"], body
