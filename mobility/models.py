@@ -7,8 +7,9 @@ method, the single tenancy scope used by pages, API and reports alike.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,7 +32,8 @@ from mobility.rules import identity_key
 
 
 class User(AbstractUser):
-    history = HistoricalRecords()
+    # The history never keeps password hashes, nor a row per sign-in.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("utilisateur·rice")
@@ -175,8 +177,8 @@ class Membership(models.Model):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(ORGANISATION_ROLES), organisation__isnull=False)
-                    | (~Q(role__in=list(ORGANISATION_ROLES)) & Q(organisation__isnull=True))
+                    Q(role__in=sorted(ORGANISATION_ROLES), organisation__isnull=False)
+                    | (~Q(role__in=sorted(ORGANISATION_ROLES)) & Q(organisation__isnull=True))
                 ),
                 name="membership_organisation_iff_prescriber_or_funder",
             ),
@@ -184,6 +186,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.platform}"
+
+    def clean(self) -> None:
+        # A friendly message first; the services never build such a membership.
+        if (
+            self.organisation_id
+            and self.platform_id
+            and self.organisation.platform_id != self.platform_id
+        ):
+            raise ValidationError(
+                {"organisation": _("Cette organisation appartient à une autre plateforme.")}
+            )
 
 
 class BeneficiaryQuerySet(models.QuerySet):
@@ -201,6 +214,22 @@ class BeneficiaryQuerySet(models.QuerySet):
             identity_key=identity_key(first_name, last_name),
             birth_date=birth_date,
         )
+
+    def search(self, text: str) -> BeneficiaryQuerySet:
+        return self.filter(name_matches(text))
+
+    def with_open_pathway(self) -> BeneficiaryQuerySet:
+        """Annotate `open_pathway_opened_on` (None when no pathway is open)."""
+        open_pathways = Pathway.objects.open().filter(beneficiary=OuterRef("pk"))
+        return self.annotate(open_pathway_opened_on=Subquery(open_pathways.values("opened_on")[:1]))
+
+
+def name_matches(text: str) -> Q:
+    """Every word of `text` is in the first or last name (case-insensitive)."""
+    condition = Q()
+    for word in text.split():
+        condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return condition
 
 
 class PersonFields(models.Model):
@@ -275,6 +304,23 @@ class ReferralQuerySet(models.QuerySet):
 
     def pending(self) -> ReferralQuerySet:
         return self.filter(status=ReferralStatus.SUBMITTED)
+
+    def search(self, text: str) -> ReferralQuerySet:
+        return self.filter(name_matches(text))
+
+    def received_between(self, start, end) -> ReferralQuerySet:
+        """Received on or after `start` and on or before `end` (either may be None)."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(received_on__gte=start)
+        if end is not None:
+            queryset = queryset.filter(received_on__lte=end)
+        return queryset
+
+    def count_by_status(self) -> dict[str, int]:
+        """{status: count} in one query, for the inbox tabs."""
+        rows = self.order_by().values_list("status").annotate(count=Count("pk"))
+        return dict(rows)
 
 
 class Referral(PersonFields):
@@ -525,12 +571,17 @@ class Notification(models.Model):
 class ApiToken(models.Model):
     """A bearer token for a machine. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("utilisateur·rice"),
+    )
+    key_hash = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
     label = models.CharField(_("libellé"), max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")

@@ -7,9 +7,10 @@ when the step does); the email leaves only once that transaction has committed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,11 +25,30 @@ SUBJECTS = {
     "referral_accepted": "Fiche de liaison n° {pk} acceptée : le parcours mobilité commence",
     "referral_declined": "Fiche de liaison n° {pk} : la plateforme ne peut pas y donner suite",
     "pathway_closed": "Fiche de liaison n° {pk} : sortie du parcours mobilité",
+    "diagnostic_result": "Fiche de liaison n° {pk} : résultat du diagnostic mobilité",
+    "service_started": "Fiche de liaison n° {pk} : un service de mobilité démarre",
+    "absence_unexcused": "Fiche de liaison n° {pk} : absence injustifiée",
 }
 
+# (file name, content, MIME type) of the files an email carries.
+Attachment = tuple[str, bytes, str]
 
-def notify_referent(*, referral: Referral, event: str, by: User | None) -> Notification:
+
+def notify_referent(
+    *,
+    referral: Referral,
+    event: str,
+    by: User | None,
+    context: dict | None = None,
+    attachments: Callable[[], list[Attachment]] | None = None,
+) -> Notification:
+    """Record what the referent is told; email it once the transaction commits.
+
+    `context` adds to the email template's context; `attachments` is called when the
+    email leaves (after the commit), so a slow attachment never holds a transaction.
+    """
     context = {
+        **(context or {}),
         "referral": referral,
         "person": f"{referral.first_name} {referral.last_name[:1].upper()}.",
         "platform": referral.platform,
@@ -44,20 +64,30 @@ def notify_referent(*, referral: Referral, event: str, by: User | None) -> Notif
         body=render_to_string(f"mobility/emails/{event}.txt", context),
         created_by=by,
     )
-    transaction.on_commit(lambda: send_notification(notification.pk))
+    transaction.on_commit(lambda: send_notification(notification.pk, attachments=attachments))
     return notification
 
 
-def send_notification(notification_id: int) -> None:
+def send_notification(
+    notification_id: int, *, attachments: Callable[[], list[Attachment]] | None = None
+) -> None:
     """Send one recorded notification; a failure is kept on the row for a retry."""
     notification = Notification.objects.get(pk=notification_id)
+    message = EmailMessage(
+        notification.subject,
+        notification.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient],
+    )
     try:
-        send_mail(
-            notification.subject,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.recipient],
-        )
+        for attachment in attachments() if attachments else []:
+            message.attach(*attachment)
+    except Exception as error:  # an attachment that cannot be built must not break the page
+        logger.exception("Attachment of notification %s not built", notification_id)
+        Notification.objects.filter(pk=notification_id).update(send_error=str(error))
+        return
+    try:
+        message.send()
     except OSError as error:  # SMTP down or refused: the trail shows it, staff can resend
         logger.exception("Notification %s not sent", notification_id)
         Notification.objects.filter(pk=notification_id).update(send_error=str(error))

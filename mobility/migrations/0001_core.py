@@ -506,7 +506,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('role__in', ['prescriber', 'funder'])), models.Q(models.Q(('role__in', ['prescriber', 'funder']), _negated=True), ('organisation__isnull', True)), _connector='OR'), name='membership_organisation_iff_prescriber_or_funder'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('role__in', ['funder', 'prescriber'])), models.Q(models.Q(('role__in', ['funder', 'prescriber']), _negated=True), ('organisation__isnull', True)), _connector='OR'), name='membership_organisation_iff_prescriber_or_funder'),
         ),
         migrations.AddIndex(
             model_name='beneficiary',

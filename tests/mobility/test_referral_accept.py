@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 
 from mobility import services
 from mobility.enums import PathwayStatus, ReferralStatus
-from mobility.errors import Conflict, DuplicatePerson, Forbidden
+from mobility.errors import Conflict, DuplicatePerson, Forbidden, InvalidInput
 from mobility.models import Beneficiary, Notification, Pathway
 from tests.factories import BeneficiaryFactory, ReferralFactory
 
@@ -63,3 +65,22 @@ def test_an_adviser_of_another_platform_cannot_accept(referral, other_adviser):
         services.referral_accept(referral=referral, by=other_adviser)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SUBMITTED
+
+
+def test_a_decision_typed_in_later_dates_the_pathway_from_the_given_day(referral, adviser):
+    day = referral.received_on + timedelta(days=1)
+    accepted = services.referral_accept(referral=referral, by=adviser, opened_on=day)
+    assert accepted.pathway.opened_on == day
+
+
+@pytest.mark.parametrize("offset", [-1, 3])
+def test_a_pathway_cannot_open_before_the_referral_arrived_or_in_the_future(
+    referral, adviser, offset
+):
+    # the referral was received two days ago: -1 day before that, or +1 day after today
+    day = referral.received_on + timedelta(days=offset)
+    with pytest.raises(InvalidInput):
+        services.referral_accept(referral=referral, by=adviser, opened_on=day)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+    assert not Pathway.objects.exists()

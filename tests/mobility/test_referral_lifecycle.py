@@ -149,7 +149,7 @@ def test_an_email_failure_is_recorded_on_the_notification_not_lost(
 ):
     with (
         mock.patch(
-            "mobility.notifications.send_mail", side_effect=SMTPException("relais injoignable")
+            "django.core.mail.EmailMessage.send", side_effect=SMTPException("relais injoignable")
         ),
         django_capture_on_commit_callbacks(execute=True),
     ):

@@ -1,0 +1,392 @@
+"""The Django admin: the back office of platform administrators, in French.
+
+Workflows (submit, accept, decline, close a referral or a pathway) belong to the
+services behind the pages and the API, so here their fields are read-only and their
+objects cannot be added. Nothing about a person is hard-deleted by staff: people are
+archived (`archived_at`), accounts deactivated, tokens revoked. Every changelist
+selects its related rows up front, so its query count does not grow with its rows.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import display_for_field
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from mobility.models import (
+    ApiToken,
+    Beneficiary,
+    Membership,
+    Notification,
+    Organisation,
+    Pathway,
+    Platform,
+    Referral,
+    User,
+)
+from mobility.rules import identity_key
+
+admin.site.site_header = _("Administration des plateformes mobilité")
+admin.site.site_title = _("Administration — plateformes mobilité")
+admin.site.index_title = _("Tableau de bord")
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """Changes as a person reads them: "acceptée" rather than `accepted`, local dates,
+    and "—" for an empty link (simple-history says "Deleted ... (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject):
+            return "—" if value.pk is None else str(value)
+        field = self.model._meta.get_field(change.field)
+        return display_for_field(value, field, "—")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History visible, never reverted: a revert would bypass the services' rules
+    (a referral back to "reçue", a pathway reopened without anyone being told)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert button is hidden, but simple-history still saves a POSTed form.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class NoDeleteMixin:
+    """Archive instead: nothing the platform is accountable for is hard-deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoAddMixin:
+    """Created by a workflow (a page or the API calling a service), not in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# --- Platforms, organisations, accounts --------------------------------------------------
+
+
+@admin.register(Platform)
+class PlatformAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["name", "department", "is_active", "created_at"]
+    list_filter = ["is_active", "department"]
+    search_fields = ["name"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["name", "kind", "platform", "siret", "archived_at"]
+    list_filter = ["kind", "platform", ("archived_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["platform"]
+    search_fields = ["name", "siret"]
+    autocomplete_fields = ["platform"]
+    readonly_fields = ["created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an organisation would carry its referrals into another tenant.
+        if obj is not None:
+            return [*self.readonly_fields, "platform"]
+        return self.readonly_fields
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ["platform", "role", "organisation"]
+    autocomplete_fields = ["platform", "organisation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("platform", "organisation")
+
+
+@admin.register(User)
+class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
+    """Accounts are deactivated (`is_active`), never deleted: they sign the history."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "roles", "is_active"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "memberships__role",
+        "memberships__platform",
+    ]
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+    def get_queryset(self, request):
+        memberships = Membership.objects.select_related("platform", "organisation").order_by(
+            "platform__name", "role"
+        )
+        return super().get_queryset(request).prefetch_related(Prefetch("memberships", memberships))
+
+    @admin.display(description=_("rôles"))
+    def roles(self, user: User) -> str:
+        return " ; ".join(
+            f"{m.get_role_display()} — {m.organisation or m.platform}"
+            for m in user.memberships.all()
+        )
+
+
+# --- People and their pathways -----------------------------------------------------------
+
+
+class PathwayInline(admin.TabularInline):
+    model = Pathway
+    fk_name = "beneficiary"
+    extra = 0
+    fields = ["status", "opened_on", "closed_on", "outcome", "durable_solution"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    list_display = ["full_name", "birth_date", "commune", "platform", "qpv", "rsa", "archived_at"]
+    list_filter = [
+        "platform",
+        "qpv",
+        "rsa",
+        "ass",
+        "aah",
+        "rqth",
+        "sex",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["platform"]
+    search_fields = ["last_name", "first_name", "commune", "postal_code", "email", "phone"]
+    readonly_fields = ["platform", "created_at"]
+    inlines = [PathwayInline]
+
+    @admin.display(description=_("nom"), ordering="last_name")
+    def full_name(self, beneficiary: Beneficiary) -> str:
+        return beneficiary.full_name
+
+    def save_model(self, request, obj, form, change):
+        # Duplicate detection reads identity_key: a corrected name must update it.
+        obj.identity_key = identity_key(obj.first_name, obj.last_name)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Referral)
+class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    list_display = ["pk", "full_name", "prescriber", "platform", "received_on", "status"]
+    list_display_links = ["pk", "full_name"]
+    list_filter = ["status", "platform", "job_kind", "qpv", "rsa", "prescriber__kind"]
+    list_select_related = ["platform", "prescriber"]
+    search_fields = [
+        "last_name",
+        "first_name",
+        "referent_name",
+        "referent_email",
+        "prescriber__name",
+    ]
+    date_hierarchy = "received_on"
+    # Status and decision change only through the services, which tell the referent.
+    readonly_fields = [
+        "platform",
+        "prescriber",
+        "status",
+        "decline_reason",
+        "beneficiary",
+        "pathway",
+        "submitted_by",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    fieldsets = [
+        (
+            _("Suivi"),
+            {
+                "fields": [
+                    "platform",
+                    "prescriber",
+                    "received_on",
+                    "status",
+                    "decline_reason",
+                    "beneficiary",
+                    "pathway",
+                    "submitted_by",
+                    "decided_by",
+                    "decided_at",
+                    "created_at",
+                ]
+            },
+        ),
+        (_("Référent·e"), {"fields": ["referent_name", "referent_email", "referent_phone"]}),
+        (
+            _("Personne"),
+            {
+                "fields": [
+                    ("first_name", "last_name"),
+                    ("birth_date", "sex"),
+                    ("phone", "email"),
+                    "address",
+                    ("postal_code", "commune", "qpv"),
+                    ("rsa", "ass", "aah", "rqth"),
+                    ("licence_held", "licence_since"),
+                ]
+            },
+        ),
+        (
+            _("Projet et besoins"),
+            {
+                "fields": [
+                    "project",
+                    ("job_kind", "contract", "job_start_date"),
+                    "job_address",
+                    ("job_schedule", "atypical_hours"),
+                    "home_work_km",
+                    "needs",
+                    "comment",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("personne"), ordering="last_name")
+    def full_name(self, referral: Referral) -> str:
+        return referral.full_name
+
+
+class ReferralInline(admin.TabularInline):
+    model = Referral
+    fk_name = "pathway"
+    extra = 0
+    fields = ["prescriber", "referent_name", "received_on", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("prescriber")
+
+
+@admin.register(Pathway)
+class PathwayAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    """Read-only: a pathway opens on acceptance and closes through the closing service."""
+
+    list_display = [
+        "pk",
+        "beneficiary",
+        "platform",
+        "status",
+        "opened_on",
+        "closed_on",
+        "outcome",
+        "durable_solution",
+    ]
+    list_display_links = ["pk", "beneficiary"]
+    list_filter = ["status", "platform", "outcome", "durable_solution"]
+    list_select_related = ["platform", "beneficiary"]
+    search_fields = ["beneficiary__last_name", "beneficiary__first_name"]
+    date_hierarchy = "opened_on"
+    readonly_fields = [
+        "platform",
+        "beneficiary",
+        "status",
+        "opened_on",
+        "opened_by",
+        "closed_on",
+        "closed_by",
+        "outcome",
+        "durable_solution",
+    ]
+    inlines = [ReferralInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+    """The referents' feedback trail: a record of what was said, so read-only."""
+
+    list_display = ["created_at", "event", "recipient", "referral", "platform", "sent_at"]
+    list_filter = ["event", "platform", ("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["referral", "platform"]
+    search_fields = ["recipient", "subject", "referral__last_name", "referral__first_name"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+def _labelled(name: str, label: str):
+    """Show field `name` under a French label (ApiToken's fields carry none)."""
+
+    @admin.display(description=label, ordering=name)
+    def show(model_admin, obj):  # a method of the ModelAdmin it is assigned to
+        return getattr(obj, name)
+
+    show.__name__ = name
+    return show
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+    """Tokens are created by `manage.py create_api_token` (the only time one is shown)
+    and revoked here; a revoked token stays listed, as a trace."""
+
+    owner = _labelled("user", _("compte"))
+    created = _labelled("created_at", _("créé le"))
+    last_used = _labelled("last_used_at", _("dernière utilisation"))
+    revoked = _labelled("revoked_at", _("révoqué le"))
+    key = _labelled("key_hash", _("empreinte SHA-256 (le jeton lui-même n'est pas conservé)"))
+
+    list_display = ["owner", "label", "key_prefix", "created", "last_used", "revoked"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "label"]
+    fields = ["owner", "label", "key", "created", "last_used", "revoked"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.display(description=_("début de l'empreinte"))
+    def key_prefix(self, token: ApiToken) -> str:
+        return f"{token.key_hash[:12]}…"
+
+    @admin.action(description=_("Révoquer les jetons sélectionnés"), permissions=["change"])
+    def revoke(self, request, queryset):
+        # ApiToken keeps no history: revoked_at is its trace, so update() loses nothing.
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%d jeton révoqué.", "%d jetons révoqués.", count) % count,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "subtitle": _(
+                "Un jeton se crée en ligne de commande : python manage.py create_api_token "
+                "IDENTIFIANT --label LIBELLÉ (il n'est affiché qu'à sa création)."
+            ),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
