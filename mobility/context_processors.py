@@ -12,6 +12,7 @@ def navigation(request):
             "referrals": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
             "new_referral": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
             "beneficiaries": bool(roles & STAFF_ROLES),
+            "drivingschool": bool(roles & {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}),
             "admin": user.is_staff,
         },
         "user_memberships": user.active_memberships(),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
 from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, OrganisationKind, ReferralStatus, Role
 from mobility.errors import Forbidden, InvalidInput
@@ -225,7 +226,8 @@ def get_beneficiary(request: HttpRequest, beneficiary_id: int):
 def pathways_for(request: HttpRequest):
     require_role(request, STAFF_ROLES, "Votre rôle ne donne pas accès aux parcours.")
     return Pathway.objects.for_user(request.user).prefetch_related(
-        Prefetch("referrals", queryset=Referral.objects.order_by("pk"))
+        Prefetch("referrals", queryset=Referral.objects.order_by("pk")),
+        pathway_diagnostics_prefetch(),
     )
 
 

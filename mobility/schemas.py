@@ -7,6 +7,8 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
+
 SexCode = Literal["f", "m", "x"]
 ContractCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation"]
 OutcomeCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation", "none"]
@@ -281,3 +283,12 @@ class PathwayOut(Schema):
     @staticmethod
     def resolve_referrals(pathway) -> list[int]:
         return [referral.pk for referral in pathway.referrals.all()]
+
+    # The queryset must prefetch diagnostics.selectors.pathway_diagnostics_prefetch().
+    @staticmethod
+    def resolve_diagnostics(pathway) -> list[dict]:
+        return pathway_diagnostics_out(pathway)
+
+    @staticmethod
+    def resolve_progress(pathway) -> dict:
+        return pathway_progress_out(pathway)

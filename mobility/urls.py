@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from mobility import views
 from mobility.api import api
@@ -23,6 +23,8 @@ urlpatterns = [
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
+    path("", include("diagnostics.urls")),
+    path("auto-ecole/", include("drivingschool.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

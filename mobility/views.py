@@ -1,10 +1,285 @@
-# Placeholder module replaced by the HTML pages (see mobility/urls.py for the names).
-from django.http import HttpResponse
+"""The HTML pages, as thin as the API handlers.
+
+Each view parses a form, calls one service, and turns a DomainError into a form error or
+a message. Every queryset goes through the model's `for_user` scope: an object outside it
+is a 404; a role that may not act on a page gets the 403 page.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from diagnostics.selectors import pathway_diagnostics_prefetch
+from mobility import services
+from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Need, ReferralStatus, Role
+from mobility.errors import DomainError, DuplicatePerson, InvalidInput
+from mobility.forms import (
+    AcceptForm,
+    BeneficiaryFilterForm,
+    DeclineForm,
+    PathwayCloseForm,
+    ReferralFilterForm,
+    ReferralForm,
+    add_domain_errors,
+)
+from mobility.history import beneficiary_history
+from mobility.models import Beneficiary, Notification, Pathway, Referral
+from mobility.rules import can_transition
+
+PAGE_SIZE = 25
+REFERRAL_ROLES = (*CASEWORK_ROLES, Role.PRESCRIBER)
+# The inbox tabs name groups of fiches, hence plural labels of their own.
+STATUS_TABS = {
+    ReferralStatus.SUBMITTED: gettext_lazy("À traiter"),
+    ReferralStatus.ACCEPTED: gettext_lazy("Acceptées"),
+    ReferralStatus.DECLINED: gettext_lazy("Refusées"),
+    ReferralStatus.CLOSED: gettext_lazy("Clôturées"),
+}
+# A prescriber waits for the platform's answer rather than handles the fiche.
+PRESCRIBER_TABS = {ReferralStatus.SUBMITTED: gettext_lazy("En attente")}
 
 
-def _todo(request, pk=None):
-    return HttpResponse(status=501)
+def role_required(*roles):
+    """Signed in (else the login page) and holding one of `roles` (else the 403 page)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-home = referral_list = referral_create = referral_detail = referral_accept = _todo
-referral_decline = beneficiary_list = beneficiary_detail = pathway_close = _todo
+@login_required
+def home(request):
+    """Each role starts where its work is; funders only ever see aggregates."""
+    user = request.user
+    if user.has_role(*REFERRAL_ROLES):
+        return redirect("referral_list")
+    if user.has_role(*STAFF_ROLES):
+        return redirect("beneficiary_list")
+    funded = [m for m in user.active_memberships() if m.role == Role.FUNDER]
+    if funded:
+        return render(request, "mobility/home_funder.html", {"memberships": funded})
+    return render(request, "mobility/home_no_role.html")
+
+
+# Referrals ---------------------------------------------------------------------------------
+
+
+@role_required(*REFERRAL_ROLES)
+def referral_list(request):
+    user = request.user
+    filters = ReferralFilterForm(request.GET, user=user)
+    scoped = Referral.objects.for_user(user)
+    counts = filters.filter(scoped, with_status=False).count_by_status()
+    referrals = filters.filter(scoped).select_related("prescriber")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_prescriber_only = not user.has_role(*CASEWORK_ROLES)
+    labels = {**STATUS_TABS, **(PRESCRIBER_TABS if is_prescriber_only else {})}
+    tabs = [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in labels.items()
+    ]
+    return render(
+        request,
+        "mobility/referral_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "current_status": filters.cleaned_data.get("status", ""),
+            "is_prescriber_only": is_prescriber_only,
+        },
+    )
+
+
+@role_required(*REFERRAL_ROLES)
+def referral_create(request):
+    form = ReferralForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_submit(
+                by=request.user,
+                prescriber=form.cleaned_data["prescriber"],
+                data=form.referral_data(),
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Fiche de liaison n° %(pk)s envoyée. La plateforme en est informée.")
+                % {"pk": referral.pk},
+            )
+            return redirect("referral_detail", pk=referral.pk)
+    return render(request, "mobility/referral_form.html", {"form": form})
+
+
+def _referral_for(request, pk) -> Referral:
+    return get_object_or_404(
+        Referral.objects.for_user(request.user).select_related(
+            "prescriber", "platform", "submitted_by", "decided_by", "pathway"
+        ),
+        pk=pk,
+    )
+
+
+def _accept_form(referral, data=None) -> AcceptForm:
+    # Only a pending fiche asks who the person is; for any other, the service says why
+    # it cannot be accepted (a double click must not end on a silent form error).
+    pending = can_transition(referral.status, ReferralStatus.ACCEPTED)
+    candidates = services.duplicate_candidates(referral) if pending else []
+    return AcceptForm(data, candidates=candidates)
+
+
+def _render_referral(request, referral, *, accept_form=None, decline_form=None):
+    user = request.user
+    may_decide = referral.platform_id in user.platform_ids(CASEWORK_ROLES) and can_transition(
+        referral.status, ReferralStatus.ACCEPTED
+    )
+    if may_decide and accept_form is None:
+        accept_form = _accept_form(referral)
+    trail = (
+        Notification.objects.for_user(user)
+        .filter(referral=referral)
+        .select_related("created_by")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "mobility/referral_detail.html",
+        {
+            "referral": referral,
+            "may_decide": may_decide,
+            "accept_form": accept_form,
+            "decline_form": decline_form or DeclineForm(),
+            "trail": trail,
+            "needs": [label for value, label in Need.choices if value in referral.needs],
+            "shows_beneficiary": referral.beneficiary_id
+            and referral.platform_id in user.platform_ids(STAFF_ROLES),
+        },
+    )
+
+
+@role_required(*REFERRAL_ROLES)
+def referral_detail(request, pk):
+    return _render_referral(request, _referral_for(request, pk))
+
+
+@require_POST
+@role_required(*CASEWORK_ROLES)
+def referral_accept(request, pk):
+    referral = _referral_for(request, pk)
+    form = _accept_form(referral, request.POST)
+    if not form.is_valid():
+        return _render_referral(request, referral, accept_form=form)
+    try:
+        services.referral_accept(referral=referral, by=request.user, **form.choice())
+    except DuplicatePerson as error:
+        # Someone with the same identity appeared meanwhile: the page now offers the choice.
+        messages.warning(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Fiche acceptée : le parcours est ouvert et le ou la référent·e informé·e.")
+        )
+    return redirect("referral_detail", pk=referral.pk)
+
+
+@require_POST
+@role_required(*CASEWORK_ROLES)
+def referral_decline(request, pk):
+    referral = _referral_for(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_decline(
+                referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("referral_detail", pk=referral.pk)
+        else:
+            messages.success(request, _("Fiche refusée : le ou la référent·e en est informé·e."))
+            return redirect("referral_detail", pk=referral.pk)
+    return _render_referral(request, referral, decline_form=form)
+
+
+# Beneficiaries and pathways ----------------------------------------------------------------
+
+
+@role_required(*STAFF_ROLES)
+def beneficiary_list(request):
+    filters = BeneficiaryFilterForm(request.GET)
+    beneficiaries = filters.filter(
+        Beneficiary.objects.for_user(request.user).active().with_open_pathway()
+    )
+    page = Paginator(beneficiaries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "mobility/beneficiary_list.html", {"filters": filters, "page": page})
+
+
+def _render_beneficiary(request, beneficiary, *, close_form=None):
+    pathways = beneficiary.pathways.select_related("opened_by", "closed_by").prefetch_related(
+        pathway_diagnostics_prefetch()
+    )
+    may_close = beneficiary.platform_id in request.user.platform_ids(CASEWORK_ROLES)
+    return render(
+        request,
+        "mobility/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "pathways": pathways,
+            "referrals": beneficiary.referrals.select_related("prescriber"),
+            "history": beneficiary_history(beneficiary),
+            "may_close": may_close,
+            "close_form": close_form or PathwayCloseForm(),
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def beneficiary_detail(request, pk):
+    beneficiary = get_object_or_404(Beneficiary.objects.for_user(request.user), pk=pk)
+    return _render_beneficiary(request, beneficiary)
+
+
+@require_POST
+@role_required(*CASEWORK_ROLES)
+def pathway_close(request, pk):
+    pathway = get_object_or_404(
+        Pathway.objects.for_user(request.user).select_related("beneficiary"), pk=pk
+    )
+    form = PathwayCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pathway_close(pathway=pathway, by=request.user, **form.cleaned_data)
+        except InvalidInput as error:
+            add_domain_errors(form, error, aliases=PathwayCloseForm.ERROR_ALIASES)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("beneficiary_detail", pk=pathway.beneficiary_id)
+        else:
+            messages.success(
+                request, _("Parcours clôturé : les référent·es concerné·es sont informé·es.")
+            )
+            return redirect("beneficiary_detail", pk=pathway.beneficiary_id)
+    return _render_beneficiary(request, pathway.beneficiary, close_form=form)

@@ -54,3 +54,11 @@ def logged_in(user) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
+
+
+# Fixtures of the HTML pages' tests (tests/mobility/test_page_*.py).
+
+
+@pytest.fixture
+def instructor(platform):
+    return member(Role.INSTRUCTOR, platform)

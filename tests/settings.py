@@ -12,3 +12,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Serve static files from the finders: the suite does not run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+# Sign-in throttling is off, except in the test that switches it on: the test client's
+# login() gives django-axes no request to count.
+AXES_ENABLED = False

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from drivingschool import demo as drivingschool_demo
 from mobility import demo_data, services
 from mobility.demo_data import (
     ACCOUNTS,
@@ -103,7 +104,9 @@ class Command(BaseCommand):
                         platform__name=account.platform, name=account.organisation
                     ),
                 )
-        return self._play(demo_data.referral_plans(timezone.localdate()), users)
+        referrals = self._play(demo_data.referral_plans(timezone.localdate()), users)
+        drivingschool_demo.seed(platform=main, users=users)
+        return referrals
 
     def _create_account(self, account: Account, platform: Platform) -> User:
         user = User(

@@ -1,0 +1,343 @@
+"""Driving-school API router (../shared/API.md, "Driving school"), mounted at
+/api/v1/drivingschool/. Handlers parse, scope with `for_user`, call one service and shape
+the answer; the rules live in drivingschool.assiduity and drivingschool.services.
+"""
+
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from drivingschool import selectors, services
+from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind, TrancheStatus
+from drivingschool.models import Attendance, Enrolment, FundingTranche, Lesson
+from drivingschool.schemas import (
+    AgreementIn,
+    AttendanceIn,
+    AttendanceOut,
+    EnrolmentIn,
+    EnrolmentOut,
+    ExamIn,
+    ExamOut,
+    ExcludeIn,
+    LessonCancelIn,
+    LessonIn,
+    LessonOut,
+    PaidIn,
+    ReleaseIn,
+)
+from mobility.enums import OrganisationKind
+from mobility.errors import Forbidden, InvalidInput
+from mobility.models import Organisation, Pathway, User
+
+router = Router(tags=["Auto-école sociale"])
+
+
+def _require(request: HttpRequest, roles=SCHOOL_ROLES) -> None:
+    if not request.user.has_role(*roles):
+        raise Forbidden("Votre rôle ne donne pas accès à l'auto-école sociale.")
+
+
+def enrolments_for(request: HttpRequest):
+    _require(request)
+    return (
+        Enrolment.objects.for_user(request.user)
+        .select_related("programme", "pathway__beneficiary", "excluded_by")
+        .prefetch_related(Prefetch("tranches", queryset=FundingTranche.objects.order_by("kind")))
+    )
+
+
+def lessons_for(request: HttpRequest):
+    _require(request)
+    return Lesson.objects.for_user(request.user).prefetch_related(
+        "enrolments", Prefetch("attendances", queryset=Attendance.objects.order_by("enrolment_id"))
+    )
+
+
+def enrolment_out(enrolment: Enrolment, state: selectors.EnrolmentState) -> dict:
+    assessed = state.assiduity
+    tranches = {tranche.kind: tranche for tranche in enrolment.tranches.all()}
+
+    def funding(kind: str) -> dict:
+        tranche = tranches.get(kind)
+        released = tranche is not None and tranche.status != TrancheStatus.PENDING
+        return {
+            "released": released or state.gates[kind].open,
+            "blocking": list(state.gates[kind].blocking),
+        }
+
+    return {
+        "id": enrolment.pk,
+        "pathway_id": enrolment.pathway_id,
+        "beneficiary_id": enrolment.pathway.beneficiary_id,
+        "beneficiary_name": enrolment.pathway.beneficiary.full_name,
+        "status": enrolment.status,
+        "start_date": enrolment.start_date,
+        "theory_hours": enrolment.theory_hours,
+        "driving_hours": enrolment.driving_hours,
+        "hourly_rate": enrolment.hourly_rate,
+        "quote_total": enrolment.quote_total,
+        "agreement_signed_on": enrolment.agreement_signed_on,
+        "tranches": list(tranches.values()),
+        "attendance_rate": (
+            None if assessed.attendance_rate is None else round(float(assessed.attendance_rate), 4)
+        ),
+        "attended_hours": round(assessed.attended_minutes / 60, 2),
+        "counted_hours": round(assessed.counted_minutes / 60, 2),
+        "late_count": assessed.late_count,
+        "late_minutes": assessed.late_minutes,
+        "excused_absences": assessed.excused_absences,
+        "unexcused_absences": assessed.unexcused_absences,
+        "unrecorded_lessons": assessed.unrecorded_lessons,
+        "exclusion_proposed": state.exclusion_proposed,
+        "excluded": state.excluded,
+        "exclusion": (
+            {
+                "at": enrolment.excluded_at,
+                "by": enrolment.excluded_by.get_full_name() or enrolment.excluded_by.username,
+                "reason": enrolment.exclusion_reason,
+            }
+            if enrolment.is_excluded
+            else None
+        ),
+        "theory_passed": state.theory_passed,
+        "driving_passed": state.driving_passed,
+        "theory_funding": funding(TrancheKind.THEORY),
+        "practical_funding": funding(TrancheKind.PRACTICAL),
+    }
+
+
+def _read_enrolment(request: HttpRequest, enrolment_id: int) -> dict:
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    return enrolment_out(enrolment, selectors.state_of(enrolment))
+
+
+# ---- enrolments
+
+
+@router.get("/enrolments", response=list[EnrolmentOut], summary="Lister les inscriptions")
+@paginate(LimitOffsetPagination)
+def list_enrolments(request: HttpRequest, status: str | None = None):
+    enrolments = enrolments_for(request).order_by("-start_date", "-pk")
+    if status:
+        enrolments = enrolments.filter(status=status)
+    return _EnrolmentPage(enrolments)
+
+
+class _EnrolmentPage:
+    """A queryset whose sliced page is shaped with every state computed in bulk."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page):
+        enrolments = list(self.queryset[page])
+        states = selectors.states_for(enrolments)
+        return [enrolment_out(e, states[e.pk]) for e in enrolments]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
+@router.post("/enrolments", response={201: EnrolmentOut}, summary="Inscrire une personne")
+def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
+    _require(request)
+    pathway = Pathway.objects.for_user(request.user).filter(pk=payload.pathway_id).first()
+    if pathway is None:
+        raise InvalidInput(
+            "Parcours inconnu : vérifiez pathway_id.", errors={"pathway_id": "Parcours inconnu."}
+        )
+    funders = {}
+    for field in ("theory_funder_id", "practical_funder_id"):
+        funder_id = getattr(payload, field)
+        if funder_id is None:
+            continue
+        funders[field] = (
+            Organisation.objects.for_user(request.user)
+            .filter(pk=funder_id, kind=OrganisationKind.FUNDER)
+            .first()
+        )
+        if funders[field] is None:
+            raise InvalidInput("Financeur inconnu.", errors={field: "Financeur inconnu."})
+    enrolment = services.enrolment_create(
+        by=request.user,
+        pathway=pathway,
+        start_date=payload.start_date,
+        theory_hours=payload.theory_hours,
+        driving_hours=payload.driving_hours,
+        hourly_rate=payload.hourly_rate,
+        theory_funder=funders.get("theory_funder_id"),
+        practical_funder=funders.get("practical_funder_id"),
+    )
+    return Status(201, _read_enrolment(request, enrolment.pk))
+
+
+@router.get("/enrolments/{enrolment_id}", response=EnrolmentOut, summary="Lire une inscription")
+def get_enrolment(request: HttpRequest, enrolment_id: int):
+    return _read_enrolment(request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/agreement",
+    response=EnrolmentOut,
+    summary="Noter la signature du contrat pédagogique",
+)
+def sign_agreement(request: HttpRequest, enrolment_id: int, payload: AgreementIn):
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    services.enrolment_sign_agreement(
+        by=request.user, enrolment=enrolment, signed_on=payload.signed_on
+    )
+    return _read_enrolment(request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/exclude", response=EnrolmentOut, summary="Exclure du programme"
+)
+def exclude_enrolment(request: HttpRequest, enrolment_id: int, payload: ExcludeIn):
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    _require(request, DECISION_ROLES)
+    services.enrolment_exclude(by=request.user, enrolment=enrolment, reason=payload.reason)
+    return _read_enrolment(request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/exams",
+    response={201: ExamOut},
+    summary="Noter un passage d'examen",
+)
+def record_exam(request: HttpRequest, enrolment_id: int, payload: ExamIn):
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    attempt = services.exam_record(
+        by=request.user,
+        enrolment=enrolment,
+        kind=payload.kind,
+        exam_date=payload.date,
+        passed=payload.passed,
+    )
+    return Status(201, attempt)
+
+
+def _tranche(request: HttpRequest, enrolment_id: int, kind: str) -> FundingTranche:
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    return get_object_or_404(FundingTranche, enrolment=enrolment, kind=kind)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/tranches/{kind}/release",
+    response=EnrolmentOut,
+    summary="Débloquer une tranche à la main (forcer : administrateur·rice, avec motif)",
+)
+def release_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload: ReleaseIn):
+    tranche = _tranche(request, enrolment_id, kind)
+    services.tranche_release(
+        by=request.user, tranche=tranche, override_reason=payload.override_reason
+    )
+    return _read_enrolment(request, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/tranches/{kind}/paid",
+    response=EnrolmentOut,
+    summary="Noter le versement d'une tranche par le financeur",
+)
+def pay_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload: PaidIn):
+    tranche = _tranche(request, enrolment_id, kind)
+    services.tranche_mark_paid(by=request.user, tranche=tranche, paid_on=payload.paid_on)
+    return _read_enrolment(request, enrolment_id)
+
+
+# ---- lessons and attendance
+
+
+@router.get("/lessons", response=list[LessonOut], summary="Lister les séances")
+@paginate(LimitOffsetPagination)
+def list_lessons(
+    request: HttpRequest,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    instructor_id: int | None = None,
+):
+    lessons = lessons_for(request)
+    if start:
+        lessons = lessons.filter(start__gte=start)
+    if end:
+        lessons = lessons.filter(start__lt=end)
+    if instructor_id:
+        lessons = lessons.filter(instructor_id=instructor_id)
+    return lessons.order_by("start", "pk")
+
+
+@router.post("/lessons", response={201: LessonOut}, summary="Programmer une séance")
+def create_lesson(request: HttpRequest, payload: LessonIn):
+    _require(request)
+    enrolments = list(Enrolment.objects.for_user(request.user).filter(pk__in=payload.enrolment_ids))
+    missing = sorted(set(payload.enrolment_ids) - {e.pk for e in enrolments})
+    if missing:
+        raise InvalidInput(
+            "Inscription(s) inconnue(s) : " + ", ".join(map(str, missing)) + ".",
+            errors={"enrolment_ids": "Inscription(s) inconnue(s)."},
+        )
+    platforms = {e.platform for e in enrolments}
+    if len(platforms) != 1:
+        raise InvalidInput(
+            "Une séance réunit des personnes d'une seule plateforme.",
+            errors={"enrolment_ids": "Plusieurs plateformes."},
+        )
+    instructor = None
+    if payload.instructor_id is not None:
+        instructor = User.objects.filter(pk=payload.instructor_id, is_active=True).first()
+        if instructor is None:
+            raise InvalidInput(
+                "Moniteur·rice inconnu·e.", errors={"instructor_id": "Moniteur·rice inconnu·e."}
+            )
+    lesson = services.lesson_schedule(
+        by=request.user,
+        platform=platforms.pop(),
+        kind=payload.kind,
+        start=payload.start,
+        duration_minutes=payload.duration_minutes,
+        enrolments=sorted(enrolments, key=lambda e: e.pk),
+        instructor=instructor,
+    )
+    return Status(201, lessons_for(request).get(pk=lesson.pk))
+
+
+@router.get("/lessons/{lesson_id}", response=LessonOut, summary="Lire une séance")
+def get_lesson(request: HttpRequest, lesson_id: int):
+    return get_object_or_404(lessons_for(request), pk=lesson_id)
+
+
+@router.post("/lessons/{lesson_id}/cancel", response=LessonOut, summary="Annuler une séance")
+def cancel_lesson(request: HttpRequest, lesson_id: int, payload: LessonCancelIn):
+    lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
+    services.lesson_cancel(by=request.user, lesson=lesson, reason=payload.reason)
+    return lessons_for(request).get(pk=lesson_id)
+
+
+@router.post(
+    "/lessons/{lesson_id}/attendance",
+    response=list[AttendanceOut],
+    summary="Remplir la feuille d'émargement",
+)
+def record_attendance(request: HttpRequest, lesson_id: int, payload: list[AttendanceIn]):
+    lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
+    services.attendance_record(
+        by=request.user,
+        lesson=lesson,
+        rows=[
+            services.AttendanceRow(
+                enrolment_id=row.enrolment_id,
+                status=row.status,
+                late_minutes=row.late_minutes or None,
+                reason=row.reason,
+            )
+            for row in payload
+        ],
+    )
+    return Attendance.objects.filter(lesson_id=lesson_id).order_by("enrolment_id")

@@ -1,0 +1,358 @@
+"""Pure rules of the auto-école sociale: quote, attendance rate, exclusion, funding gates.
+
+No ORM, no clock: the caller passes `now` and plain values. Every number (hourly rate,
+thresholds, suggested hours) comes from the platform's Programme, never from here.
+
+Decisions documented here, tested in tests/drivingschool/test_assiduity*.py:
+
+- A lesson counts for a person once it has started (`start <= now`), is not cancelled,
+  and the instructor has recorded that person's attendance. A lesson held but whose sheet
+  is not filled yet counts neither way: the person is never marked absent by omission.
+- attendance_rate = attended minutes / counted minutes. Present and late count the whole
+  lesson as attended (the late minutes are kept and reported, not deducted). Excused
+  absences count as held (they lower the rate) unless the programme says otherwise
+  (`excused_count_as_held`); unexcused absences always count as held.
+- With nothing counted yet the rate is undefined (`None`, shown "—"): assiduity is not
+  demonstrated, so the practical gate reports `attendance_below_threshold`; exclusion
+  depends only on unexcused absences, so it is not proposed.
+- Exclusion is proposed when the unexcused absences reach the programme's threshold;
+  a person decides.
+- Tranche 1 (theory) opens when the learning agreement is signed and the person is not
+  excluded; tranche 2 (practical) when the theory exam is passed, the rate is at least
+  the threshold and the person is not excluded. Each gate names every blocking condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from drivingschool.enums import (
+    AttendanceStatus,
+    BlockingReason,
+    ExamKind,
+    TrancheKind,
+    TrancheStatus,
+)
+
+CENT = Decimal("0.01")
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
+# ---- quote
+
+
+@dataclass(frozen=True)
+class Quote:
+    theory_amount: Decimal
+    practical_amount: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.theory_amount + self.practical_amount
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quote(*, theory_hours: Decimal, driving_hours: Decimal, hourly_rate: Decimal) -> Quote:
+    """Hours times the hourly rate; each tranche funds its own hours (2 places, half up)."""
+    if theory_hours < 0 or driving_hours < 0 or hourly_rate < 0:
+        raise ValueError("Hours and rate cannot be negative.")
+    return Quote(
+        theory_amount=money(theory_hours * hourly_rate),
+        practical_amount=money(driving_hours * hourly_rate),
+    )
+
+
+@dataclass(frozen=True)
+class SuggestedHours:
+    theory: Decimal
+    driving: Decimal
+    pre_training: Decimal
+
+
+def suggested_hours(
+    orientation_group: int | None, table: Mapping[str, Mapping[str, object]]
+) -> SuggestedHours | None:
+    """Hours the programme suggests for a diagnostic's orientation group (None: no advice).
+
+    `table` is the programme's data: {"1": {"theory": 20, "driving": 30, ...}, ...}. A
+    group absent from the table (group 3: refer to a specialised partner) suggests nothing.
+    """
+    if orientation_group is None:
+        return None
+    row = table.get(str(orientation_group))
+    if not row:
+        return None
+    return SuggestedHours(
+        theory=Decimal(str(row.get("theory", 0))),
+        driving=Decimal(str(row.get("driving", 0))),
+        pre_training=Decimal(str(row.get("pre_training", 0))),
+    )
+
+
+def engagement_refused(orientation_group: int | None, table: Mapping[str, object]) -> bool:
+    """Group 3 of the orientation (major difficulties) is not engaged in the licence."""
+    return orientation_group is not None and str(orientation_group) not in table
+
+
+# ---- attendance
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """One lesson booked for one person, with what the sheet says (status None: not filled)."""
+
+    start: datetime
+    duration_minutes: int
+    status: str | None = None
+    late_minutes: int | None = None
+    cancelled: bool = False
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+
+@dataclass(frozen=True)
+class Assiduity:
+    attendance_rate: Fraction | None
+    attended_minutes: int
+    counted_minutes: int
+    late_count: int
+    late_minutes: int
+    excused_absences: int
+    unexcused_absences: int
+    unrecorded_lessons: int
+    upcoming_lessons: int
+
+
+def counted(record: LessonRecord, *, now: datetime) -> bool:
+    """Does this lesson weigh in the person's assiduity at `now`?"""
+    return not record.cancelled and record.start <= now and record.status is not None
+
+
+def attendance_rate(
+    records: Iterable[LessonRecord], *, now: datetime, excused_count_as_held: bool = True
+) -> Fraction | None:
+    """Attended minutes over counted minutes, exactly; None when nothing counts yet."""
+    return assess(records, now=now, excused_count_as_held=excused_count_as_held).attendance_rate
+
+
+def assess(
+    records: Iterable[LessonRecord], *, now: datetime, excused_count_as_held: bool = True
+) -> Assiduity:
+    attended = held = late_count = late_minutes = excused = unexcused = 0
+    unrecorded = upcoming = 0
+    for record in records:
+        if record.cancelled:
+            continue
+        if record.start > now:
+            upcoming += 1
+            continue
+        if record.status is None:
+            unrecorded += 1
+            continue
+        if record.status in ATTENDED:
+            attended += record.duration_minutes
+            held += record.duration_minutes
+            if record.status == AttendanceStatus.LATE:
+                late_count += 1
+                late_minutes += record.late_minutes or 0
+        elif record.status == AttendanceStatus.EXCUSED:
+            excused += 1
+            if excused_count_as_held:
+                held += record.duration_minutes
+        elif record.status == AttendanceStatus.UNEXCUSED:
+            unexcused += 1
+            held += record.duration_minutes
+        else:
+            raise ValueError(f"Unknown attendance status {record.status!r}")
+    return Assiduity(
+        attendance_rate=Fraction(attended, held) if held else None,
+        attended_minutes=attended,
+        counted_minutes=held,
+        late_count=late_count,
+        late_minutes=late_minutes,
+        excused_absences=excused,
+        unexcused_absences=unexcused,
+        unrecorded_lessons=unrecorded,
+        upcoming_lessons=upcoming,
+    )
+
+
+def unexcused_absences(records: Iterable[LessonRecord], *, now: datetime) -> int:
+    return assess(records, now=now).unexcused_absences
+
+
+def exclusion_proposed(*, unexcused_absences: int, threshold: int) -> bool:
+    """The rule proposes exclusion at `threshold` unexcused absences; a person decides."""
+    if threshold < 1:
+        raise ValueError("The exclusion threshold is at least 1.")
+    return unexcused_absences >= threshold
+
+
+def attendance_row_problems(*, status: str, late_minutes: int | None, reason: str) -> dict:
+    """What is wrong with one row of an attendance sheet, field by field, in French."""
+    problems = {}
+    if status not in AttendanceStatus.values:
+        problems["status"] = "Statut inconnu : present, late, excused ou unexcused."
+    elif status == AttendanceStatus.LATE:
+        if late_minutes is None or late_minutes <= 0:
+            problems["late_minutes"] = "Indiquez le retard en minutes (au moins 1)."
+    elif late_minutes:
+        problems["late_minutes"] = "Des minutes de retard n'ont de sens que pour un retard."
+    if status == AttendanceStatus.EXCUSED and not reason.strip():
+        problems["reason"] = "Une absence justifiée demande son motif."
+    return problems
+
+
+# ---- funding gates
+
+
+@dataclass(frozen=True)
+class Gate:
+    blocking: tuple[str, ...]
+
+    @property
+    def open(self) -> bool:
+        return not self.blocking
+
+
+def practical_gate(
+    *,
+    theory_passed: bool,
+    attendance_rate: Fraction | None,
+    threshold: Decimal,
+    excluded: bool,
+) -> Gate:
+    """Tranche 2: theory exam passed AND rate >= threshold AND not excluded."""
+    blocking = []
+    if not theory_passed:
+        blocking.append(BlockingReason.THEORY_NOT_PASSED.value)
+    if attendance_rate is None or attendance_rate < Fraction(threshold):
+        blocking.append(BlockingReason.ATTENDANCE_BELOW_THRESHOLD.value)
+    if excluded:
+        blocking.append(BlockingReason.EXCLUDED.value)
+    return Gate(blocking=tuple(blocking))
+
+
+def theory_gate(*, agreement_signed: bool, excluded: bool) -> Gate:
+    """Tranche 1: the learning agreement is signed and the person is not excluded."""
+    blocking = []
+    if not agreement_signed:
+        blocking.append(BlockingReason.AGREEMENT_NOT_SIGNED.value)
+    if excluded:
+        blocking.append(BlockingReason.EXCLUDED.value)
+    return Gate(blocking=tuple(blocking))
+
+
+# A tranche opens and closes with its gate until the funder pays it; `paid` is final.
+TRANCHE_TRANSITIONS: dict[str, frozenset[str]] = {
+    TrancheStatus.PENDING: frozenset({TrancheStatus.RELEASED}),
+    TrancheStatus.RELEASED: frozenset({TrancheStatus.PENDING, TrancheStatus.PAID}),
+    TrancheStatus.PAID: frozenset(),
+}
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in TRANCHE_TRANSITIONS.get(current, frozenset())
+
+
+def synced_tranche_status(*, current: str, gate: Gate, overridden: bool) -> str:
+    """Where the gate moves a tranche by itself: open → released, closed → back to pending.
+
+    A paid tranche stays paid, and a release an administrator forced stays released.
+    """
+    if current == TrancheStatus.PENDING and gate.open:
+        return TrancheStatus.RELEASED
+    if current == TrancheStatus.RELEASED and not gate.open and not overridden:
+        return TrancheStatus.PENDING
+    return current
+
+
+def tranche_gate(
+    kind: str,
+    *,
+    agreement_signed: bool,
+    theory_passed: bool,
+    attendance_rate: Fraction | None,
+    threshold: Decimal,
+    excluded: bool,
+) -> Gate:
+    if kind == TrancheKind.THEORY:
+        return theory_gate(agreement_signed=agreement_signed, excluded=excluded)
+    return practical_gate(
+        theory_passed=theory_passed,
+        attendance_rate=attendance_rate,
+        threshold=threshold,
+        excluded=excluded,
+    )
+
+
+# ---- exams
+
+
+def exam_problems(
+    *,
+    kind: str,
+    exam_date: date,
+    today: date,
+    first_lesson_day: date | None,
+    theory_passed_on: date | None,
+    already_passed: bool,
+) -> dict:
+    """Why an exam attempt cannot be recorded (empty if it can)."""
+    problems = {}
+    if exam_date > today:
+        problems["date"] = "Un examen se note une fois passé : la date ne peut pas être future."
+    elif first_lesson_day is None or exam_date < first_lesson_day:
+        problems["date"] = (
+            "Aucune séance n'a eu lieu avant cette date : "
+            "un examen ne peut pas précéder la formation."
+        )
+    if already_passed:
+        problems["kind"] = "Cet examen est déjà réussi."
+    elif kind == ExamKind.DRIVING and (theory_passed_on is None or theory_passed_on > exam_date):
+        problems["kind"] = "L'examen de conduite demande d'avoir réussi le code avant."
+    return problems
+
+
+@dataclass(frozen=True)
+class PassRate:
+    presented: int
+    passed: int
+    departmental_average: Decimal | None
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.passed, self.presented) if self.presented else None
+
+    @property
+    def difference(self) -> Fraction | None:
+        """Our rate minus the department's (positive: better than the department)."""
+        if self.rate is None or self.departmental_average is None:
+            return None
+        return self.rate - Fraction(self.departmental_average)
+
+
+def pass_rate(
+    attempts: Iterable[tuple[int, bool]], *, departmental_average: Decimal | None
+) -> PassRate:
+    """People-based: `presented` took the exam at least once, `passed` passed it.
+
+    `attempts` are (person id, passed) pairs for one kind of exam.
+    """
+    presented, passed = set(), set()
+    for person, success in attempts:
+        presented.add(person)
+        if success:
+            passed.add(person)
+    return PassRate(
+        presented=len(presented), passed=len(passed), departmental_average=departmental_average
+    )

@@ -1,0 +1,191 @@
+"""Reads of the auto-école sociale: an enrolment's state (assiduity, exams, gates).
+
+The state is computed by the pure rules of drivingschool.assiduity from rows fetched in
+a fixed number of queries, whether for one enrolment or a page of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.apps import apps
+from django.utils import timezone
+
+from drivingschool import assiduity
+from drivingschool.enums import ExamKind, TrancheKind
+from drivingschool.models import Attendance, Enrolment, ExamAttempt, Lesson, Programme
+from mobility.models import Pathway
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    assiduity: assiduity.Assiduity
+    theory_passed_on: date | None
+    driving_passed_on: date | None
+    exclusion_proposed: bool
+    excluded: bool
+    gates: dict[str, assiduity.Gate]
+
+    @property
+    def attendance_rate(self):
+        return self.assiduity.attendance_rate
+
+    @property
+    def theory_passed(self) -> bool:
+        return self.theory_passed_on is not None
+
+    @property
+    def driving_passed(self) -> bool:
+        return self.driving_passed_on is not None
+
+    @property
+    def practical_gate(self) -> assiduity.Gate:
+        return self.gates[TrancheKind.PRACTICAL]
+
+
+def state_from(
+    enrolment: Enrolment,
+    *,
+    programme: Programme,
+    lessons: Iterable[Lesson],
+    attendances: Iterable[Attendance],
+    passed_attempts: Iterable[ExamAttempt],
+    now: datetime,
+) -> EnrolmentState:
+    """Assemble the state of one enrolment from rows already fetched."""
+    by_lesson = {attendance.lesson_id: attendance for attendance in attendances}
+    records = [lesson_record(lesson, by_lesson.get(lesson.pk)) for lesson in lessons]
+    assessed = assiduity.assess(
+        records, now=now, excused_count_as_held=programme.excused_count_as_held
+    )
+    passed_on = {}
+    for attempt in sorted(passed_attempts, key=lambda a: a.date):
+        passed_on.setdefault(attempt.kind, attempt.date)
+    excluded = enrolment.is_excluded
+    gates = {
+        kind: assiduity.tranche_gate(
+            kind,
+            agreement_signed=enrolment.agreement_signed_on is not None,
+            theory_passed=ExamKind.THEORY in passed_on,
+            attendance_rate=assessed.attendance_rate,
+            threshold=programme.attendance_threshold,
+            excluded=excluded,
+        )
+        for kind in TrancheKind.values
+    }
+    return EnrolmentState(
+        assiduity=assessed,
+        theory_passed_on=passed_on.get(ExamKind.THEORY),
+        driving_passed_on=passed_on.get(ExamKind.DRIVING),
+        exclusion_proposed=not excluded
+        and assiduity.exclusion_proposed(
+            unexcused_absences=assessed.unexcused_absences,
+            threshold=programme.exclusion_threshold,
+        ),
+        excluded=excluded,
+        gates=gates,
+    )
+
+
+def lesson_record(lesson: Lesson, attendance: Attendance | None) -> assiduity.LessonRecord:
+    return assiduity.LessonRecord(
+        start=lesson.start,
+        duration_minutes=lesson.duration_minutes,
+        status=attendance.status if attendance else None,
+        late_minutes=attendance.late_minutes if attendance else None,
+        cancelled=lesson.is_cancelled,
+    )
+
+
+def states_for(
+    enrolments: Iterable[Enrolment], *, now: datetime | None = None
+) -> dict[int, EnrolmentState]:
+    """The state of each enrolment in three queries, whatever their number.
+
+    The enrolments must come with their `programme` (select_related).
+    """
+    now = now or timezone.now()
+    enrolments = list(enrolments)
+    ids = [enrolment.pk for enrolment in enrolments]
+    lessons = defaultdict(list)
+    bookings = (
+        Lesson.enrolments.through.objects.filter(enrolment_id__in=ids)
+        .select_related("lesson")
+        .order_by("lesson__start", "lesson_id")
+    )
+    for booking in bookings:
+        lessons[booking.enrolment_id].append(booking.lesson)
+    attendances = defaultdict(list)
+    for attendance in Attendance.objects.filter(enrolment_id__in=ids):
+        attendances[attendance.enrolment_id].append(attendance)
+    attempts = defaultdict(list)
+    for attempt in ExamAttempt.objects.filter(enrolment_id__in=ids, passed=True):
+        attempts[attempt.enrolment_id].append(attempt)
+    return {
+        enrolment.pk: state_from(
+            enrolment,
+            programme=enrolment.programme,
+            lessons=lessons[enrolment.pk],
+            attendances=attendances[enrolment.pk],
+            passed_attempts=attempts[enrolment.pk],
+            now=now,
+        )
+        for enrolment in enrolments
+    }
+
+
+def state_of(enrolment: Enrolment, *, now: datetime | None = None) -> EnrolmentState:
+    return states_for([enrolment], now=now)[enrolment.pk]
+
+
+def first_lesson_day(enrolment: Enrolment, *, now: datetime) -> date | None:
+    """The day of the person's first lesson already started (cancelled ones do not count)."""
+    first = (
+        enrolment.lessons.not_cancelled()
+        .filter(start__lte=now)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None
+
+
+def orientation_group_for(pathway: Pathway) -> int | None:
+    """The driving-licence orientation group of the pathway's latest diagnostic, if any.
+
+    Read through the app registry: the driving school works without the diagnostics app
+    (hours are then typed in), and does not depend on its internals beyond two fields.
+    """
+    try:
+        diagnostic_model = apps.get_model("diagnostics", "Diagnostic")
+    except LookupError:
+        return None
+    field_names = {field.name for field in diagnostic_model._meta.get_fields()}
+    if not {"pathway", "orientation_group"} <= field_names:
+        return None
+    ordering = ["-taken_on", "-pk"] if "taken_on" in field_names else ["-pk"]
+    return (
+        diagnostic_model._default_manager.filter(pathway=pathway, orientation_group__isnull=False)
+        .order_by(*ordering)
+        .values_list("orientation_group", flat=True)
+        .first()
+    )
+
+
+def pass_rates(platform_id: int, programme: Programme) -> dict[str, assiduity.PassRate]:
+    """People-based pass rates of the platform's enrolments, per exam, with the department's."""
+    attempts = defaultdict(list)
+    rows = ExamAttempt.objects.filter(platform_id=platform_id).values_list(
+        "kind", "enrolment__pathway__beneficiary_id", "passed"
+    )
+    for kind, person, passed in rows:
+        attempts[kind].append((person, passed))
+    return {
+        kind: assiduity.pass_rate(
+            attempts[kind], departmental_average=programme.departmental_pass_rate(kind)
+        )
+        for kind in ExamKind.values
+    }
