@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_default_questionnaire(sender, using="default", **kwargs):
+    from diagnostics.services import install_default_questionnaire
+
+    install_default_questionnaire(using=using)
 
 
 class DiagnosticsConfig(AppConfig):
@@ -6,3 +13,10 @@ class DiagnosticsConfig(AppConfig):
 
     name = "diagnostics"
     verbose_name = "Diagnostics"
+
+    def ready(self):
+        # The shipped questionnaire is present after every migrate, and after the flush
+        # of a transactional test (which replays no data migration).
+        post_migrate.connect(
+            _install_default_questionnaire, sender=self, dispatch_uid="diagnostics_questionnaire"
+        )

@@ -8,8 +8,10 @@ the transaction has committed. The API records a whole diagnostic in one call.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -264,3 +266,25 @@ def questionnaire_publish(*, questionnaire: Questionnaire, by: User | None) -> Q
     questionnaire.is_current = True
     questionnaire.published_at = questionnaire.published_at or timezone.now()
     return _save(questionnaire, by=by)
+
+
+DEFAULT_QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaires" / "default_v1.json"
+
+
+def install_default_questionnaire(*, using: str = "default") -> None:
+    """Put the shipped questionnaire in place when the database has none.
+
+    Migration 0002 loads it once; this runs after every migrate and after the flush of a
+    transactional test, which empties the tables but replays no data migration.
+    """
+    if Questionnaire.objects.using(using).exists():
+        return
+    document = json.loads(DEFAULT_QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+    Questionnaire.objects.using(using).create(
+        version=document["version"],
+        title=document["title"],
+        notes=document.get("notes", ""),
+        definition=document["definition"],
+        is_current=True,
+        published_at=timezone.now(),
+    )

@@ -71,8 +71,13 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
     funders = list(
         Organisation.objects.filter(platform=platform, kind=OrganisationKind.FUNDER).order_by("pk")
     )
+    # People without a licence whose entry diagnostic did not send them to a specialised
+    # partner first (group 3): the prerequisites of the licence are there.
     pathways = list(
-        Pathway.objects.filter(platform=platform, status=PathwayStatus.OPEN)
+        Pathway.objects.filter(
+            platform=platform, status=PathwayStatus.OPEN, beneficiary__licence_held=False
+        )
+        .exclude(diagnostics__orientation_group=3)
         .select_related("beneficiary")
         .order_by("opened_on", "pk")[: len(PROFILES)]
     )

@@ -7,6 +7,7 @@ from ninja.security import HttpBearer, django_auth
 
 from diagnostics.api import router as diagnostics_router
 from drivingschool.api import router as drivingschool_router
+from fleet.api import router as fleet_router
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
 
@@ -142,3 +143,4 @@ def on_not_found(request: HttpRequest, exc: Http404):
 api.add_router("/v1/", core_router)
 api.add_router("/v1/", diagnostics_router)
 api.add_router("/v1/drivingschool/", drivingschool_router)
+api.add_router("/v1/fleet/", fleet_router)

@@ -13,6 +13,7 @@ def navigation(request):
             "new_referral": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
             "beneficiaries": bool(roles & STAFF_ROLES),
             "drivingschool": bool(roles & {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}),
+            "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
             "admin": user.is_staff,
         },
         "user_memberships": user.active_memberships(),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
     path("", include("diagnostics.urls")),
     path("auto-ecole/", include("drivingschool.urls")),
+    path("flotte/", include("fleet.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -105,8 +105,20 @@ def test_the_history_and_the_notifications_come_from_the_services(seeded):
     ]
     assert referral.history.latest("history_date").history_user.username == "conseiller"
     events = set(referral.notifications.values_list("event", flat=True))
-    assert events == {"referral_received", "referral_accepted", "pathway_closed"}
+    assert events == {
+        "referral_received",
+        "referral_accepted",
+        "diagnostic_result",
+        "pathway_closed",
+    }
     assert Notification.objects.count() > Referral.objects.count()
+
+
+def test_each_pathway_has_its_entry_diagnostic_and_each_closed_one_its_exit(seeded):
+    for pathway in Pathway.objects.prefetch_related("diagnostics"):
+        kinds = {diagnostic.kind for diagnostic in pathway.diagnostics.all()}
+        assert "entry" in kinds
+        assert ("exit" in kinds) is (pathway.status == "closed")
 
 
 def test_the_dates_tell_a_plausible_story(seeded):

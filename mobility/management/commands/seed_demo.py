@@ -13,7 +13,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from diagnostics import demo as diagnostics_demo
 from drivingschool import demo as drivingschool_demo
+from fleet import demo as fleet_demo
 from mobility import demo_data, services
 from mobility.demo_data import (
     ACCOUNTS,
@@ -106,6 +108,7 @@ class Command(BaseCommand):
                 )
         referrals = self._play(demo_data.referral_plans(timezone.localdate()), users)
         drivingschool_demo.seed(platform=main, users=users)
+        fleet_demo.seed(platform=main, users=users, today=timezone.localdate())
         return referrals
 
     def _create_account(self, account: Account, platform: Platform) -> User:
@@ -137,6 +140,7 @@ class Command(BaseCommand):
             for o in Organisation.objects.prescribers().select_related("platform")
         }
         referrals, by_key = [], {}
+        today = timezone.localdate()
         for plan in plans:
             adviser = users[plan.decided_by]
             referral = services.referral_submit(
@@ -154,7 +158,11 @@ class Command(BaseCommand):
                 referral = services.referral_accept(
                     referral=referral, by=adviser, beneficiary=known, opened_on=plan.opened_on
                 )
+                diagnostics_demo.record_entry(referral=referral, by=adviser, today=today)
             if plan.status == ReferralStatus.CLOSED:
+                diagnostics_demo.record_exit(
+                    referral=referral, by=adviser, closed_on=plan.closed_on
+                )
                 services.pathway_close(
                     pathway=referral.pathway,
                     by=adviser,

@@ -1,0 +1,136 @@
+"""The fleet in the Django admin: grids and settings edited here, the rest read-only.
+
+A grid used by a rental is frozen (its rentals keep the version they were signed on):
+the action "nouvelle version" copies it into an editable one. Rentals, check-ins and
+ledger rows are written by the services (pages and API) and only read here.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from fleet import services
+from fleet.models import (
+    CheckIn,
+    EligibilityRule,
+    FleetSettings,
+    LedgerEntry,
+    Rental,
+    TariffGrid,
+    TariffReduction,
+    TariffStep,
+    Vehicle,
+)
+from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
+
+
+def _grid_in_use(grid) -> bool:
+    return grid is not None and grid.pk is not None and grid.rentals.exists()
+
+
+class FrozenWhenUsedInline(admin.TabularInline):
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return not _grid_in_use(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not _grid_in_use(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _grid_in_use(obj)
+
+
+class TariffStepInline(FrozenWhenUsedInline):
+    model = TariffStep
+    fields = ["kind", "month", "daily_rate"]
+
+
+class TariffReductionInline(FrozenWhenUsedInline):
+    model = TariffReduction
+    fields = ["position", "code", "label", "condition", "percent", "until_month"]
+
+
+@admin.register(TariffGrid)
+class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["name", "version", "platform", "max_months", "microcredit_month", "created_at"]
+    list_filter = ["platform", "code"]
+    list_select_related = ["platform"]
+    inlines = [TariffStepInline, TariffReductionInline]
+    readonly_fields = ["created_at", "created_by"]
+    actions = ["new_version"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _grid_in_use(obj)
+
+    @admin.action(description=_("Créer une nouvelle version modifiable"))
+    def new_version(self, request, queryset):
+        for grid in queryset.prefetch_related("steps", "reductions"):
+            copy = services.grid_new_version(by=request.user, grid=grid, platform=grid.platform)
+            self.message_user(
+                request,
+                _(
+                    "Version %(version)s de « %(name)s » créée : modifiez-la puis choisissez-la "
+                    "dans les réglages de la flotte."
+                )
+                % {"version": copy.version, "name": copy.name},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(FleetSettings)
+class FleetSettingsAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
+    list_select_related = ["platform", "tariff_grid"]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = [
+        "platform",
+        "kind",
+        "minimum_age",
+        "licence_required",
+        "licence_minimum_months",
+        "contract_required",
+        "contract_minimum_days",
+    ]
+    list_filter = ["platform", "kind"]
+    list_select_related = ["platform"]
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(NoDeleteMixin, HistoryAdmin):
+    list_display = ["label", "kind", "registration", "status", "odometer_km", "site", "platform"]
+    list_filter = ["platform", "kind", "status"]
+    list_select_related = ["platform"]
+    search_fields = ["label", "registration"]
+    # Status and odometer change through hand-overs, check-ins and returns.
+    readonly_fields = ["status", "odometer_km", "created_at"]
+
+
+class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rental)
+class RentalAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "beneficiary", "vehicle", "status", "start_date", "end_date", "platform"]
+    list_filter = ["platform", "status", "vehicle__kind"]
+    list_select_related = ["beneficiary", "vehicle", "platform"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["rental", "date", "odometer_km", "amount_due", "km_over"]
+    list_select_related = ["rental__vehicle", "rental__beneficiary"]
+    date_hierarchy = "date"
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["rental", "date", "kind", "amount", "method", "label"]
+    list_filter = ["kind", "method", "platform"]
+    list_select_related = ["rental__vehicle", "rental__beneficiary"]
+    date_hierarchy = "date"

@@ -1,0 +1,330 @@
+"""Fleet API router (../shared/API.md, "Fleet"), mounted at /api/v1/fleet/.
+
+Handlers parse, scope with `for_user`, call one service and shape the answer; the rules
+live in fleet.services, fleet.tariffs, fleet.eligibility and fleet.rules.
+"""
+
+from datetime import timedelta
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from fleet import rules, selectors, services
+from fleet.enums import FLEET_ROLES
+from fleet.models import LedgerEntry, Rental, Vehicle
+from fleet.schemas import (
+    CheckInIn,
+    CheckInOut,
+    DueListOut,
+    LedgerEntryOut,
+    PaymentRecordIn,
+    QuoteFilters,
+    QuoteOut,
+    RentalFilters,
+    RentalIn,
+    RentalOut,
+    ReturnIn,
+    VehicleFilters,
+    VehicleIn,
+    VehicleOut,
+    VehicleStatusIn,
+)
+from mobility.errors import Forbidden, InvalidInput
+from mobility.models import Beneficiary, Pathway, Platform
+
+router = Router(tags=["Flotte : véhicules, locations, points étapes"])
+
+NOT_FLEET = "Votre rôle ne donne pas accès à la flotte."
+
+
+def require_fleet(request: HttpRequest) -> None:
+    if not request.user.has_role(*FLEET_ROLES):
+        raise Forbidden(NOT_FLEET)
+
+
+def vehicles_for(request: HttpRequest):
+    require_fleet(request)
+    return Vehicle.objects.for_user(request.user)
+
+
+def rentals_for(request: HttpRequest):
+    require_fleet(request)
+    return (
+        Rental.objects.for_user(request.user)
+        .select_related("vehicle", "tariff_grid")
+        .with_balance()
+    )
+
+
+# ---- vehicles
+
+
+@router.get("/vehicles", response=list[VehicleOut], summary="Lister les véhicules")
+@paginate(LimitOffsetPagination)
+def list_vehicles(request: HttpRequest, filters: Query[VehicleFilters]):
+    vehicles = vehicles_for(request)
+    if filters.kind:
+        vehicles = vehicles.filter(kind=filters.kind)
+    if filters.status:
+        vehicles = vehicles.filter(status=filters.status)
+    return vehicles.order_by("kind", "label", "pk")
+
+
+@router.post("/vehicles", response={201: VehicleOut}, summary="Ajouter un véhicule")
+def create_vehicle(request: HttpRequest, payload: VehicleIn):
+    require_fleet(request)
+    platform_ids = request.user.platform_ids(FLEET_ROLES)
+    if payload.platform is None and len(platform_ids) > 1:
+        raise InvalidInput(
+            "Vous travaillez pour plusieurs plateformes : précisez le champ platform.",
+            errors={"platform": "Précisez la plateforme."},
+        )
+    platform_id = payload.platform if payload.platform is not None else next(iter(platform_ids))
+    platform = Platform.objects.filter(pk=platform_id, pk__in=platform_ids).first()
+    if platform is None:
+        raise InvalidInput("Plateforme inconnue.", errors={"platform": "Plateforme inconnue."})
+    vehicle = services.vehicle_create(
+        by=request.user,
+        platform=platform,
+        kind=payload.kind,
+        label=payload.label,
+        registration=payload.registration,
+        odometer_km=payload.odometer_km,
+        site=payload.site,
+    )
+    return Status(201, vehicle)
+
+
+@router.get("/vehicles/{vehicle_id}", response=VehicleOut, summary="Lire un véhicule")
+def get_vehicle(request: HttpRequest, vehicle_id: int):
+    return get_object_or_404(vehicles_for(request), pk=vehicle_id)
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/status",
+    response=VehicleOut,
+    summary="Mettre un véhicule en entretien, le rendre disponible ou le retirer",
+)
+def set_vehicle_status(request: HttpRequest, vehicle_id: int, payload: VehicleStatusIn):
+    vehicle = get_object_or_404(vehicles_for(request), pk=vehicle_id)
+    return services.vehicle_set_status(
+        by=request.user, vehicle=vehicle, status=payload.status, notes=payload.notes
+    )
+
+
+# ---- quote
+
+
+@router.get("/quote", response=QuoteOut, summary="Calculer le montant d'une location")
+def quote(request: HttpRequest, filters: Query[QuoteFilters]):
+    require_fleet(request)
+    beneficiary = (
+        Beneficiary.objects.for_user(request.user)
+        .filter(platform_id__in=request.user.platform_ids(FLEET_ROLES))
+        .select_related("platform")
+        .filter(pk=filters.beneficiary_id)
+        .first()
+    )
+    if beneficiary is None:
+        raise InvalidInput(
+            "Bénéficiaire inconnu·e : vérifiez beneficiary_id.",
+            errors={"beneficiary_id": "Bénéficiaire inconnu·e."},
+        )
+    result = services.quote_for(
+        beneficiary=beneficiary, kind=filters.kind, start=filters.start, end=filters.end
+    )
+    grid = services.fleet_settings(beneficiary.platform).tariff_grid
+    return {
+        "start": result.start,
+        "end": result.end,
+        "days": result.days,
+        "total": result.total,
+        "tariff_grid": str(grid),
+        "lines": result.lines,
+    }
+
+
+# ---- rentals
+
+
+@router.get("/rentals", response=list[RentalOut], summary="Lister les locations")
+@paginate(LimitOffsetPagination)
+def list_rentals(request: HttpRequest, filters: Query[RentalFilters]):
+    rentals = rentals_for(request)
+    if filters.status:
+        rentals = rentals.filter(status=filters.status)
+    if filters.pathway_id:
+        rentals = rentals.filter(pathway_id=filters.pathway_id)
+    if filters.vehicle_id:
+        rentals = rentals.filter(vehicle_id=filters.vehicle_id)
+    return rentals.order_by("-start_date", "-pk")
+
+
+@router.post("/rentals", response={201: RentalOut}, summary="Remettre un véhicule (location)")
+def create_rental(request: HttpRequest, payload: RentalIn):
+    require_fleet(request)
+    platform_ids = request.user.platform_ids(FLEET_ROLES)
+    pathway = (
+        Pathway.objects.for_user(request.user)
+        .filter(platform_id__in=platform_ids, pk=payload.pathway_id)
+        .first()
+    )
+    vehicle = vehicles_for(request).filter(pk=payload.vehicle_id).first()
+    errors = {}
+    if pathway is None:
+        errors["pathway_id"] = "Parcours inconnu."
+    if vehicle is None:
+        errors["vehicle_id"] = "Véhicule inconnu."
+    if errors:
+        raise InvalidInput(
+            "Parcours ou véhicule inconnu : vérifiez les identifiants.", errors=errors
+        )
+    rental = services.rental_create(
+        by=request.user,
+        pathway=pathway,
+        vehicle=vehicle,
+        start_date=payload.start_date,
+        deposit=payload.deposit,
+        deposit_method=payload.deposit_method,
+        contract_signed=payload.contract_signed,
+        home_work_km=payload.home_work_km,
+        contract_end_date=payload.contract_end_date,
+        override_reason=payload.eligibility_override_reason,
+    )
+    return Status(201, rentals_for(request).get(pk=rental.pk))
+
+
+@router.get("/rentals/{rental_id}", response=RentalOut, summary="Lire une location")
+def get_rental(request: HttpRequest, rental_id: int):
+    return get_object_or_404(rentals_for(request), pk=rental_id)
+
+
+@router.post(
+    "/rentals/{rental_id}/checkins",
+    response={201: CheckInOut},
+    summary="Enregistrer un point étape (accepte Idempotency-Key)",
+)
+def create_checkin(request: HttpRequest, rental_id: int, payload: CheckInIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    result = services.checkin_record(
+        by=request.user,
+        rental=rental,
+        day=payload.date,
+        odometer_km=payload.odometer_km,
+        condition=payload.condition.as_dict(),
+        payment_amount=payload.payment.amount if payload.payment else None,
+        payment_method=payload.payment.method if payload.payment else "",
+        notes=payload.notes,
+    )
+    checkin = result.checkin
+    return Status(
+        201,
+        {
+            "id": checkin.pk,
+            "rental_id": checkin.rental_id,
+            "date": checkin.date,
+            "period_start": checkin.period_start,
+            "days": result.quote.days,
+            "odometer_km": checkin.odometer_km,
+            "condition": checkin.condition,
+            "amount_due": checkin.amount_due,
+            "amount_paid": result.amount_paid,
+            "balance": result.balance.due,
+            "km_driven": checkin.km_driven,
+            "km_allowance": checkin.km_allowance,
+            "km_over": checkin.km_over,
+            "km_exceeded": checkin.km_over > 0,
+            "notes": checkin.notes,
+            "lines": result.quote.lines,
+        },
+    )
+
+
+@router.post(
+    "/rentals/{rental_id}/payments",
+    response={201: LedgerEntryOut},
+    summary="Enregistrer un paiement (accepte Idempotency-Key)",
+)
+def create_payment(request: HttpRequest, rental_id: int, payload: PaymentRecordIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    entry = services.payment_record(
+        by=request.user,
+        rental=rental,
+        day=payload.date,
+        amount=payload.amount,
+        method=payload.method,
+        label=payload.label,
+    )
+    return Status(201, entry)
+
+
+@router.get(
+    "/rentals/{rental_id}/ledger",
+    response=list[LedgerEntryOut],
+    summary="Les écritures d'une location (dû, paiements, caution, dommages)",
+)
+def rental_ledger(request: HttpRequest, rental_id: int):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    return LedgerEntry.objects.filter(rental=rental).order_by("date", "pk")
+
+
+@router.post("/rentals/{rental_id}/return", response=RentalOut, summary="Enregistrer le retour")
+def return_rental(request: HttpRequest, rental_id: int, payload: ReturnIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    services.rental_return(
+        by=request.user,
+        rental=rental,
+        day=payload.date,
+        odometer_km=payload.odometer_km,
+        condition=payload.condition.as_dict(),
+        damages=[services.Damage(d.description, d.cost) for d in payload.damages],
+        deposit_retained=payload.deposit_retained,
+        deposit_retained_reason=payload.deposit_retained_reason,
+        vehicle_status=payload.vehicle_status,
+        end_reason=payload.end_reason,
+        payment_amount=payload.payment.amount if payload.payment else None,
+        payment_method=payload.payment.method if payload.payment else "",
+    )
+    return rentals_for(request).get(pk=rental_id)
+
+
+# ---- check-ins due
+
+
+@router.get(
+    "/checkins/due",
+    response=DueListOut,
+    summary="Les locations dont le point étape est dû ou en retard (semaine AAAA-Sss)",
+)
+def checkins_due(request: HttpRequest, week: str | None = None):
+    require_fleet(request)
+    today = timezone.localdate()
+    try:
+        week_start = rules.parse_iso_week(week) if week else today - timedelta(days=today.weekday())
+    except ValueError as error:
+        raise InvalidInput(str(error), errors={"week": str(error)}) from error
+    rentals = Rental.objects.for_user(request.user).open().for_board()
+    items = selectors.due_checkins(rentals, week_start=week_start, today=today)
+    return {
+        "week": rules.iso_week(week_start),
+        "start": week_start,
+        "end": week_start + timedelta(days=6),
+        "count": len(items),
+        "items": [
+            {
+                "rental_id": item.rental.pk,
+                "state": item.state,
+                "due_on": item.due_on,
+                "last_checkin_date": item.rental.last_checkin_date,
+                "beneficiary_id": item.rental.beneficiary_id,
+                "beneficiary_name": item.rental.beneficiary.full_name,
+                "vehicle_id": item.rental.vehicle_id,
+                "vehicle_label": str(item.rental.vehicle),
+                "balance": item.rental.balance_due,
+            }
+            for item in items
+        ],
+    }

@@ -1,0 +1,262 @@
+"""Forms of the fleet pages: they parse and label input; the services hold the rules."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fleet.enums import (
+    FLEET_ROLES,
+    REQUIRED_CONDITION_ITEMS,
+    Condition,
+    ConditionItem,
+    PaymentMethod,
+    VehicleKind,
+    VehicleStatus,
+)
+from fleet.models import Vehicle
+from fleet.services import MANUAL_STATUSES, Damage
+from mobility.forms import DateInput
+from mobility.models import Pathway
+
+MAX_DAMAGES = 3
+
+
+def decimal_field(label, *, required=False, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+def km_field(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+class VehicleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=VehicleKind.choices)
+    label = forms.CharField(
+        label=_("Nom"), max_length=100, help_text=_("Par exemple : Clio bleue.")
+    )
+    registration = forms.CharField(
+        label=_("Immatriculation ou n° de série"), max_length=20, required=False
+    )
+    odometer_km = km_field(_("Compteur (km)"), initial=0)
+    site = forms.CharField(label=_("Lieu"), max_length=100, required=False)
+
+
+class VehicleStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Nouvel état"),
+        choices=[(value, VehicleStatus(value).label) for value in MANUAL_STATUSES],
+    )
+
+
+class ConditionFieldsMixin:
+    """One radio group per checklist item (tyres, brakes...): big targets on a tablet."""
+
+    def add_condition_fields(self):
+        for item in ConditionItem:
+            self.fields[f"condition_{item.value}"] = forms.ChoiceField(
+                label=str(item.label).capitalize(),
+                choices=Condition.choices,
+                widget=forms.RadioSelect,
+                required=item in REQUIRED_CONDITION_ITEMS,
+                initial=Condition.OK,
+            )
+
+    def condition_fields(self):
+        return [self[f"condition_{item.value}"] for item in ConditionItem]
+
+    def condition(self) -> dict[str, str]:
+        return {
+            item.value: self.cleaned_data[f"condition_{item.value}"]
+            for item in ConditionItem
+            if self.cleaned_data.get(f"condition_{item.value}")
+        }
+
+
+class PaymentFieldsMixin:
+    def add_payment_fields(self):
+        self.fields["payment_amount"] = decimal_field(
+            _("Montant payé aujourd'hui (€)"),
+            help_text=_("Laissez vide si rien n'est payé cette fois."),
+        )
+        self.fields["payment_method"] = forms.ChoiceField(
+            label=_("Moyen de paiement"),
+            choices=PaymentMethod.choices,
+            widget=forms.RadioSelect,
+            required=False,
+        )
+
+    def clean_payment(self, cleaned):
+        if cleaned.get("payment_amount") is not None and not cleaned.get("payment_method"):
+            self.add_error("payment_method", _("Choisissez le moyen de paiement."))
+        if cleaned.get("payment_amount") == 0:
+            cleaned["payment_amount"] = None
+
+
+class RentalForm(forms.Form):
+    pathway = forms.ModelChoiceField(
+        label=_("Bénéficiaire (parcours en cours)"), queryset=Pathway.objects.none()
+    )
+    vehicle = forms.ModelChoiceField(
+        label=_("Véhicule disponible"), queryset=Vehicle.objects.none()
+    )
+    start_date = forms.DateField(label=_("Début de la location"), widget=DateInput())
+    deposit = decimal_field(_("Caution (€)"), required=True)
+    deposit_method = forms.ChoiceField(
+        label=_("Caution versée par"), choices=PaymentMethod.choices, initial=PaymentMethod.CHEQUE
+    )
+    home_work_km = forms.DecimalField(
+        label=_("Distance domicile-travail (km, aller)"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Laissez vide pour reprendre celle de la fiche de liaison."),
+    )
+    contract_end_date = forms.DateField(
+        label=_("Fin du contrat de travail"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Pour un CDD ou une mission d'intérim : sa durée est vérifiée."),
+    )
+    contract_signed = forms.BooleanField(
+        label=_("Le contrat de location est imprimé et signé par la personne"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Dérogation aux conditions d'accès : motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Réservé aux conseiller·ères : seulement si une condition manque."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        platform_ids = user.platform_ids(FLEET_ROLES)
+        self.fields["pathway"].queryset = (
+            Pathway.objects.for_user(user)
+            .open()
+            .filter(platform_id__in=platform_ids)
+            .select_related("beneficiary")
+            .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
+        )
+        self.fields["pathway"].label_from_instance = lambda p: (
+            f"{p.beneficiary.full_name} — parcours n° {p.pk}"
+        )
+        self.fields["vehicle"].queryset = (
+            Vehicle.objects.for_user(user).available().order_by("kind", "label", "pk")
+        )
+        self.fields["vehicle"].label_from_instance = lambda v: f"{v.get_kind_display()} — {v}"
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, forms.Form):
+    date = forms.DateField(label=_("Date du point étape"), widget=DateInput())
+    odometer_km = km_field(_("Compteur relevé (km)"))
+    notes = forms.CharField(
+        label=_("Notes : solution de sortie, difficultés, suite"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.add_condition_fields()
+        self.add_payment_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_payment(cleaned)
+        return cleaned
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = decimal_field(_("Montant (€)"), required=True)
+    method = forms.ChoiceField(label=_("Moyen de paiement"), choices=PaymentMethod.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, forms.Form):
+    date = forms.DateField(label=_("Date du retour"), widget=DateInput())
+    odometer_km = km_field(_("Compteur au retour (km)"))
+    deposit_retained = decimal_field(
+        _("Retenue sur la caution (€)"), help_text=_("0 si la caution est rendue en entier.")
+    )
+    deposit_retained_reason = forms.CharField(
+        label=_("Motif de la retenue"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    vehicle_status = forms.ChoiceField(
+        label=_("Le véhicule part"),
+        choices=[
+            ("", _("selon son état (entretien si endommagé)")),
+            (VehicleStatus.AVAILABLE, _("disponible pour une autre location")),
+            (VehicleStatus.MAINTENANCE, _("en entretien")),
+        ],
+        required=False,
+    )
+    end_reason = forms.CharField(
+        label=_("Motif de fin (si la location s'arrête avant terme)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.add_condition_fields()
+        for index in range(1, MAX_DAMAGES + 1):
+            self.fields[f"damage_{index}_description"] = forms.CharField(
+                label=_("Dommage %(n)s : description") % {"n": index},
+                max_length=255,
+                required=False,
+            )
+            self.fields[f"damage_{index}_cost"] = decimal_field(
+                _("Dommage %(n)s : coût (€)") % {"n": index}
+            )
+        self.add_payment_fields()
+
+    def damage_rows(self):
+        return [
+            (self[f"damage_{i}_description"], self[f"damage_{i}_cost"])
+            for i in range(1, MAX_DAMAGES + 1)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_payment(cleaned)
+        for index in range(1, MAX_DAMAGES + 1):
+            description = cleaned.get(f"damage_{index}_description", "")
+            cost = cleaned.get(f"damage_{index}_cost")
+            if description and cost is None:
+                self.add_error(f"damage_{index}_cost", _("Indiquez le coût du dommage."))
+            if cost and not description:
+                self.add_error(f"damage_{index}_description", _("Décrivez le dommage."))
+        return cleaned
+
+    def damages(self) -> list[Damage]:
+        return [
+            Damage(
+                self.cleaned_data[f"damage_{i}_description"], self.cleaned_data[f"damage_{i}_cost"]
+            )
+            for i in range(1, MAX_DAMAGES + 1)
+            if self.cleaned_data.get(f"damage_{i}_description")
+        ]

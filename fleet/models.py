@@ -1,0 +1,648 @@
+"""Fleet: vehicles, tariff grids (versioned data), rentals, weekly check-ins and the ledger.
+
+Invariants live in the database: a vehicle in at most one open rental (partial unique
+index), no negative amount, no rental without a signed contract, no override without a
+reason. Balances are never stored: they are derived from the ledger rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from fleet import tariffs
+from fleet.eligibility import Rule
+from fleet.enums import (
+    FLEET_ROLES,
+    EntryKind,
+    PaymentMethod,
+    RentalStatus,
+    SituationCode,
+    VehicleKind,
+    VehicleStatus,
+)
+from fleet.rules import OWED_KINDS, SETTLING_KINDS
+from mobility.models import Beneficiary, Pathway, Platform, User
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+def _fleet_platforms(user: User) -> set[int]:
+    return user.platform_ids(FLEET_ROLES)
+
+
+class TariffGridQuerySet(models.QuerySet):
+    def for_platform(self, platform_id: int) -> TariffGridQuerySet:
+        """The grids a platform may choose: its own and the shipped ones."""
+        return self.filter(Q(platform_id=platform_id) | Q(platform__isnull=True))
+
+    def with_rates(self) -> TariffGridQuerySet:
+        return self.prefetch_related("steps", "reductions")
+
+
+class TariffGrid(models.Model):
+    """One version of a tariff grid. A grid used by a rental is never changed: an
+    administrator makes a new version, and each rental keeps the version it was signed on."""
+
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tariff_grids",
+        verbose_name=_("plateforme"),
+        help_text=_("Vide : grille fournie avec le logiciel, que chaque plateforme peut choisir."),
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    max_months = models.PositiveSmallIntegerField(_("durée maximale (mois)"), null=True, blank=True)
+    microcredit_month = models.PositiveSmallIntegerField(
+        _("mois où un microcrédit est proposé"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    history = HistoricalRecords()
+
+    objects = TariffGridQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grille tarifaire")
+        verbose_name_plural = _("grilles tarifaires")
+        ordering = ["platform_id", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                condition=Q(platform__isnull=True),
+                name="fleet_tariffgrid_shipped_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "code", "version"],
+                condition=Q(platform__isnull=False),
+                name="fleet_tariffgrid_unique_version_per_platform",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_months__isnull=True) | Q(max_months__gte=1),
+                name="fleet_tariffgrid_max_months_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(microcredit_month__isnull=True)
+                | Q(microcredit_month__gte=1, max_months__isnull=True)
+                | Q(microcredit_month__gte=1, microcredit_month__lte=F("max_months")),
+                name="fleet_tariffgrid_microcredit_within_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def as_rule(self) -> tariffs.Grid:
+        """The pure grid (steps and reductions should be prefetched)."""
+        steps: dict[str, list[tariffs.Step]] = {}
+        for step in self.steps.all():
+            steps.setdefault(step.kind, []).append(tariffs.Step(step.month, step.daily_rate))
+        return tariffs.Grid(
+            name=self.name,
+            steps={kind: tuple(sorted(s, key=lambda x: x.month)) for kind, s in steps.items()},
+            reductions=tuple(
+                tariffs.Reduction(
+                    code=r.code,
+                    label=r.label,
+                    condition=r.condition,
+                    percent=r.percent,
+                    until_month=r.until_month,
+                )
+                for r in sorted(self.reductions.all(), key=lambda r: r.position)
+            ),
+            max_months=self.max_months,
+            microcredit_month=self.microcredit_month,
+        )
+
+
+class TariffStep(models.Model):
+    """The daily rate of a vehicle kind in one month of the rental (1 = the first)."""
+
+    grid = models.ForeignKey(
+        TariffGrid, on_delete=models.CASCADE, related_name="steps", verbose_name=_("grille")
+    )
+    kind = models.CharField(_("type de véhicule"), max_length=20, choices=VehicleKind.choices)
+    month = models.PositiveSmallIntegerField(
+        _("mois de location"),
+        default=1,
+        help_text=_("1 pour le premier mois ; le tarif du dernier mois continue ensuite."),
+    )
+    daily_rate = models.DecimalField(_("tarif par jour (€)"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("palier tarifaire")
+        verbose_name_plural = _("paliers tarifaires")
+        ordering = ["grid", "kind", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "kind", "month"], name="fleet_tariffstep_unique_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(daily_rate__gte=0), name="fleet_tariffstep_rate_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1), name="fleet_tariffstep_month_from_1"),
+            models.CheckConstraint(
+                condition=Q(kind__in=VehicleKind.values), name="fleet_tariffstep_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — mois {self.month} : {self.daily_rate} €/jour"
+
+
+class TariffReduction(models.Model):
+    """A reduction, applied in `position` order to what remains after the previous ones."""
+
+    grid = models.ForeignKey(
+        TariffGrid, on_delete=models.CASCADE, related_name="reductions", verbose_name=_("grille")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre d'application"))
+    code = models.SlugField(_("code"), max_length=30)
+    label = models.CharField(_("libellé"), max_length=100)
+    condition = models.CharField(_("condition"), max_length=20, choices=SituationCode.choices)
+    percent = models.DecimalField(_("réduction (%)"), max_digits=5, decimal_places=2)
+    until_month = models.PositiveSmallIntegerField(
+        _("jusqu'au mois"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : pendant toute la location."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réduction")
+        verbose_name_plural = _("réductions")
+        ordering = ["grid", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "position"], name="fleet_tariffreduction_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100),
+                name="fleet_tariffreduction_percent_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition__in=SituationCode.values),
+                name="fleet_tariffreduction_condition_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.percent} %)"
+
+
+class FleetSettings(models.Model):
+    """A platform's choices: its tariff grid, the km allowance, the check-in rhythm."""
+
+    platform = models.OneToOneField(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="fleet_settings",
+        verbose_name=_("plateforme"),
+    )
+    tariff_grid = models.ForeignKey(
+        TariffGrid, on_delete=models.PROTECT, related_name="+", verbose_name=_("grille tarifaire")
+    )
+    km_allowance_percent = models.DecimalField(
+        _("forfait km (% de l'aller-retour domicile-travail)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("120"),
+    )
+    checkin_interval_days = models.PositiveSmallIntegerField(
+        _("jours entre deux points étapes"), default=7
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réglages de la flotte")
+        verbose_name_plural = _("réglages de la flotte")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(km_allowance_percent__gte=0),
+                name="fleet_settings_km_percent_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_interval_days__gte=1),
+                name="fleet_settings_interval_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} — {self.tariff_grid}"
+
+
+class EligibilityRule(models.Model):
+    """Who may rent a vehicle kind on a platform (defaults in fleet.defaults.ELIGIBILITY)."""
+
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="fleet_eligibility_rules",
+        verbose_name=_("plateforme"),
+    )
+    kind = models.CharField(_("type de véhicule"), max_length=20, choices=VehicleKind.choices)
+    minimum_age = models.PositiveSmallIntegerField(_("âge minimum"), null=True, blank=True)
+    licence_required = models.BooleanField(_("permis B exigé"), default=False)
+    licence_minimum_months = models.PositiveSmallIntegerField(
+        _("permis détenu depuis au moins (mois)"), default=0
+    )
+    contract_required = models.BooleanField(_("contrat de travail exigé"), default=False)
+    accepted_contracts = models.JSONField(
+        _("contrats acceptés"), default=list, blank=True, help_text=_("Codes : cdi, cdd...")
+    )
+    contract_minimum_days = models.PositiveSmallIntegerField(
+        _("durée du contrat supérieure à (jours)"), default=0
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("condition d'accès")
+        verbose_name_plural = _("conditions d'accès")
+        ordering = ["platform", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "kind"], name="fleet_eligibility_unique_kind_per_platform"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} — {self.get_kind_display()}"
+
+    def as_rule(self) -> Rule:
+        return Rule(
+            minimum_age=self.minimum_age,
+            licence_required=self.licence_required,
+            licence_minimum_months=self.licence_minimum_months,
+            contract_required=self.contract_required,
+            accepted_contracts=tuple(self.accepted_contracts),
+            contract_minimum_days=self.contract_minimum_days,
+        )
+
+
+class VehicleQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> VehicleQuerySet:
+        return self.filter(platform_id__in=_fleet_platforms(user))
+
+    def available(self) -> VehicleQuerySet:
+        return self.filter(status=VehicleStatus.AVAILABLE)
+
+    def in_service(self) -> VehicleQuerySet:
+        return self.exclude(status=VehicleStatus.RETIRED)
+
+
+class Vehicle(models.Model):
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("plateforme")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=VehicleKind.choices)
+    label = models.CharField(_("nom"), max_length=100, help_text=_("Par exemple : Clio bleue."))
+    registration = models.CharField(_("immatriculation ou n° de série"), max_length=20, blank=True)
+    odometer_km = models.PositiveIntegerField(_("compteur (km)"), default=0)
+    status = models.CharField(
+        _("état"), max_length=20, choices=VehicleStatus.choices, default=VehicleStatus.AVAILABLE
+    )
+    site = models.CharField(_("lieu"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("ajouté le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = VehicleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("véhicule")
+        verbose_name_plural = _("véhicules")
+        ordering = ["kind", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "registration"],
+                condition=~Q(registration=""),
+                name="fleet_vehicle_unique_registration_per_platform",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VehicleKind.values), name="fleet_vehicle_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VehicleStatus.values), name="fleet_vehicle_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.registration:
+            return f"{self.label} ({self.registration})"
+        return self.label
+
+
+def _ledger_sum(kinds) -> Coalesce:
+    rows = (
+        LedgerEntry.objects.filter(rental=OuterRef("pk"), kind__in=list(kinds))
+        .order_by()
+        .values("rental")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(rows, output_field=models.DecimalField(**MONEY)),
+        Value(Decimal("0.00")),
+        output_field=models.DecimalField(**MONEY),
+    )
+
+
+class RentalQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> RentalQuerySet:
+        return self.filter(platform_id__in=_fleet_platforms(user))
+
+    def open(self) -> RentalQuerySet:
+        return self.filter(status=RentalStatus.OPEN)
+
+    def with_balance(self) -> RentalQuerySet:
+        """Annotate `charged`, `paid`, `deposit_in`, `deposit_out`: one subquery each."""
+        return self.annotate(
+            charged=_ledger_sum(OWED_KINDS),
+            paid=_ledger_sum(SETTLING_KINDS),
+            deposit_in=_ledger_sum({EntryKind.DEPOSIT_IN}),
+            deposit_out=_ledger_sum({EntryKind.DEPOSIT_REFUND, EntryKind.DEPOSIT_RETAINED}),
+        )
+
+    def with_last_checkin(self) -> RentalQuerySet:
+        last = CheckIn.objects.filter(rental=OuterRef("pk")).order_by("-date", "-pk")
+        return self.annotate(
+            last_checkin_date=Subquery(last.values("date")[:1]),
+            last_odometer_km=Subquery(last.values("odometer_km")[:1]),
+        )
+
+    def for_board(self) -> RentalQuerySet:
+        return (
+            self.select_related("vehicle", "beneficiary")
+            .with_balance()
+            .with_last_checkin()
+            .order_by("start_date", "pk")
+        )
+
+
+class Rental(models.Model):
+    """A contrat de mise à disposition: a vehicle lent to a person of a pathway."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="rentals", verbose_name=_("plateforme")
+    )
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.PROTECT, related_name="rentals", verbose_name=_("parcours")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="rentals",
+        verbose_name=_("bénéficiaire"),
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="rentals", verbose_name=_("véhicule")
+    )
+    tariff_grid = models.ForeignKey(
+        TariffGrid, on_delete=models.PROTECT, related_name="rentals", verbose_name=_("grille")
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=RentalStatus.choices, default=RentalStatus.OPEN
+    )
+    start_date = models.DateField(_("début"))
+    max_end_date = models.DateField(_("fin au plus tard"), null=True, blank=True)
+    microcredit_from = models.DateField(_("microcrédit à proposer dès le"), null=True, blank=True)
+    end_date = models.DateField(_("rendu le"), null=True, blank=True)
+    deposit = models.DecimalField(_("caution (€)"), **MONEY)
+    contract_signed = models.BooleanField(_("contrat signé"))
+    home_work_km = models.DecimalField(
+        _("distance domicile-travail (km, aller)"), max_digits=6, decimal_places=1
+    )
+    km_allowance_percent = models.DecimalField(
+        _("forfait km (% de l'aller-retour)"), max_digits=5, decimal_places=1
+    )
+    daily_km_allowance = models.DecimalField(
+        _("forfait km par jour"), max_digits=7, decimal_places=1
+    )
+    checkin_interval_days = models.PositiveSmallIntegerField(
+        _("jours entre deux points étapes"), default=7
+    )
+    start_odometer_km = models.PositiveIntegerField(_("compteur au départ (km)"))
+    end_odometer_km = models.PositiveIntegerField(
+        _("compteur au retour (km)"), null=True, blank=True
+    )
+    eligibility_overridden = models.BooleanField(_("dérogation aux conditions"), default=False)
+    eligibility_missing = models.JSONField(_("conditions non remplies"), default=list, blank=True)
+    eligibility_override_reason = models.TextField(_("motif de la dérogation"), blank=True)
+    return_condition = models.JSONField(_("état au retour"), default=dict, blank=True)
+    deposit_retained_reason = models.TextField(_("motif de la retenue sur caution"), blank=True)
+    end_reason = models.TextField(_("motif de fin de location"), blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("remis par")
+    )
+    returned_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retour enregistré par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = RentalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["platform", "status", "start_date"])]
+        constraints = [
+            # The invariant of the fleet: a vehicle is never in two open rentals.
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(status=RentalStatus.OPEN),
+                name="fleet_rental_one_open_per_vehicle",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RentalStatus.values), name="fleet_rental_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0), name="fleet_rental_deposit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_signed=True), name="fleet_rental_contract_signed"
+            ),
+            models.CheckConstraint(
+                condition=Q(home_work_km__gte=0, daily_km_allowance__gte=0),
+                name="fleet_rental_km_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(eligibility_overridden=False) | ~Q(eligibility_override_reason=""),
+                name="fleet_rental_override_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RentalStatus.OPEN, end_date__isnull=True)
+                | Q(
+                    status=RentalStatus.RETURNED,
+                    end_date__isnull=False,
+                    end_odometer_km__isnull=False,
+                ),
+                name="fleet_rental_returned_has_date_and_odometer",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="fleet_rental_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_odometer_km__isnull=True)
+                | Q(end_odometer_km__gte=F("start_odometer_km")),
+                name="fleet_rental_odometer_not_backwards",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Location n° {self.pk} — {self.vehicle} — {self.beneficiary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RentalStatus.OPEN
+
+    @property
+    def balance_due(self) -> Decimal:
+        """Owed by the person (needs `with_balance()`); negative: paid in advance."""
+        return tariffs.money(self.charged - self.paid)
+
+    @property
+    def deposit_held(self) -> Decimal:
+        return tariffs.money(self.deposit_in - self.deposit_out)
+
+
+class CheckInQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> CheckInQuerySet:
+        return self.filter(platform_id__in=_fleet_platforms(user))
+
+
+class CheckIn(models.Model):
+    """A point étape: odometer, condition, amount due for the period, payment, notes."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    rental = models.ForeignKey(
+        Rental, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("location")
+    )
+    date = models.DateField(_("date"))
+    period_start = models.DateField(_("période depuis le"))
+    odometer_km = models.PositiveIntegerField(_("compteur (km)"))
+    condition = models.JSONField(_("état du véhicule"), default=dict)
+    amount_due = models.DecimalField(_("montant dû pour la période (€)"), **MONEY)
+    km_driven = models.PositiveIntegerField(_("km parcourus"))
+    km_allowance = models.DecimalField(
+        _("forfait km de la période"), max_digits=9, decimal_places=1
+    )
+    km_over = models.DecimalField(_("km au-delà du forfait"), max_digits=9, decimal_places=1)
+    notes = models.TextField(_("notes (solution de sortie...)"), blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("saisi par")
+    )
+    created_at = models.DateTimeField(_("saisi le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("point étape")
+        verbose_name_plural = _("points étapes")
+        ordering = ["rental", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rental", "date"], name="fleet_checkin_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(amount_due__gte=0), name="fleet_checkin_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(km_over__gte=0, km_allowance__gte=0),
+                name="fleet_checkin_km_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=F("period_start")), name="fleet_checkin_after_period_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Point étape du {self.date:%d/%m/%Y} — location n° {self.rental_id}"
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> LedgerEntryQuerySet:
+        return self.filter(platform_id__in=_fleet_platforms(user))
+
+
+class LedgerEntry(models.Model):
+    """One money movement of a rental. Amounts are positive; the kind gives the direction."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    rental = models.ForeignKey(
+        Rental, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("location")
+    )
+    checkin = models.ForeignKey(
+        CheckIn,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
+        verbose_name=_("point étape"),
+    )
+    kind = models.CharField(_("nature"), max_length=20, choices=EntryKind.choices)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("montant (€)"), **MONEY)
+    method = models.CharField(
+        _("moyen de paiement"), max_length=20, choices=PaymentMethod.choices, blank=True
+    )
+    label = models.CharField(_("libellé"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("saisi par")
+    )
+    created_at = models.DateTimeField(_("saisi le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("écriture")
+        verbose_name_plural = _("écritures")
+        ordering = ["rental", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fleet_ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=EntryKind.values), name="fleet_ledger_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="") | Q(method__in=PaymentMethod.values),
+                name="fleet_ledger_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[EntryKind.PAYMENT, EntryKind.DEPOSIT_IN]) | ~Q(method=""),
+                name="fleet_ledger_money_in_has_method",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} € — location n° {self.rental_id}"

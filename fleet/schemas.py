@@ -1,0 +1,269 @@
+"""API schemas of the fleet (../shared/API.md, "Fleet"), with explicit fields.
+
+Money goes out as strings with two decimals ("17.50"), km as numbers.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import PlainSerializer
+
+from fleet.tariffs import money
+from mobility.schemas import InputSchema
+
+KindCode = Literal["bike", "ebike", "scooter", "car"]
+StatusCode = Literal["available", "rented", "maintenance", "retired"]
+ConditionCode = Literal["ok", "worn", "damaged"]
+MethodCode = Literal["cash", "card", "transfer", "cheque"]
+Money = Decimal
+# Money goes out as a string with two decimals, whatever the database returned.
+MoneyStr = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
+
+
+# ---- vehicles
+
+
+class VehicleIn(InputSchema):
+    kind: KindCode
+    label: str = Field(min_length=1, max_length=100)
+    registration: str = Field("", max_length=20)
+    odometer_km: int = Field(0, ge=0)
+    site: str = Field("", max_length=100)
+    platform: int | None = Field(
+        None, description="Plateforme (à préciser si vous travaillez pour plusieurs plateformes)."
+    )
+
+
+class VehicleOut(Schema):
+    id: int
+    kind: str
+    label: str
+    registration: str
+    odometer_km: int
+    status: str
+    site: str
+    platform: int = Field(alias="platform_id")
+
+
+class VehicleFilters(Schema):
+    kind: KindCode | None = None
+    status: StatusCode | None = None
+
+
+class VehicleStatusIn(InputSchema):
+    status: Literal["available", "maintenance", "retired"]
+    notes: str = Field("", max_length=2000)
+
+
+# ---- quotes
+
+
+class QuoteFilters(Schema):
+    beneficiary_id: int
+    kind: KindCode
+    start: date
+    end: date
+
+
+class QuoteLineOut(Schema):
+    kind: str
+    label: str
+    month: int
+    days: int
+    unit_amount: MoneyStr
+    amount: MoneyStr
+
+
+class QuoteOut(Schema):
+    start: date
+    end: date
+    days: int
+    total: MoneyStr
+    tariff_grid: str
+    lines: list[QuoteLineOut]
+
+
+# ---- rentals
+
+
+class RentalIn(InputSchema):
+    pathway_id: int
+    vehicle_id: int
+    start_date: date
+    deposit: Money = Field(ge=0, max_digits=10, decimal_places=2)
+    deposit_method: MethodCode = "cheque"
+    contract_signed: bool
+    home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+    contract_end_date: date | None = Field(
+        None, description="Fin du contrat de travail (CDD, intérim...) pour vérifier sa durée."
+    )
+    eligibility_override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Dérogation aux conditions d'accès (conseiller·ère ou administrateur·rice).",
+    )
+
+
+class GridOut(Schema):
+    id: int
+    name: str
+    version: int
+
+
+class RentalOut(Schema):
+    """A rental; the queryset must select vehicle and tariff_grid and use with_balance()."""
+
+    id: int
+    status: str
+    pathway_id: int
+    beneficiary_id: int
+    vehicle_id: int
+    vehicle_kind: str
+    vehicle_label: str
+    start_date: date
+    max_end_date: date | None
+    microcredit_from: date | None
+    end_date: date | None
+    deposit: MoneyStr
+    deposit_held: MoneyStr
+    contract_signed: bool
+    home_work_km: float
+    daily_km_allowance: float
+    start_odometer_km: int
+    end_odometer_km: int | None
+    eligibility_overridden: bool
+    eligibility_missing: list[str]
+    eligibility_override_reason: str
+    tariff_grid: GridOut
+    amount_charged: MoneyStr
+    amount_paid: MoneyStr
+    balance: MoneyStr
+
+    @staticmethod
+    def resolve_vehicle_kind(rental) -> str:
+        return rental.vehicle.kind
+
+    @staticmethod
+    def resolve_vehicle_label(rental) -> str:
+        return str(rental.vehicle)
+
+    @staticmethod
+    def resolve_amount_charged(rental) -> Decimal:
+        return money(rental.charged)
+
+    @staticmethod
+    def resolve_amount_paid(rental) -> Decimal:
+        return money(rental.paid)
+
+    @staticmethod
+    def resolve_balance(rental) -> Decimal:
+        return rental.balance_due
+
+
+class RentalFilters(Schema):
+    status: Literal["open", "returned"] | None = None
+    pathway_id: int | None = None
+    vehicle_id: int | None = None
+
+
+# ---- check-ins, payments, returns
+
+
+class ConditionIn(InputSchema):
+    tyres: ConditionCode
+    brakes: ConditionCode
+    lights: ConditionCode
+    body: ConditionCode
+    cleanliness: ConditionCode
+    accessories: ConditionCode | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class PaymentIn(InputSchema):
+    amount: Money = Field(gt=0, max_digits=10, decimal_places=2)
+    method: MethodCode
+
+
+class CheckInIn(InputSchema):
+    date: date
+    odometer_km: int = Field(ge=0)
+    condition: ConditionIn
+    payment: PaymentIn | None = None
+    notes: str = Field("", max_length=5000)
+
+
+class CheckInOut(Schema):
+    id: int
+    rental_id: int
+    date: date
+    period_start: date
+    days: int
+    odometer_km: int
+    condition: dict[str, str]
+    amount_due: MoneyStr
+    amount_paid: MoneyStr
+    balance: MoneyStr
+    km_driven: int
+    km_allowance: float
+    km_over: float
+    km_exceeded: bool
+    notes: str
+    lines: list[QuoteLineOut]
+
+
+class PaymentRecordIn(PaymentIn):
+    date: date
+    label: str = Field("", max_length=255)
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    rental_id: int
+    kind: str
+    date: date
+    amount: MoneyStr
+    method: str
+    label: str
+
+
+class DamageIn(InputSchema):
+    description: str = Field(min_length=1, max_length=255)
+    cost: Money = Field(ge=0, max_digits=10, decimal_places=2)
+
+
+class ReturnIn(InputSchema):
+    date: date
+    odometer_km: int = Field(ge=0)
+    condition: ConditionIn
+    damages: list[DamageIn] = []
+    deposit_retained: Money = Field(Decimal("0.00"), ge=0, max_digits=10, decimal_places=2)
+    deposit_retained_reason: str = Field("", max_length=2000)
+    vehicle_status: Literal["available", "maintenance"] | None = Field(
+        None, description="Par défaut : maintenance s'il y a un dommage, sinon available."
+    )
+    end_reason: str = Field("", max_length=2000)
+    payment: PaymentIn | None = None
+
+
+class DueOut(Schema):
+    rental_id: int
+    state: Literal["due", "overdue"]
+    due_on: date
+    last_checkin_date: date | None
+    beneficiary_id: int
+    beneficiary_name: str
+    vehicle_id: int
+    vehicle_label: str
+    balance: MoneyStr
+
+
+class DueListOut(Schema):
+    week: str
+    start: date
+    end: date
+    items: list[DueOut]
+    count: int

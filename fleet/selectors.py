@@ -1,0 +1,95 @@
+"""Reads of the fleet: the board, the check-ins due in a week. Bounded queries: one per
+list, whatever the number of vehicles and rentals (a test pins the count)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import F
+
+from fleet import defaults, rules
+from fleet.enums import RentalStatus, VehicleStatus
+from fleet.models import Rental, Vehicle
+from mobility.models import User
+
+
+@dataclass(frozen=True)
+class DueRental:
+    rental: Rental
+    due_on: date
+    state: str  # "due" or "overdue"
+
+
+def _due_on(rental: Rental) -> date:
+    return rules.next_checkin_due(
+        last_checkin=rental.last_checkin_date,
+        rental_start=rental.start_date,
+        interval_days=rental.checkin_interval_days,
+    )
+
+
+def due_checkins(open_rentals, *, week_start: date, today: date) -> list[DueRental]:
+    """The open rentals (from `Rental.objects.for_board()`) due or overdue in the week."""
+    found = []
+    for rental in open_rentals:
+        if rental.start_date > week_start + timedelta(days=6):
+            continue
+        due_on = _due_on(rental)
+        state = rules.checkin_state(due_on=due_on, week_start=week_start, today=today)
+        if state:
+            found.append(DueRental(rental, due_on, state))
+    found.sort(key=lambda item: (item.state != "overdue", item.due_on, item.rental.pk))
+    return found
+
+
+@dataclass
+class Board:
+    today: date
+    week: str
+    vehicles_by_status: dict[str, list[Vehicle]]
+    status_labels: dict[str, str]
+    open_rentals: list[Rental]
+    overdue: list[DueRental] = field(default_factory=list)
+    due: list[DueRental] = field(default_factory=list)
+    reaching_max: list[Rental] = field(default_factory=list)
+    microcredit: list[Rental] = field(default_factory=list)
+    unpaid: list[Rental] = field(default_factory=list)
+
+    @property
+    def unpaid_total(self) -> Decimal:
+        return sum((rental.balance_due for rental in self.unpaid), Decimal("0.00"))
+
+
+def board(user: User, *, today: date) -> Board:
+    """Everything the fleet board shows, in three queries."""
+    vehicles = list(
+        Vehicle.objects.for_user(user).select_related("platform").order_by("kind", "label", "pk")
+    )
+    by_status = {status: [] for status in VehicleStatus.values}
+    for vehicle in vehicles:
+        by_status[vehicle.status].append(vehicle)
+    open_rentals = list(Rental.objects.for_user(user).open().for_board())
+    week_start = today - timedelta(days=today.weekday())
+    due_list = due_checkins(open_rentals, week_start=week_start, today=today)
+    horizon = today + timedelta(days=defaults.MAX_LENGTH_WARNING_DAYS)
+    # Returned rentals still owing money stay on the board until settled.
+    returned_unpaid = list(
+        Rental.objects.for_user(user)
+        .filter(status=RentalStatus.RETURNED)
+        .for_board()
+        .filter(charged__gt=F("paid"))
+    )
+    return Board(
+        today=today,
+        week=rules.iso_week(today),
+        vehicles_by_status=by_status,
+        status_labels=dict(VehicleStatus.choices),
+        open_rentals=open_rentals,
+        overdue=[item for item in due_list if item.state == "overdue"],
+        due=[item for item in due_list if item.state == "due"],
+        reaching_max=[r for r in open_rentals if r.max_end_date and r.max_end_date <= horizon],
+        microcredit=[r for r in open_rentals if r.microcredit_from and r.microcredit_from <= today],
+        unpaid=[r for r in open_rentals + returned_unpaid if r.balance_due > 0],
+    )

@@ -1,0 +1,776 @@
+"""Every write of the fleet. The pages and the API call these, so they cannot disagree.
+
+Each state change runs in one transaction and locks what it changes (`select_for_update`);
+the database constraints of fleet.models are the last word (a vehicle in two open rentals
+is refused by the partial unique index even if two hand-overs race).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fleet import defaults, eligibility, rules, tariffs
+from fleet.enums import (
+    FLEET_ROLES,
+    OVERRIDE_ROLES,
+    REQUIRED_CONDITION_ITEMS,
+    EntryKind,
+    PaymentMethod,
+    RentalStatus,
+    VehicleKind,
+    VehicleStatus,
+)
+from fleet.models import (
+    CheckIn,
+    EligibilityRule,
+    FleetSettings,
+    LedgerEntry,
+    Rental,
+    TariffGrid,
+    TariffReduction,
+    TariffStep,
+    Vehicle,
+)
+from mobility.enums import PathwayStatus, Role
+from mobility.errors import Conflict, Forbidden, InvalidInput
+from mobility.models import Beneficiary, Pathway, Platform, User
+
+# How far ahead a hand-over may be recorded (a contract signed on Friday for Monday).
+MAX_DAYS_AHEAD = 30
+
+
+def _save(instance, *, by: User | None):
+    """Save and let simple-history record `by` as the author, whatever the channel."""
+    instance._history_user = by
+    instance.save()
+    return instance
+
+
+def require_fleet_role(user: User, platform_id: int) -> None:
+    if platform_id not in user.platform_ids(FLEET_ROLES):
+        raise Forbidden(
+            "Seul·es l'équipe de la flotte, les conseiller·ères et les administrateur·rices "
+            "de la plateforme gèrent les véhicules et les locations."
+        )
+
+
+# ---- grids and settings
+
+
+@transaction.atomic
+def install_shipped_grids() -> None:
+    """Create the shipped example grids (fleet.defaults) if they are not in the database."""
+    for code, spec in defaults.SHIPPED_GRIDS.items():
+        if TariffGrid.objects.filter(platform__isnull=True, code=code).exists():
+            continue
+        grid = _save(
+            TariffGrid(
+                code=code,
+                version=1,
+                name=spec["name"],
+                description=spec["description"],
+                max_months=spec["max_months"],
+                microcredit_month=spec["microcredit_month"],
+            ),
+            by=None,
+        )
+        for kind, rates in spec["steps"].items():
+            for month, rate in enumerate(rates, start=1):
+                _save(
+                    TariffStep(grid=grid, kind=kind, month=month, daily_rate=Decimal(rate)), by=None
+                )
+        for position, reduction in enumerate(spec["reductions"], start=1):
+            _save(
+                TariffReduction(
+                    grid=grid,
+                    position=position,
+                    code=reduction["code"],
+                    label=reduction["label"],
+                    condition=reduction["condition"],
+                    percent=Decimal(reduction["percent"]),
+                    until_month=reduction["until_month"],
+                ),
+                by=None,
+            )
+
+
+def shipped_grid(code: str) -> TariffGrid:
+    install_shipped_grids()
+    return TariffGrid.objects.filter(platform__isnull=True, code=code).order_by("-version").first()
+
+
+def fleet_settings(platform: Platform) -> FleetSettings:
+    """The platform's fleet settings, created with the defaults on first use (two first
+    uses may race: get_or_create settles it on the unique platform)."""
+    settings = FleetSettings.objects.filter(platform=platform).select_related("tariff_grid").first()
+    if settings is None:
+        settings, _ = FleetSettings.objects.select_related("tariff_grid").get_or_create(
+            platform=platform,
+            defaults={
+                "tariff_grid": shipped_grid(defaults.STANDARD_GRID),
+                "km_allowance_percent": Decimal(defaults.KM_ALLOWANCE_PERCENT),
+                "checkin_interval_days": defaults.CHECKIN_INTERVAL_DAYS,
+            },
+        )
+    return settings
+
+
+def eligibility_rule(platform: Platform, kind: str) -> eligibility.Rule:
+    """The platform's rule for a vehicle kind, created from the defaults on first use."""
+    rule, _ = EligibilityRule.objects.get_or_create(
+        platform=platform, kind=kind, defaults=defaults.ELIGIBILITY[kind]
+    )
+    return rule.as_rule()
+
+
+@transaction.atomic
+def grid_choose(*, by: User, platform: Platform, grid: TariffGrid) -> FleetSettings:
+    """A platform administrator chooses the grid of the rentals to come."""
+    if platform.pk not in by.platform_ids({Role.ADMIN}):
+        raise Forbidden("Seul·es les administrateur·rices de la plateforme choisissent la grille.")
+    if grid.platform_id not in (None, platform.pk):
+        raise InvalidInput("Cette grille appartient à une autre plateforme.")
+    settings = FleetSettings.objects.select_for_update().get(pk=fleet_settings(platform).pk)
+    settings.tariff_grid = grid
+    return _save(settings, by=by)
+
+
+@transaction.atomic
+def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | None) -> TariffGrid:
+    """Copy a grid as the next version (for `platform`): the way a grid is edited, since
+    the rentals signed on the previous version keep it."""
+    target_platform_id = platform.pk if platform else None
+    latest = (
+        TariffGrid.objects.filter(platform_id=target_platform_id, code=grid.code)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    copy = _save(
+        TariffGrid(
+            platform_id=target_platform_id,
+            code=grid.code,
+            version=(latest or 0) + 1,
+            name=grid.name,
+            description=grid.description,
+            max_months=grid.max_months,
+            microcredit_month=grid.microcredit_month,
+            created_by=by,
+        ),
+        by=by,
+    )
+    for step in grid.steps.all():
+        _save(
+            TariffStep(grid=copy, kind=step.kind, month=step.month, daily_rate=step.daily_rate),
+            by=by,
+        )
+    for reduction in grid.reductions.all():
+        _save(
+            TariffReduction(
+                grid=copy,
+                position=reduction.position,
+                code=reduction.code,
+                label=reduction.label,
+                condition=reduction.condition,
+                percent=reduction.percent,
+                until_month=reduction.until_month,
+            ),
+            by=by,
+        )
+    return copy
+
+
+# ---- vehicles
+
+
+@transaction.atomic
+def vehicle_create(
+    *,
+    by: User,
+    platform: Platform,
+    kind: str,
+    label: str,
+    registration: str = "",
+    odometer_km: int = 0,
+    site: str = "",
+    notes: str = "",
+) -> Vehicle:
+    require_fleet_role(by, platform.pk)
+    label, registration = label.strip(), registration.strip().upper()
+    errors = {}
+    if kind not in VehicleKind.values:
+        errors["kind"] = "Le type vaut bike, ebike, scooter ou car."
+    if not label:
+        errors["label"] = "Le nom du véhicule est obligatoire."
+    if odometer_km < 0:
+        errors["odometer_km"] = "Le compteur ne peut pas être négatif."
+    if kind in (VehicleKind.CAR, VehicleKind.SCOOTER) and not registration:
+        errors["registration"] = "L'immatriculation est obligatoire pour un véhicule à moteur."
+    if errors:
+        raise InvalidInput("Le véhicule n'est pas valide.", errors=errors)
+    if (
+        registration
+        and Vehicle.objects.filter(platform=platform, registration=registration).exists()
+    ):
+        raise Conflict(f"Un véhicule immatriculé {registration} existe déjà sur la plateforme.")
+    return _save(
+        Vehicle(
+            platform=platform,
+            kind=kind,
+            label=label,
+            registration=registration,
+            odometer_km=odometer_km,
+            site=site.strip(),
+            notes=notes.strip(),
+        ),
+        by=by,
+    )
+
+
+# A rented vehicle changes status only through its hand-over and its return.
+MANUAL_STATUSES = (VehicleStatus.AVAILABLE, VehicleStatus.MAINTENANCE, VehicleStatus.RETIRED)
+
+
+@transaction.atomic
+def vehicle_set_status(*, by: User, vehicle: Vehicle, status: str, notes: str = "") -> Vehicle:
+    """Send a vehicle to maintenance, back to the fleet, or retire it."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    require_fleet_role(by, vehicle.platform_id)
+    if status not in MANUAL_STATUSES:
+        raise InvalidInput(
+            "Un véhicule passe en location par une remise, pas à la main.",
+            errors={"status": "Choisissez disponible, en entretien ou retiré du parc."},
+        )
+    if vehicle.status == VehicleStatus.RENTED:
+        raise Conflict("Ce véhicule est en location : enregistrez d'abord son retour.")
+    if vehicle.status == VehicleStatus.RETIRED and status != VehicleStatus.RETIRED:
+        raise Conflict("Ce véhicule est retiré du parc : il n'y revient pas.")
+    vehicle.status = status
+    if notes.strip():
+        vehicle.notes = notes.strip()
+    return _save(vehicle, by=by)
+
+
+# ---- quotes and eligibility
+
+
+def person_situation(beneficiary: Beneficiary, on: date) -> frozenset[str]:
+    return rules.situation(
+        rsa=beneficiary.rsa,
+        qpv=beneficiary.qpv,
+        ass=beneficiary.ass,
+        aah=beneficiary.aah,
+        rqth=beneficiary.rqth,
+        birth_date=beneficiary.birth_date,
+        on=on,
+    )
+
+
+def grid_with_rates(grid: TariffGrid) -> TariffGrid:
+    return TariffGrid.objects.with_rates().get(pk=grid.pk)
+
+
+def quote_for(
+    *, beneficiary: Beneficiary, kind: str, start: date, end: date, grid: TariffGrid | None = None
+) -> tariffs.Quote:
+    """The amount due for a new rental from `start` to `end`, on the platform's grid."""
+    errors = {}
+    if kind not in VehicleKind.values:
+        errors["kind"] = "Le type vaut bike, ebike, scooter ou car."
+    if end < start:
+        errors["end"] = "La fin de la période ne peut pas précéder son début."
+    if errors:
+        raise InvalidInput("Le devis n'est pas valide.", errors=errors)
+    grid = grid_with_rates(grid or fleet_settings(beneficiary.platform).tariff_grid)
+    return tariffs.quote(
+        grid=grid.as_rule(),
+        kind=kind,
+        situation=person_situation(beneficiary, start),
+        rental_start=start,
+        start=start,
+        end=end,
+        kind_label=str(VehicleKind(kind).label).capitalize(),
+    )
+
+
+def rental_quote(rental: Rental, start: date, end: date) -> tariffs.Quote:
+    """The amount due for [start, end) of an existing rental, on the grid it was signed on."""
+    return tariffs.quote(
+        grid=grid_with_rates(rental.tariff_grid).as_rule(),
+        kind=rental.vehicle.kind,
+        situation=person_situation(rental.beneficiary, start),
+        rental_start=rental.start_date,
+        start=start,
+        end=end,
+        kind_label=str(VehicleKind(rental.vehicle.kind).label).capitalize(),
+    )
+
+
+def _latest_referral(pathway: Pathway):
+    return pathway.referrals.order_by("-received_on", "-pk").first()
+
+
+def missing_for(
+    *, pathway: Pathway, kind: str, on: date, contract_end_date: date | None = None
+) -> list[eligibility.Missing]:
+    """The eligibility conditions the pathway's person does not meet for `kind`."""
+    beneficiary = pathway.beneficiary
+    referral = _latest_referral(pathway)
+    facts = eligibility.Facts(
+        birth_date=beneficiary.birth_date,
+        licence_held=beneficiary.licence_held,
+        licence_since=beneficiary.licence_since,
+        contract=referral.contract if referral else "",
+        contract_start=referral.job_start_date if referral else None,
+        contract_end=contract_end_date,
+    )
+    return eligibility.missing_conditions(
+        rule=eligibility_rule(pathway.platform, kind), facts=facts, on=on
+    )
+
+
+def default_home_work_km(pathway: Pathway) -> Decimal | None:
+    """The one-way distance of the pathway's most recent referral that gives one."""
+    referral = (
+        pathway.referrals.filter(home_work_km__isnull=False).order_by("-received_on", "-pk").first()
+    )
+    return referral.home_work_km if referral else None
+
+
+# ---- rentals
+
+
+@transaction.atomic
+def rental_create(
+    *,
+    by: User,
+    pathway: Pathway,
+    vehicle: Vehicle,
+    start_date: date,
+    deposit: Decimal,
+    contract_signed: bool,
+    home_work_km: Decimal | None = None,
+    deposit_method: str = PaymentMethod.CHEQUE,
+    contract_end_date: date | None = None,
+    override_reason: str = "",
+) -> Rental:
+    """Hand a vehicle over: eligibility checked, contract signed, deposit recorded."""
+    require_fleet_role(by, pathway.platform_id)
+    today = timezone.localdate()
+    pathway = Pathway.objects.select_related("beneficiary", "platform").get(pk=pathway.pk)
+    if vehicle.platform_id != pathway.platform_id:
+        raise InvalidInput(
+            "Ce véhicule n'appartient pas à la plateforme du parcours.",
+            errors={"vehicle_id": "Véhicule inconnu."},
+        )
+    if pathway.status != PathwayStatus.OPEN:
+        raise Conflict("Ce parcours est clôturé : aucune location ne peut y commencer.")
+    errors = {}
+    deposit = tariffs.money(deposit)
+    if deposit < 0:
+        errors["deposit"] = "La caution ne peut pas être négative."
+    if deposit_method not in PaymentMethod.values:
+        errors["deposit_method"] = "Moyen de paiement inconnu."
+    if start_date < pathway.opened_on:
+        errors["start_date"] = "La location ne peut pas commencer avant l'ouverture du parcours."
+    elif start_date > today + timedelta(days=MAX_DAYS_AHEAD):
+        errors["start_date"] = f"La location commence au plus tard dans {MAX_DAYS_AHEAD} jours."
+    if home_work_km is None:
+        home_work_km = default_home_work_km(pathway)
+    if home_work_km is None:
+        errors["home_work_km"] = (
+            "La distance domicile-travail (aller) est nécessaire pour le forfait km : "
+            "elle n'est pas sur la fiche de liaison, indiquez-la."
+        )
+    elif home_work_km < 0:
+        errors["home_work_km"] = "La distance ne peut pas être négative."
+    if errors:
+        raise InvalidInput("La location n'est pas valide.", errors=errors)
+
+    # What is missing for the hand-over, said all at once (422 with each condition).
+    missing = {}
+    if not contract_signed:
+        missing["contract_signed"] = (
+            "Le contrat de location doit être imprimé, signé par la personne, et coché comme signé."
+        )
+    unmet = missing_for(
+        pathway=pathway, kind=vehicle.kind, on=start_date, contract_end_date=contract_end_date
+    )
+    override_reason = override_reason.strip()
+    if unmet and override_reason and pathway.platform_id not in by.platform_ids(OVERRIDE_ROLES):
+        raise Forbidden(
+            "Seul·e un·e conseiller·ère ou un·e administrateur·rice peut déroger aux "
+            "conditions d'accès."
+        )
+    if unmet and not override_reason:
+        missing.update({condition.code: condition.message for condition in unmet})
+    if missing:
+        raise InvalidInput(
+            "La remise du véhicule n'est pas possible : "
+            + " ".join(missing.values())
+            + (
+                " Un·e conseiller·ère peut déroger aux conditions d'accès en écrivant le motif."
+                if unmet and not override_reason
+                else ""
+            ),
+            errors=missing,
+        )
+
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if vehicle.status != VehicleStatus.AVAILABLE:
+        raise Conflict(
+            f"Le véhicule {vehicle} n'est pas disponible "
+            f"({vehicle.get_status_display()}) : choisissez-en un autre."
+        )
+    settings = fleet_settings(pathway.platform)
+    grid = settings.tariff_grid
+    max_end, microcredit = tariffs.milestones(
+        max_months=grid.max_months,
+        microcredit_month=grid.microcredit_month,
+        rental_start=start_date,
+    )
+    rental = Rental(
+        platform_id=pathway.platform_id,
+        pathway=pathway,
+        beneficiary=pathway.beneficiary,
+        vehicle=vehicle,
+        tariff_grid=grid,
+        start_date=start_date,
+        max_end_date=max_end,
+        microcredit_from=microcredit,
+        deposit=deposit,
+        contract_signed=True,
+        home_work_km=home_work_km,
+        km_allowance_percent=settings.km_allowance_percent,
+        daily_km_allowance=rules.daily_km_allowance(
+            home_work_km=home_work_km, percent=settings.km_allowance_percent
+        ),
+        checkin_interval_days=settings.checkin_interval_days,
+        start_odometer_km=vehicle.odometer_km,
+        eligibility_overridden=bool(unmet),
+        eligibility_missing=[condition.code for condition in unmet],
+        eligibility_override_reason=override_reason if unmet else "",
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            _save(rental, by=by)
+    except IntegrityError as error:
+        # The partial unique index: another hand-over of this vehicle won the race.
+        raise Conflict(
+            f"Le véhicule {vehicle} est déjà en location : choisissez-en un autre."
+        ) from error
+    vehicle.status = VehicleStatus.RENTED
+    _save(vehicle, by=by)
+    if deposit > 0:
+        _entry(
+            rental,
+            EntryKind.DEPOSIT_IN,
+            deposit,
+            start_date,
+            by,
+            method=deposit_method,
+            label="Caution reçue à la remise du véhicule",
+        )
+    return rental
+
+
+def _entry(rental, kind, amount, day, by, *, method="", label="", checkin=None) -> LedgerEntry:
+    return _save(
+        LedgerEntry(
+            platform_id=rental.platform_id,
+            rental=rental,
+            checkin=checkin,
+            kind=kind,
+            date=day,
+            amount=tariffs.money(amount),
+            method=method,
+            label=label[:255],
+            created_by=by,
+        ),
+        by=by,
+    )
+
+
+def rental_balance(rental: Rental) -> rules.Balance:
+    """The balance of a rental, from its ledger rows (one query)."""
+    return rules.balance(rental.ledger.order_by().values_list("kind", "amount"))
+
+
+def _lock_open_rental(rental: Rental, by: User) -> Rental:
+    rental = (
+        Rental.objects.select_for_update(of=("self",))
+        .select_related("vehicle", "beneficiary", "tariff_grid")
+        .get(pk=rental.pk)
+    )
+    require_fleet_role(by, rental.platform_id)
+    if rental.status != RentalStatus.OPEN:
+        raise Conflict(
+            f"Cette location est rendue depuis le {rental.end_date:%d/%m/%Y} : plus de point "
+            "étape ni de paiement possible."
+        )
+    return rental
+
+
+def _previous_reading(rental: Rental) -> tuple[date, int]:
+    last = rental.checkins.order_by("-date", "-pk").values_list("date", "odometer_km").first()
+    return last or (rental.start_date, rental.start_odometer_km)
+
+
+def _check_payment(amount: Decimal | None, method: str, errors: dict, prefix="payment.") -> None:
+    if amount is None:
+        return
+    if amount <= 0:
+        errors[f"{prefix}amount"] = "Le montant payé doit être positif."
+    if method not in PaymentMethod.values:
+        errors[f"{prefix}method"] = "Moyen de paiement : cash, card, transfer ou cheque."
+
+
+def _check_reading(rental, day, odometer_km, previous_day, previous_km, today, errors) -> None:
+    if day < previous_day:
+        errors["date"] = (
+            f"La date ne peut pas précéder le relevé précédent ({previous_day:%d/%m/%Y})."
+        )
+    elif day > today:
+        errors["date"] = "La date ne peut pas être dans le futur."
+    if odometer_km < previous_km:
+        errors["odometer_km"] = (
+            f"Le compteur ne peut pas reculer : le relevé précédent indique {previous_km} km."
+        )
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    checkin: CheckIn
+    quote: tariffs.Quote
+    amount_paid: Decimal
+    balance: rules.Balance
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    by: User,
+    rental: Rental,
+    day: date,
+    odometer_km: int,
+    condition: dict[str, str],
+    payment_amount: Decimal | None = None,
+    payment_method: str = "",
+    notes: str = "",
+) -> CheckInResult:
+    """The weekly point étape: reading, checklist, amount due since the previous one,
+    the payment if any, km over the allowance flagged."""
+    rental = _lock_open_rental(rental, by)
+    previous_day, previous_km = _previous_reading(rental)
+    errors = rules.condition_problems(condition, required=REQUIRED_CONDITION_ITEMS)
+    _check_reading(
+        rental, day, odometer_km, previous_day, previous_km, timezone.localdate(), errors
+    )
+    _check_payment(payment_amount, payment_method, errors)
+    if errors:
+        raise InvalidInput("Le point étape n'est pas valide.", errors=errors)
+    if rental.checkins.filter(date=day).exists():
+        raise Conflict(f"Un point étape est déjà enregistré le {day:%d/%m/%Y} pour cette location.")
+    quote = rental_quote(rental, previous_day, day)
+    km = rules.km_check(
+        previous_km=previous_km,
+        odometer_km=odometer_km,
+        daily_allowance=rental.daily_km_allowance,
+        days=(day - previous_day).days,
+    )
+    checkin = _save(
+        CheckIn(
+            platform_id=rental.platform_id,
+            rental=rental,
+            date=day,
+            period_start=previous_day,
+            odometer_km=odometer_km,
+            condition=condition,
+            amount_due=quote.total,
+            km_driven=km.km_driven,
+            km_allowance=km.km_allowance,
+            km_over=km.km_over,
+            notes=notes.strip(),
+            created_by=by,
+        ),
+        by=by,
+    )
+    if quote.total > 0:
+        _entry(
+            rental,
+            EntryKind.CHARGE,
+            quote.total,
+            day,
+            by,
+            checkin=checkin,
+            label=f"Location du {previous_day:%d/%m/%Y} au {day:%d/%m/%Y} ({quote.days} j)",
+        )
+    paid = tariffs.ZERO
+    if payment_amount is not None:
+        paid = tariffs.money(payment_amount)
+        _entry(
+            rental,
+            EntryKind.PAYMENT,
+            paid,
+            day,
+            by,
+            method=payment_method,
+            checkin=checkin,
+            label="Paiement au point étape",
+        )
+    _update_odometer(rental.vehicle, odometer_km, by)
+    return CheckInResult(checkin, quote, paid, rental_balance(rental))
+
+
+def _update_odometer(vehicle: Vehicle, odometer_km: int, by: User, status: str | None = None):
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    vehicle.odometer_km = max(vehicle.odometer_km, odometer_km)
+    if status:
+        vehicle.status = status
+    _save(vehicle, by=by)
+
+
+@transaction.atomic
+def payment_record(
+    *, by: User, rental: Rental, day: date, amount: Decimal, method: str, label: str = ""
+) -> LedgerEntry:
+    """A payment outside a point étape (a transfer received, a cheque dropped in)."""
+    rental = _lock_open_rental(rental, by)
+    errors = {}
+    _check_payment(amount, method, errors, prefix="")
+    if day > timezone.localdate():
+        errors["date"] = "La date ne peut pas être dans le futur."
+    elif day < rental.start_date:
+        errors["date"] = "La date ne peut pas précéder le début de la location."
+    if errors:
+        raise InvalidInput("Le paiement n'est pas valide.", errors=errors)
+    return _entry(
+        rental, EntryKind.PAYMENT, amount, day, by, method=method, label=label.strip() or "Paiement"
+    )
+
+
+@dataclass(frozen=True)
+class Damage:
+    description: str
+    cost: Decimal
+
+
+@transaction.atomic
+def rental_return(
+    *,
+    by: User,
+    rental: Rental,
+    day: date,
+    odometer_km: int,
+    condition: dict[str, str],
+    damages: list[Damage] = (),
+    deposit_retained: Decimal = tariffs.ZERO,
+    deposit_retained_reason: str = "",
+    vehicle_status: str | None = None,
+    end_reason: str = "",
+    payment_amount: Decimal | None = None,
+    payment_method: str = "",
+) -> Rental:
+    """Close a rental: last period charged, damages, deposit refunded or retained (with
+    a reason, never more than what is owed), vehicle back to available or maintenance."""
+    rental = _lock_open_rental(rental, by)
+    previous_day, previous_km = _previous_reading(rental)
+    errors = rules.condition_problems(condition, required=REQUIRED_CONDITION_ITEMS)
+    _check_reading(
+        rental, day, odometer_km, previous_day, previous_km, timezone.localdate(), errors
+    )
+    _check_payment(payment_amount, payment_method, errors)
+    for index, damage in enumerate(damages):
+        if not damage.description.strip():
+            errors[f"damages.{index}.description"] = "Décrivez le dommage."
+        if damage.cost < 0:
+            errors[f"damages.{index}.cost"] = "Le coût d'un dommage ne peut pas être négatif."
+    deposit_retained = tariffs.money(deposit_retained)
+    deposit_retained_reason = deposit_retained_reason.strip()
+    if deposit_retained < 0:
+        errors["deposit_retained"] = "La retenue ne peut pas être négative."
+    elif deposit_retained > 0 and not deposit_retained_reason:
+        errors["deposit_retained_reason"] = "Écrivez le motif de la retenue sur la caution."
+    if vehicle_status not in (None, VehicleStatus.AVAILABLE, VehicleStatus.MAINTENANCE):
+        errors["vehicle_status"] = "Après un retour, le véhicule est available ou maintenance."
+    if errors:
+        raise InvalidInput("Le retour n'est pas valide.", errors=errors)
+
+    quote = rental_quote(rental, previous_day, day)
+    if quote.total > 0:
+        _entry(
+            rental,
+            EntryKind.CHARGE,
+            quote.total,
+            day,
+            by,
+            label=f"Location du {previous_day:%d/%m/%Y} au {day:%d/%m/%Y} ({quote.days} j)",
+        )
+    for damage in damages:
+        if damage.cost > 0:
+            _entry(rental, EntryKind.DAMAGE, damage.cost, day, by, label=damage.description.strip())
+    if payment_amount is not None:
+        _entry(
+            rental,
+            EntryKind.PAYMENT,
+            payment_amount,
+            day,
+            by,
+            method=payment_method,
+            label="Paiement au retour",
+        )
+    balance = rental_balance(rental)
+    if deposit_retained > balance.deposit_held:
+        raise InvalidInput(
+            "La retenue dépasse la caution détenue.",
+            errors={"deposit_retained": f"Au plus {tariffs.euros(balance.deposit_held)}."},
+        )
+    if deposit_retained > max(balance.due, tariffs.ZERO):
+        raise InvalidInput(
+            "La retenue ne peut pas dépasser ce que la personne doit "
+            f"({tariffs.euros(max(balance.due, tariffs.ZERO))}).",
+            errors={"deposit_retained": "Retenue supérieure à la somme due."},
+        )
+    deposit_method = (
+        rental.ledger.filter(kind=EntryKind.DEPOSIT_IN).values_list("method", flat=True).first()
+        or PaymentMethod.CHEQUE
+    )
+    if deposit_retained > 0:
+        _entry(
+            rental,
+            EntryKind.DEPOSIT_RETAINED,
+            deposit_retained,
+            day,
+            by,
+            label=deposit_retained_reason,
+        )
+    refund = balance.deposit_held - deposit_retained
+    if refund > 0:
+        _entry(
+            rental,
+            EntryKind.DEPOSIT_REFUND,
+            refund,
+            day,
+            by,
+            method=deposit_method,
+            label="Caution rendue au retour",
+        )
+    damaged = bool(damages) or rules.has_damage(condition)
+    if vehicle_status is None:
+        vehicle_status = VehicleStatus.MAINTENANCE if damaged else VehicleStatus.AVAILABLE
+    rental.status = RentalStatus.RETURNED
+    rental.end_date = day
+    rental.end_odometer_km = odometer_km
+    rental.return_condition = condition
+    rental.deposit_retained_reason = deposit_retained_reason
+    rental.end_reason = end_reason.strip()
+    rental.returned_by = by
+    _save(rental, by=by)
+    _update_odometer(rental.vehicle, odometer_km, by, status=vehicle_status)
+    return rental

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from fleet import views
+
+app_name = "fleet"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("vehicules/", views.vehicle_list, name="vehicle_list"),
+    path("vehicules/<int:pk>/etat/", views.vehicle_status, name="vehicle_status"),
+    path("locations/nouvelle/", views.rental_create, name="rental_create"),
+    path("locations/<int:pk>/", views.rental_detail, name="rental_detail"),
+    path("locations/<int:pk>/contrat.pdf", views.rental_contract, name="rental_contract"),
+    path("locations/<int:pk>/point-etape/", views.checkin_create, name="checkin_create"),
+    path("locations/<int:pk>/paiement/", views.payment_create, name="payment_create"),
+    path("locations/<int:pk>/retour/", views.rental_return, name="rental_return"),
+]

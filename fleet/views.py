@@ -1,0 +1,329 @@
+"""The fleet pages (tablet first), as thin as the API handlers: parse a form, call one
+service, show a DomainError as a form error or a message."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fleet import selectors, services
+from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind
+from fleet.forms import (
+    CheckInForm,
+    PaymentForm,
+    RentalForm,
+    ReturnForm,
+    VehicleForm,
+    VehicleStatusForm,
+)
+from fleet.models import Rental, Vehicle
+from fleet.pdf import render_pdf
+from fleet.tariffs import euros
+from mobility.errors import DomainError, InvalidInput
+from mobility.forms import add_domain_errors
+from mobility.models import Platform
+from mobility.views import role_required
+
+FLEET = tuple(FLEET_ROLES)
+# API error keys that name a form field differently.
+ERROR_ALIASES = {
+    "payment.amount": "payment_amount",
+    "payment.method": "payment_method",
+    "pathway_id": "pathway",
+    "vehicle_id": "vehicle",
+    "day": "date",
+    **{f"condition.{item.value}": f"condition_{item.value}" for item in ConditionItem},
+}
+
+
+def _rentals(request):
+    return (
+        Rental.objects.for_user(request.user)
+        .select_related("vehicle", "beneficiary", "tariff_grid", "platform", "created_by")
+        .with_balance()
+    )
+
+
+@role_required(*FLEET)
+def board(request):
+    data = selectors.board(request.user, today=timezone.localdate())
+    return render(request, "fleet/board.html", {"board": data})
+
+
+@role_required(*FLEET)
+def vehicle_list(request):
+    platform_ids = request.user.platform_ids(FLEET_ROLES)
+    form = VehicleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        platform = Platform.objects.filter(pk__in=platform_ids).order_by("pk").first()
+        try:
+            vehicle = services.vehicle_create(
+                by=request.user, platform=platform, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Véhicule « %(v)s » ajouté.") % {"v": vehicle})
+            return redirect("fleet:vehicle_list")
+    vehicles = Vehicle.objects.for_user(request.user).order_by("status", "kind", "label", "pk")
+    kind = request.GET.get("kind")
+    if kind in VehicleKind.values:
+        vehicles = vehicles.filter(kind=kind)
+    return render(
+        request,
+        "fleet/vehicle_list.html",
+        {
+            "vehicles": vehicles,
+            "form": form,
+            "status_form": VehicleStatusForm(),
+            "kinds": VehicleKind.choices,
+            "current_kind": kind,
+        },
+    )
+
+
+@require_POST
+@role_required(*FLEET)
+def vehicle_status(request, pk):
+    vehicle = get_object_or_404(Vehicle.objects.for_user(request.user), pk=pk)
+    form = VehicleStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.vehicle_set_status(
+                by=request.user, vehicle=vehicle, status=form.cleaned_data["status"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("État du véhicule « %(v)s » mis à jour.") % {"v": vehicle})
+    return redirect("fleet:vehicle_list")
+
+
+@role_required(*FLEET)
+def rental_create(request):
+    initial = {}
+    if request.GET.get("parcours", "").isdigit():
+        initial["pathway"] = int(request.GET["parcours"])
+    form = RentalForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rental = services.rental_create(
+                by=request.user,
+                pathway=data["pathway"],
+                vehicle=data["vehicle"],
+                start_date=data["start_date"],
+                deposit=data["deposit"],
+                deposit_method=data["deposit_method"],
+                contract_signed=data["contract_signed"],
+                home_work_km=data["home_work_km"],
+                contract_end_date=data["contract_end_date"],
+                override_reason=data["override_reason"],
+            )
+        except InvalidInput as error:
+            # Missing eligibility conditions are shown together, above the form.
+            field_errors = {k: v for k, v in error.errors.items() if k in form.fields}
+            for message in (v for k, v in error.errors.items() if k not in form.fields):
+                form.add_error(None, message)
+            for key, message in field_errors.items():
+                form.add_error(key, message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Véhicule remis. Imprimez le contrat si ce n'est pas déjà fait."),
+            )
+            return redirect("fleet:rental_detail", pk=rental.pk)
+    may_override = bool(request.user.platform_ids(OVERRIDE_ROLES))
+    return render(request, "fleet/rental_form.html", {"form": form, "may_override": may_override})
+
+
+@role_required(*FLEET)
+def rental_detail(request, pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
+    ledger = rental.ledger.select_related("created_by").order_by("date", "pk")
+    today = timezone.localdate()
+    return render(
+        request,
+        "fleet/rental_detail.html",
+        {
+            "rental": rental,
+            "checkins": checkins,
+            "ledger": ledger,
+            "payment_form": PaymentForm(),
+            "today": today,
+            "microcredit_due": rental.is_open
+            and rental.microcredit_from
+            and rental.microcredit_from <= today,
+            "max_length_near": rental.is_open
+            and rental.max_end_date
+            and rental.max_end_date <= today + timedelta(days=14),
+        },
+    )
+
+
+@role_required(*FLEET)
+def rental_contract(request, pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    week = services.rental_quote(rental, rental.start_date, rental.start_date + timedelta(days=7))
+    grid = services.grid_with_rates(rental.tariff_grid)
+    pdf = render_pdf(
+        "fleet/contract_pdf.html",
+        {
+            "rental": rental,
+            "pathway": rental.pathway,
+            "beneficiary": rental.beneficiary,
+            "vehicle": rental.vehicle,
+            "grid": grid,
+            "steps": [s for s in grid.steps.all() if s.kind == rental.vehicle.kind],
+            "reductions": list(grid.reductions.all()),
+            "week": week,
+            "week_total": euros(week.total),
+            "deposit": euros(rental.deposit),
+            "today": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrat-location-{rental.pk}.pdf"'
+    return response
+
+
+def _open_rental_or_redirect(request, pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    if not rental.is_open:
+        messages.error(
+            request, _("Cette location est rendue : plus de point étape ni de paiement.")
+        )
+        return rental, redirect("fleet:rental_detail", pk=rental.pk)
+    return rental, None
+
+
+@role_required(*FLEET)
+def checkin_create(request, pk):
+    rental, closed = _open_rental_or_redirect(request, pk)
+    if closed:
+        return closed
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.checkin_record(
+                by=request.user,
+                rental=rental,
+                day=data["date"],
+                odometer_km=data["odometer_km"],
+                condition=form.condition(),
+                payment_amount=data["payment_amount"],
+                payment_method=data["payment_method"],
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            add_domain_errors(form, error, aliases=ERROR_ALIASES)
+        else:
+            text = _("Point étape enregistré : %(due)s dus pour la période, solde %(balance)s.") % {
+                "due": euros(result.checkin.amount_due),
+                "balance": euros(result.balance.due),
+            }
+            messages.success(request, text)
+            if result.checkin.km_over > 0:
+                messages.warning(
+                    request,
+                    _("Attention : %(km)s km au-delà du forfait sur la période.")
+                    % {"km": result.checkin.km_over},
+                )
+            return redirect("fleet:rental_detail", pk=rental.pk)
+    previous = rental.checkins.order_by("-date", "-pk").first()
+    since = previous.date if previous else rental.start_date
+    today = timezone.localdate()
+    preview = services.rental_quote(rental, since, max(today, since))
+    return render(
+        request,
+        "fleet/checkin_form.html",
+        {
+            "rental": rental,
+            "form": form,
+            "previous": previous,
+            "since": since,
+            "previous_km": previous.odometer_km if previous else rental.start_odometer_km,
+            "preview": preview,
+            "preview_total": euros(preview.total),
+        },
+    )
+
+
+@require_POST
+@role_required(*FLEET)
+def payment_create(request, pk):
+    rental, closed = _open_rental_or_redirect(request, pk)
+    if closed:
+        return closed
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_record(
+                by=request.user,
+                rental=rental,
+                day=form.cleaned_data["date"],
+                amount=form.cleaned_data["amount"],
+                method=form.cleaned_data["method"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Paiement enregistré."))
+    else:
+        messages.error(request, _("Le paiement n'est pas valide : vérifiez le montant et la date."))
+    return redirect("fleet:rental_detail", pk=rental.pk)
+
+
+@role_required(*FLEET)
+def rental_return(request, pk):
+    rental, closed = _open_rental_or_redirect(request, pk)
+    if closed:
+        return closed
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rental_return(
+                by=request.user,
+                rental=rental,
+                day=data["date"],
+                odometer_km=data["odometer_km"],
+                condition=form.condition(),
+                damages=form.damages(),
+                deposit_retained=data["deposit_retained"] or 0,
+                deposit_retained_reason=data["deposit_retained_reason"],
+                vehicle_status=data["vehicle_status"] or None,
+                end_reason=data["end_reason"],
+                payment_amount=data["payment_amount"],
+                payment_method=data["payment_method"],
+            )
+        except DomainError as error:
+            add_domain_errors(form, error, aliases=ERROR_ALIASES)
+        else:
+            messages.success(request, _("Retour enregistré : la location est close."))
+            return redirect("fleet:rental_detail", pk=rental.pk)
+    return render(request, "fleet/return_form.html", {"rental": rental, "form": form})
+
+
+def beneficiary_rentals(user, beneficiary) -> dict:
+    """The rentals shown on a beneficiary's file (two queries, whatever their number) and
+    the open pathway a new hand-over would join."""
+    if beneficiary.platform_id not in user.platform_ids(FLEET_ROLES):
+        return {"visible": False}
+    rentals = list(
+        Rental.objects.for_user(user)
+        .filter(beneficiary=beneficiary)
+        .select_related("vehicle")
+        .with_balance()
+        .order_by("-start_date", "-pk")
+    )
+    open_pathway = beneficiary.pathways.open().values_list("pk", flat=True).first()
+    return {"visible": True, "rentals": rentals, "open_pathway_id": open_pathway}

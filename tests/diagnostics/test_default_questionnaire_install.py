@@ -1,0 +1,25 @@
+import pytest
+
+from diagnostics.models import Questionnaire
+from diagnostics.services import install_default_questionnaire
+
+
+def test_the_shipped_questionnaire_is_current_after_migrating(db):
+    current = Questionnaire.objects.get(is_current=True)
+    assert current.version == 1
+
+
+def test_it_comes_back_when_the_tables_were_emptied(db):
+    Questionnaire.objects.all().delete()
+    install_default_questionnaire()
+    assert Questionnaire.objects.get(is_current=True).version == 1
+
+
+def test_it_adds_nothing_when_a_questionnaire_exists(db):
+    install_default_questionnaire()
+    assert Questionnaire.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_survives_the_flush_of_a_transactional_test():
+    assert Questionnaire.objects.filter(is_current=True).exists()
