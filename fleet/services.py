@@ -36,7 +36,8 @@ from fleet.models import (
     TariffStep,
     Vehicle,
 )
-from mobility.enums import PathwayStatus, Role
+from mobility import notifications
+from mobility.enums import NotificationEvent, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Beneficiary, Pathway, Platform, User
 
@@ -477,7 +478,26 @@ def rental_create(
             method=deposit_method,
             label="Caution reçue à la remise du véhicule",
         )
+    _notify_rental_started(rental, by=by)
     return rental
+
+
+def _notify_rental_started(rental: Rental, *, by: User) -> None:
+    """The referents of the pathway learn that the person now has a vehicle."""
+    for referral in rental.pathway.referrals.filter(status=ReferralStatus.ACCEPTED).order_by("pk"):
+        notifications.notify_referent(
+            referral=referral,
+            event=NotificationEvent.SERVICE_STARTED,
+            by=by,
+            context={
+                "service": f"location d'un véhicule ({rental.vehicle.get_kind_display()})",
+                "start_date": rental.start_date,
+                "details": (
+                    "Un point étape a lieu chaque semaine avec la personne : paiement, "
+                    "état du véhicule et solution de mobilité pour la suite."
+                ),
+            },
+        )
 
 
 def _entry(rental, kind, amount, day, by, *, method="", label="", checkin=None) -> LedgerEntry:

@@ -228,6 +228,8 @@ def pathways_for(request: HttpRequest):
     return Pathway.objects.for_user(request.user).prefetch_related(
         Prefetch("referrals", queryset=Referral.objects.order_by("pk")),
         pathway_diagnostics_prefetch(),
+        "rentals__vehicle",
+        "driving_enrolments",
     )
 
 

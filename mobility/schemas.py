@@ -262,6 +262,17 @@ class PathwayCloseIn(InputSchema):
     durable_solution: bool
 
 
+class ServiceOut(Schema):
+    """A service started on the pathway: a rental (`rental_<vehicle kind>`) or the
+    driving school (`driving_school`), with the module's own id and status."""
+
+    kind: str
+    id: int
+    started_on: date
+    status: str
+    label: str
+
+
 class PathwayOut(Schema):
     id: int
     status: str
@@ -271,9 +282,8 @@ class PathwayOut(Schema):
     outcome: str | None
     durable_solution: bool | None
     referrals: list[int]
-    # Filled by the diagnostics, fleet and driving-school modules as they land.
     diagnostics: list[dict] = []
-    services: list[dict] = []
+    services: list[ServiceOut] = []
     progress: dict | None = None
 
     @staticmethod
@@ -292,3 +302,27 @@ class PathwayOut(Schema):
     @staticmethod
     def resolve_progress(pathway) -> dict:
         return pathway_progress_out(pathway)
+
+    # The queryset must prefetch "rentals__vehicle" and "driving_enrolments".
+    @staticmethod
+    def resolve_services(pathway) -> list[dict]:
+        services = [
+            {
+                "kind": f"rental_{rental.vehicle.kind}",
+                "id": rental.pk,
+                "started_on": rental.start_date,
+                "status": rental.status,
+                "label": f"Location : {rental.vehicle.get_kind_display()} ({rental.vehicle})",
+            }
+            for rental in pathway.rentals.all()
+        ] + [
+            {
+                "kind": "driving_school",
+                "id": enrolment.pk,
+                "started_on": enrolment.start_date,
+                "status": enrolment.status,
+                "label": "Auto-école sociale",
+            }
+            for enrolment in pathway.driving_enrolments.all()
+        ]
+        return sorted(services, key=lambda service: (service["started_on"], service["kind"]))

@@ -11,6 +11,7 @@ from fleet.enums import EntryKind, RentalStatus, VehicleStatus
 from fleet.models import LedgerEntry, Rental, Vehicle
 from fleet.tariffs import add_months
 from mobility.errors import Conflict, Forbidden, InvalidInput
+from mobility.models import Notification
 from tests.fleet.conftest import VehicleFactory, days_ago, hand_over, open_pathway
 
 
@@ -182,3 +183,15 @@ def test_a_closed_pathway_takes_no_rental(fleet_user, adviser, pathway, vehicle)
     )
     with pytest.raises(Conflict):
         hand_over(fleet_user, pathway, vehicle)
+
+
+def test_the_referent_learns_that_a_rental_started(
+    fleet_user, pathway, vehicle, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        hand_over(fleet_user, pathway, vehicle, start=days_ago(1))
+
+    notification = Notification.objects.get(event="service_started")
+    assert notification.referral.pathway_id == pathway.pk
+    assert "location d'un véhicule (voiture)" in notification.body
+    assert notification.sent_at is not None
