@@ -23,7 +23,7 @@ from mobility import notifications
 from mobility.enums import CASEWORK_ROLES, NotificationEvent, PathwayStatus, ReferralStatus
 from mobility.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mobility.models import Pathway, User
-from mobility.services import _save
+from mobility.services import save_with_author
 
 
 def _require_casework(user: User, platform_id: int) -> None:
@@ -116,7 +116,7 @@ def diagnostic_start(
             "reprenez-le."
         )
     _check_taking(pathway, kind, taken_on, exclude=None)
-    return _save(
+    return save_with_author(
         Diagnostic(
             platform_id=pathway.platform_id,
             pathway=pathway,
@@ -164,7 +164,7 @@ def diagnostic_save_answers(
     merged = {**diagnostic.answers, **answers}
     diagnostic.answers = {code: choice for code, choice in merged.items() if choice}
     diagnostic.current_step = max(0, min(step, len(definition.dimensions) - 1))
-    return _save(diagnostic, by=by)
+    return save_with_author(diagnostic, by=by)
 
 
 @transaction.atomic
@@ -182,7 +182,7 @@ def diagnostic_complete(*, diagnostic: Diagnostic, by: User) -> Diagnostic:
     diagnostic.orientation_group = result.orientation_group
     diagnostic.recommendations = list(result.recommendations)
     diagnostic.completed_at = timezone.now()
-    _save(diagnostic, by=by)
+    save_with_author(diagnostic, by=by)
     _notify_referents(diagnostic, result, by=by)
     return diagnostic
 
@@ -239,7 +239,7 @@ def _notify_referents(diagnostic: Diagnostic, result: scoring.Result, *, by: Use
 def questionnaire_duplicate(*, questionnaire: Questionnaire, by: User | None) -> Questionnaire:
     """A new draft version, copy of `questionnaire`, to edit before publishing it."""
     last = Questionnaire.objects.select_for_update().order_by("-version").first()
-    return _save(
+    return save_with_author(
         Questionnaire(
             version=last.version + 1,
             title=questionnaire.title,
@@ -262,10 +262,10 @@ def questionnaire_publish(*, questionnaire: Questionnaire, by: User | None) -> Q
         raise InvalidInput(str(error), errors={"definition": " ; ".join(error.problems)}) from error
     for previous in Questionnaire.objects.select_for_update().filter(is_current=True):
         previous.is_current = False
-        _save(previous, by=by)
+        save_with_author(previous, by=by)
     questionnaire.is_current = True
     questionnaire.published_at = questionnaire.published_at or timezone.now()
-    return _save(questionnaire, by=by)
+    return save_with_author(questionnaire, by=by)
 
 
 DEFAULT_QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaires" / "default_v1.json"

@@ -1,7 +1,7 @@
 """Every write of the auto-école sociale. The pages and the API call these.
 
 Each service checks the caller's role on the row's platform, locks what it changes,
-validates with the pure rules of drivingschool.assiduity, saves through `_save` (so the
+validates with the pure rules of drivingschool.assiduity, saves through `save_with_author` (so the
 history records its author) and tells the referent once the transaction commits.
 After anything that moves a funding gate (agreement, attendance, exam, exclusion,
 programme numbers), the tranches follow their gate (`_sync_tranches`).
@@ -40,7 +40,7 @@ from mobility import notifications
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, Platform, User
-from mobility.services import _save
+from mobility.services import save_with_author
 
 MAX_HOURS = Decimal("500")
 
@@ -132,7 +132,7 @@ def programme_update(*, by: User, programme: Programme, data: ProgrammeData) -> 
         if value is None and name == "suggested_hours":
             continue
         setattr(programme, name, value.strip() if isinstance(value, str) else value)
-    _save(programme, by=by)
+    save_with_author(programme, by=by)
     for enrolment in (
         Enrolment.objects.filter(programme=programme).active().select_related("programme")
     ):
@@ -214,7 +214,7 @@ def enrolment_create(
     amounts = assiduity.quote(
         theory_hours=theory_hours, driving_hours=driving_hours, hourly_rate=hourly_rate
     )
-    enrolment = _save(
+    enrolment = save_with_author(
         Enrolment(
             platform_id=pathway.platform_id,
             programme=programme,
@@ -232,7 +232,7 @@ def enrolment_create(
         (TrancheKind.THEORY, amounts.theory_amount, theory_funder),
         (TrancheKind.PRACTICAL, amounts.practical_amount, practical_funder),
     ):
-        _save(
+        save_with_author(
             FundingTranche(
                 platform_id=pathway.platform_id,
                 enrolment=enrolment,
@@ -280,7 +280,7 @@ def enrolment_sign_agreement(*, by: User, enrolment: Enrolment, signed_on: date)
             errors={"signed_on": "Choisissez une date passée ou aujourd'hui."},
         )
     enrolment.agreement_signed_on = signed_on
-    _save(enrolment, by=by)
+    save_with_author(enrolment, by=by)
     _sync_tranches(enrolment, by=by)
     return enrolment
 
@@ -307,7 +307,7 @@ def enrolment_exclude(*, by: User, enrolment: Enrolment, reason: str) -> Enrolme
     enrolment.excluded_at = timezone.now()
     enrolment.excluded_by = by
     enrolment.exclusion_reason = reason
-    _save(enrolment, by=by)
+    save_with_author(enrolment, by=by)
     _sync_tranches(enrolment, by=by)
     return enrolment
 
@@ -329,7 +329,7 @@ def _sync_tranches(enrolment: Enrolment, *, by: User | None) -> None:
             tranche.released_at, tranche.released_by = timezone.now(), by
         else:
             tranche.released_at, tranche.released_by = None, None
-        _save(tranche, by=by)
+        save_with_author(tranche, by=by)
 
 
 def _lock_tranche(tranche: FundingTranche) -> FundingTranche:
@@ -374,7 +374,7 @@ def tranche_release(
     tranche.status = TrancheStatus.RELEASED
     tranche.released_at = timezone.now()
     tranche.released_by = by
-    return _save(tranche, by=by)
+    return save_with_author(tranche, by=by)
 
 
 @transaction.atomic
@@ -400,7 +400,7 @@ def tranche_mark_paid(*, by: User, tranche: FundingTranche, paid_on: date) -> Fu
     tranche.status = TrancheStatus.PAID
     tranche.paid_on = paid_on
     tranche.paid_recorded_by = by
-    return _save(tranche, by=by)
+    return save_with_author(tranche, by=by)
 
 
 # ---- lessons and attendance
@@ -444,7 +444,7 @@ def lesson_schedule(
         errors["instructor_id"] = "Cette personne n'est pas moniteur·rice de la plateforme."
     if errors:
         raise InvalidInput("La séance contient des erreurs.", errors=errors)
-    lesson = _save(
+    lesson = save_with_author(
         Lesson(
             platform=platform,
             kind=kind,
@@ -478,7 +478,7 @@ def lesson_cancel(*, by: User, lesson: Lesson, reason: str) -> Lesson:
         )
     lesson.cancelled_at = timezone.now()
     lesson.cancel_reason = reason
-    return _save(lesson, by=by)
+    return save_with_author(lesson, by=by)
 
 
 @dataclass(frozen=True)
@@ -563,7 +563,7 @@ def attendance_record(*, by: User, lesson: Lesson, rows: list[AttendanceRow]) ->
             setattr(attendance, name, value)
         attendance.recorded_by = by
         attendance.recorded_at = now
-        saved.append(_save(attendance, by=by))
+        saved.append(save_with_author(attendance, by=by))
         if row.status == AttendanceStatus.UNEXCUSED and previous_status != row.status:
             newly_unexcused.append(booked[row.enrolment_id])
     for enrolment_id in seen:
@@ -623,7 +623,7 @@ def exam_record(
             "Ce passage d'examen ne peut pas être noté : " + " ".join(problems.values()),
             errors=problems,
         )
-    attempt = _save(
+    attempt = save_with_author(
         ExamAttempt(
             platform_id=enrolment.platform_id,
             enrolment=enrolment,

@@ -45,7 +45,7 @@ from mobility.models import Beneficiary, Pathway, Platform, User
 MAX_DAYS_AHEAD = 30
 
 
-def _save(instance, *, by: User | None):
+def save_with_author(instance, *, by: User | None):
     """Save and let simple-history record `by` as the author, whatever the channel."""
     instance._history_user = by
     instance.save()
@@ -69,7 +69,7 @@ def install_shipped_grids() -> None:
     for code, spec in defaults.SHIPPED_GRIDS.items():
         if TariffGrid.objects.filter(platform__isnull=True, code=code).exists():
             continue
-        grid = _save(
+        grid = save_with_author(
             TariffGrid(
                 code=code,
                 version=1,
@@ -82,11 +82,11 @@ def install_shipped_grids() -> None:
         )
         for kind, rates in spec["steps"].items():
             for month, rate in enumerate(rates, start=1):
-                _save(
+                save_with_author(
                     TariffStep(grid=grid, kind=kind, month=month, daily_rate=Decimal(rate)), by=None
                 )
         for position, reduction in enumerate(spec["reductions"], start=1):
-            _save(
+            save_with_author(
                 TariffReduction(
                     grid=grid,
                     position=position,
@@ -138,7 +138,7 @@ def grid_choose(*, by: User, platform: Platform, grid: TariffGrid) -> FleetSetti
         raise InvalidInput("Cette grille appartient à une autre plateforme.")
     settings = FleetSettings.objects.select_for_update().get(pk=fleet_settings(platform).pk)
     settings.tariff_grid = grid
-    return _save(settings, by=by)
+    return save_with_author(settings, by=by)
 
 
 @transaction.atomic
@@ -152,7 +152,7 @@ def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | 
         .values_list("version", flat=True)
         .first()
     )
-    copy = _save(
+    copy = save_with_author(
         TariffGrid(
             platform_id=target_platform_id,
             code=grid.code,
@@ -166,12 +166,12 @@ def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | 
         by=by,
     )
     for step in grid.steps.all():
-        _save(
+        save_with_author(
             TariffStep(grid=copy, kind=step.kind, month=step.month, daily_rate=step.daily_rate),
             by=by,
         )
     for reduction in grid.reductions.all():
-        _save(
+        save_with_author(
             TariffReduction(
                 grid=copy,
                 position=reduction.position,
@@ -219,7 +219,7 @@ def vehicle_create(
         and Vehicle.objects.filter(platform=platform, registration=registration).exists()
     ):
         raise Conflict(f"Un véhicule immatriculé {registration} existe déjà sur la plateforme.")
-    return _save(
+    return save_with_author(
         Vehicle(
             platform=platform,
             kind=kind,
@@ -254,7 +254,7 @@ def vehicle_set_status(*, by: User, vehicle: Vehicle, status: str, notes: str = 
     vehicle.status = status
     if notes.strip():
         vehicle.notes = notes.strip()
-    return _save(vehicle, by=by)
+    return save_with_author(vehicle, by=by)
 
 
 # ---- quotes and eligibility
@@ -460,14 +460,14 @@ def rental_create(
     )
     try:
         with transaction.atomic():
-            _save(rental, by=by)
+            save_with_author(rental, by=by)
     except IntegrityError as error:
         # The partial unique index: another hand-over of this vehicle won the race.
         raise Conflict(
             f"Le véhicule {vehicle} est déjà en location : choisissez-en un autre."
         ) from error
     vehicle.status = VehicleStatus.RENTED
-    _save(vehicle, by=by)
+    save_with_author(vehicle, by=by)
     if deposit > 0:
         _entry(
             rental,
@@ -501,7 +501,7 @@ def _notify_rental_started(rental: Rental, *, by: User) -> None:
 
 
 def _entry(rental, kind, amount, day, by, *, method="", label="", checkin=None) -> LedgerEntry:
-    return _save(
+    return save_with_author(
         LedgerEntry(
             platform_id=rental.platform_id,
             rental=rental,
@@ -604,7 +604,7 @@ def checkin_record(
         daily_allowance=rental.daily_km_allowance,
         days=(day - previous_day).days,
     )
-    checkin = _save(
+    checkin = save_with_author(
         CheckIn(
             platform_id=rental.platform_id,
             rental=rental,
@@ -653,7 +653,7 @@ def _update_odometer(vehicle: Vehicle, odometer_km: int, by: User, status: str |
     vehicle.odometer_km = max(vehicle.odometer_km, odometer_km)
     if status:
         vehicle.status = status
-    _save(vehicle, by=by)
+    save_with_author(vehicle, by=by)
 
 
 @transaction.atomic
@@ -791,6 +791,6 @@ def rental_return(
     rental.deposit_retained_reason = deposit_retained_reason
     rental.end_reason = end_reason.strip()
     rental.returned_by = by
-    _save(rental, by=by)
+    save_with_author(rental, by=by)
     _update_odometer(rental.vehicle, odometer_km, by, status=vehicle_status)
     return rental

@@ -93,7 +93,7 @@ class ReferralData:
     received_on: date | None = None
 
 
-def _save(instance, *, by: User | None):
+def save_with_author(instance, *, by: User | None):
     """Save and let simple-history record `by` as the author, whatever the channel
     (page, API token, management command)."""
     instance._history_user = by
@@ -139,7 +139,9 @@ def organisation_create(
         raise InvalidInput("L'organisation n'est pas valide.", errors=errors)
     if Organisation.objects.filter(platform=platform, name__iexact=name).exists():
         raise Conflict(f"Une organisation nommée « {name} » existe déjà sur cette plateforme.")
-    return _save(Organisation(platform=platform, name=name, kind=kind, siret=siret), by=by)
+    return save_with_author(
+        Organisation(platform=platform, name=name, kind=kind, siret=siret), by=by
+    )
 
 
 def user_admin_platform_ids(user: User) -> set[int]:
@@ -199,7 +201,7 @@ def referral_submit(*, by: User, prescriber: Organisation, data: ReferralData) -
     values = asdict(data)
     person = values.pop("person")
     values["received_on"] = data.received_on or today
-    referral = _save(
+    referral = save_with_author(
         Referral(
             platform_id=prescriber.platform_id,
             prescriber=prescriber,
@@ -266,7 +268,7 @@ def referral_accept(
                 "Indiquez s'il s'agit d'elle ou d'une autre personne.",
                 candidates=[c.pk for c in candidates],
             )
-        beneficiary = _save(
+        beneficiary = save_with_author(
             Beneficiary(
                 platform_id=referral.platform_id,
                 identity_key=identity_key(referral.first_name, referral.last_name),
@@ -282,7 +284,7 @@ def referral_accept(
             raise Conflict("Cette personne est archivée : elle ne peut plus être rattachée.")
     pathway = beneficiary.pathways.filter(status=PathwayStatus.OPEN).first()
     if pathway is None:
-        pathway = _save(
+        pathway = save_with_author(
             Pathway(
                 platform_id=referral.platform_id,
                 beneficiary=beneficiary,
@@ -295,7 +297,7 @@ def referral_accept(
     referral.pathway = pathway
     referral.decided_by = by
     referral.decided_at = timezone.now()
-    _save(referral, by=by)
+    save_with_author(referral, by=by)
     notifications.notify_referent(
         referral=referral, event=NotificationEvent.REFERRAL_ACCEPTED, by=by
     )
@@ -316,7 +318,7 @@ def referral_decline(*, referral: Referral, by: User, reason: str) -> Referral:
     referral.decline_reason = reason
     referral.decided_by = by
     referral.decided_at = timezone.now()
-    _save(referral, by=by)
+    save_with_author(referral, by=by)
     notifications.notify_referent(
         referral=referral, event=NotificationEvent.REFERRAL_DECLINED, by=by
     )
@@ -346,10 +348,10 @@ def pathway_close(
     pathway.outcome = outcome
     pathway.durable_solution = durable_solution
     pathway.closed_by = by
-    _save(pathway, by=by)
+    save_with_author(pathway, by=by)
     for referral in pathway.referrals.select_for_update().filter(status=ReferralStatus.ACCEPTED):
         _transition(referral, ReferralStatus.CLOSED)
-        _save(referral, by=by)
+        save_with_author(referral, by=by)
         notifications.notify_referent(
             referral=referral, event=NotificationEvent.PATHWAY_CLOSED, by=by
         )
