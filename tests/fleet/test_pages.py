@@ -246,7 +246,6 @@ def test_the_beneficiary_file_lists_the_rentals(fleet_user, rental):
     )
     content = response.content.decode()
     assert "Locations de véhicules" in content
-    assert "fleet/fleet.css" in content
     assert "money--due" not in content  # nothing owed yet
     assert reverse("fleet:rental_detail", args=[rental.pk]) in content
 
