@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from fleet import tariffs
 
@@ -10,6 +11,17 @@ def euros(value) -> str:
     """17.5 → « 17,50 € »."""
     if value in (None, ""):
         return "—"
+    return tariffs.euros(value)
+
+
+@register.filter
+def balance(value) -> str:
+    """A balance due as a person reads it: « 12,50 € », or « 5,00 € d'avance » when the
+    person paid ahead (a negative balance would read as a debt)."""
+    if value in (None, ""):
+        return "—"
+    if value < 0:
+        return _("%(amount)s d'avance") % {"amount": tariffs.euros(-value)}
     return tariffs.euros(value)
 
 

@@ -102,3 +102,11 @@ def test_condition_checklist_problems():
         {"tyres": "ok", "brakes": "broken", "wings": "ok"}, required=["tyres", "lights"]
     )
     assert set(problems) == {"condition.lights", "condition.brakes", "condition.wings"}
+
+
+def test_a_balance_paid_ahead_reads_as_an_advance_not_a_debt():
+    from fleet.templatetags.fleet_tags import balance
+
+    assert balance(Decimal("12.5")) == "12,50\xa0€"
+    assert balance(Decimal("-5")) == "5,00\xa0€ d'avance"
+    assert balance(None) == "—"
