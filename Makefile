@@ -2,7 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON := .venv/bin/python
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv installs the locked dependencies; when the machine has none, it gets its own small
+# virtual environment (.tools/), which works even where pip may not install system-wide.
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := .tools/bin/uv
+endif
 # Tests run against PostgreSQL (the production database) unless DATABASE_URL says otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mobility
 PYTEST_ARGS ?=
@@ -11,8 +16,11 @@ help:
 	@echo "make demo   installe, migre, charge la démo et sert le site sur http://127.0.0.1:8000"
 	@echo "make test   installe et lance ruff, le contrôle des migrations et toute la suite de tests"
 
-.venv/.installed: pyproject.toml uv.lock
-	@test -x "$(UV)" || python3 -m pip install --user --quiet uv
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
 	"$(UV)" sync --frozen
 	@touch $@
 
