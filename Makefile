@@ -36,6 +36,7 @@ test: install
 	.venv/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PYTHON) manage.py makemigrations --check --dry-run
 	export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
-	  scripts/ensure-database && $(PYTHON) -m pytest -p xdist -n 2 $(PYTEST_ARGS)
+	  scripts/ensure-database && scripts/ensure-browser && \
+	  $(PYTHON) -m pytest -p xdist -n 2 $(PYTEST_ARGS)
 
 .PHONY: help install demo test
