@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from drivingschool import selectors, services
 from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind, TrancheStatus
@@ -32,6 +32,7 @@ from drivingschool.schemas import (
 from mobility.enums import OrganisationKind
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, User
+from mobility.pagination import LimitOffsetPagination
 
 router = Router(tags=["Auto-école sociale"])
 

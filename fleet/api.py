@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fleet import rules, selectors, services
 from fleet.enums import FLEET_ROLES
@@ -34,6 +34,7 @@ from fleet.schemas import (
 )
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Pathway, Platform
+from mobility.pagination import LimitOffsetPagination
 
 router = Router(tags=["Flotte : véhicules, locations, points étapes"])
 

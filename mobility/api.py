@@ -66,7 +66,22 @@ VALIDATION_MESSAGES = {
     "greater_than": "doit être positif",
     "less_than_equal": "valeur trop grande",
     "json_invalid": "JSON invalide",
+    "finite_number": "doit être un nombre fini",
+    "float_parsing": "doit être un nombre",
+    "float_type": "doit être un nombre",
+    "int_from_float": "doit être un nombre entier, sans décimales",
+    "too_short": "ne peut pas être vide",
+    "too_long": "trop d'éléments",
+    "less_than": "valeur trop grande",
+    "date_future": "la date doit être dans le futur",
+    "date_past": "la date doit être dans le passé",
+    "datetime_type": "date et heure invalides (format ISO 8601 attendu)",
+    "timezone_aware": "l'heure doit préciser son fuseau (par exemple +01:00)",
+    "union_tag_invalid": "valeur inattendue",
+    "value_error": "valeur invalide",
 }
+# Anything else: a neutral French phrase rather than pydantic's English sentence.
+FALLBACK_MESSAGE = "valeur invalide"
 
 
 def _field_path(location) -> str:
@@ -80,9 +95,9 @@ def _field_path(location) -> str:
 def _french(error: dict) -> str:
     kind = error.get("type", "")
     if kind in ("literal_error", "enum"):
-        expected = (error.get("ctx") or {}).get("expected", "")
+        expected = (error.get("ctx") or {}).get("expected", "").replace(" or ", " ou ")
         return f"valeur inattendue (valeurs possibles : {expected})"
-    return VALIDATION_MESSAGES.get(kind, error.get("msg", "valeur invalide"))
+    return VALIDATION_MESSAGES.get(kind, FALLBACK_MESSAGE)
 
 
 @api.exception_handler(ValidationError)

@@ -4,22 +4,24 @@ Handlers parse, scope with `for_user`, call one service and shape the answer; th
 live in mobility.services and mobility.rules.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
 from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, OrganisationKind, ReferralStatus, Role
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Notification, Organisation, Pathway, Platform, Referral
+from mobility.pagination import LimitOffsetPagination
 from mobility.schemas import (
     AcceptIn,
     AcceptOut,
     BeneficiaryOut,
     DeclineIn,
+    FilterSchema,
     OrganisationIn,
     OrganisationOut,
     PathwayCloseIn,
@@ -96,7 +98,7 @@ def referrals_for(request: HttpRequest):
     )
 
 
-class ReferralFilters(Schema):
+class ReferralFilters(FilterSchema):
     status: ReferralStatus | None = None
     prescriber: int | None = None
 
@@ -209,7 +211,7 @@ def beneficiaries_for(request: HttpRequest):
 def list_beneficiaries(request: HttpRequest, q: str | None = None):
     beneficiaries = beneficiaries_for(request).active()
     if q:
-        beneficiaries = beneficiaries.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q))
+        beneficiaries = beneficiaries.search(q)
     return beneficiaries.order_by("last_name", "first_name", "pk")
 
 

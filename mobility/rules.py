@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from mobility.enums import JobKind, ReferralStatus
 
@@ -13,6 +13,9 @@ YOUTH_AGE_LIMIT = 26
 MINIMUM_AGE = 14
 MAXIMUM_AGE = 100
 LICENCE_MINIMUM_AGE = 15  # apprenticeship driving (AAC) starts at 15
+# A paper fiche is typed in late, but not years late: older dates are typing mistakes
+# (and would move the referral into another report period).
+MAX_RECEIVED_AGE_DAYS = 366
 
 REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
     ReferralStatus.SUBMITTED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
@@ -95,6 +98,13 @@ def referral_problems(
         problems["postal_code"] = "Le code postal compte 5 chiffres."
     if received_on > today:
         problems["received_on"] = "La date de réception ne peut pas être dans le futur."
+    elif received_on < today - timedelta(days=MAX_RECEIVED_AGE_DAYS):
+        problems["received_on"] = (
+            "La date de réception remonte à plus d'un an : vérifiez-la (une fiche papier "
+            "se saisit dans l'année)."
+        )
+    elif received_on < person.birth_date:
+        problems["received_on"] = "La date de réception précède la naissance de la personne."
     if job.kind == JobKind.SEARCH and job.contract:
         problems["contract"] = (
             "Un type de contrat n'a de sens que pour un emploi ou une formation, "

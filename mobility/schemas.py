@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
 
@@ -16,6 +16,15 @@ OutcomeCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "cre
 
 class InputSchema(Schema):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class FilterSchema(Schema):
+    """Query-string filters: `?status=&kind=` (a field left empty) means no filter."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def empty_means_none(cls, value):
+        return None if value == "" else value
 
 
 # ---- organisations

@@ -197,6 +197,14 @@ def referral_submit(*, by: User, prescriber: Organisation, data: ReferralData) -
             errors={"prescriber": "Choisissez une structure prescriptrice."},
         )
     today = timezone.localdate()
+    if data.received_on not in (None, today) and not is_casework:
+        # The reports count a referral in the period of its reception: only the platform
+        # dates a paper fiche it received earlier.
+        raise InvalidInput(
+            "Seule la plateforme peut dater la réception d'une fiche d'un autre jour : "
+            "laissez received_on vide, la fiche est reçue aujourd'hui.",
+            errors={"received_on": "La fiche est reçue aujourd'hui."},
+        )
     validate_referral(data, today=today)
     values = asdict(data)
     person = values.pop("person")
@@ -248,6 +256,9 @@ def referral_accept(
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     _require_casework(by, referral.platform_id)
     _transition(referral, ReferralStatus.ACCEPTED)
+    # Two acceptances for the same person at once would both find no duplicate and both
+    # create a file: acceptances of one platform take turns on the platform's row.
+    Platform.objects.select_for_update().filter(pk=referral.platform_id).first()
     opened_on = opened_on or timezone.localdate()
     if not referral.received_on <= opened_on <= timezone.localdate():
         raise InvalidInput(
@@ -343,6 +354,16 @@ def pathway_close(
         errors["date"] = "La date de sortie ne peut pas être dans le futur."
     if errors:
         raise InvalidInput("La clôture du parcours n'est pas valide.", errors=errors)
+    open_rentals = [
+        str(rental.vehicle) for rental in pathway.rentals.open().select_related("vehicle")
+    ]
+    if open_rentals:
+        # The ledger would go on charging a closed pathway: the vehicle comes back first.
+        raise Conflict(
+            "Ce parcours a encore une location en cours ("
+            + ", ".join(open_rentals)
+            + ") : enregistrez d'abord le retour du véhicule."
+        )
     pathway.status = PathwayStatus.CLOSED
     pathway.closed_on = closed_on
     pathway.outcome = outcome

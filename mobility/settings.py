@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mobility.middleware.ApiErrorsAsJsonMiddleware",
+    "mobility.middleware.RejectNulCharacterMiddleware",
     "mobility.middleware.ApiTokenMiddleware",
     "mobility.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +181,7 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 
 # How long an Idempotency-Key is remembered, in hours.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48)
+
 
 LOGGING = {
     "version": 1,

@@ -56,6 +56,8 @@ def test_a_conflict_is_replayed_too(api, adviser, referral):
     first = client.post(f"/api/v1/referrals/{referral.pk}/accept", headers=headers)
     again = client.post(f"/api/v1/referrals/{referral.pk}/accept", headers=headers)
     assert first.status_code == again.status_code == 409
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from mobility.enums import Role
 from mobility.models import Notification, Referral
@@ -115,3 +118,23 @@ def test_a_body_that_is_not_json_is_a_400(api, prescriber):
     assert response.status_code == 400
     assert response.json()["detail"] == "Le corps de la requête n'est pas un JSON valide."
     assert not Referral.objects.exists()
+
+
+def test_a_prescriber_cannot_backdate_a_referral(api, prescriber, prescriber_org):
+    response = api(prescriber).post(
+        "/api/v1/referrals",
+        referral_body(
+            prescriber_org.pk, received_on=(timezone.localdate() - timedelta(days=40)).isoformat()
+        ),
+    )
+    assert response.status_code == 422
+    assert "received_on" in response.json()["errors"]
+    assert not Referral.objects.exists()
+
+
+def test_a_prescriber_may_send_todays_date(api, prescriber, prescriber_org):
+    today = timezone.localdate().isoformat()
+    response = api(prescriber).post(
+        "/api/v1/referrals", referral_body(prescriber_org.pk, received_on=today)
+    )
+    assert response.status_code == 201

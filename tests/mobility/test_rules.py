@@ -210,3 +210,23 @@ def test_problems_are_always_french_sentences(birth, received):
     )
     for message in problems.values():
         assert message[0].isupper() and message.endswith(".")
+
+
+def test_a_referral_received_more_than_a_year_ago_is_a_typing_mistake():
+    problems = referral_problems(
+        person=person(), job=job(), received_on=TODAY - timedelta(days=367), today=TODAY
+    )
+    assert "received_on" in problems
+    assert not referral_problems(
+        person=person(), job=job(), received_on=TODAY - timedelta(days=300), today=TODAY
+    )
+
+
+def test_a_referral_cannot_be_received_before_the_person_was_born():
+    problems = referral_problems(
+        person=person(birth_date=TODAY - timedelta(days=20 * 365)),
+        job=job(),
+        received_on=TODAY - timedelta(days=20 * 365 + 10),
+        today=TODAY,
+    )
+    assert "received_on" in problems

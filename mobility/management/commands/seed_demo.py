@@ -27,7 +27,7 @@ from mobility.demo_data import (
     Account,
     ReferralPlan,
 )
-from mobility.enums import ReferralStatus, Role
+from mobility.enums import CASEWORK_ROLES, ReferralStatus, Role
 from mobility.models import Membership, Organisation, Platform, Referral, User
 
 # The demo's notifications go through the normal path (recorded, then handed to the
@@ -143,8 +143,15 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for plan in plans:
             adviser = users[plan.decided_by]
+            submitter = users[plan.submitted_by]
+            if plan.data.received_on not in (None, today) and not submitter.has_role(
+                *CASEWORK_ROLES
+            ):
+                # Only the platform dates a fiche received on another day: in the demo's
+                # past, the adviser typed in what the prescriber had sent.
+                submitter = adviser
             referral = services.referral_submit(
-                by=users[plan.submitted_by],
+                by=submitter,
                 prescriber=prescribers[(plan.platform, plan.prescriber)],
                 data=plan.data,
             )
