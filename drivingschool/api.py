@@ -12,7 +12,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from drivingschool import selectors, services
-from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind, TrancheStatus
+from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind
 from drivingschool.models import Attendance, Enrolment, FundingTranche, Lesson
 from drivingschool.schemas import (
     AgreementIn,
@@ -63,12 +63,7 @@ def enrolment_out(enrolment: Enrolment, state: selectors.EnrolmentState) -> dict
     tranches = {tranche.kind: tranche for tranche in enrolment.tranches.all()}
 
     def funding(kind: str) -> dict:
-        tranche = tranches.get(kind)
-        released = tranche is not None and tranche.status != TrancheStatus.PENDING
-        return {
-            "released": released or state.gates[kind].open,
-            "blocking": list(state.gates[kind].blocking),
-        }
+        return {"released": state.released(kind), "blocking": list(state.gates[kind].blocking)}
 
     return {
         "id": enrolment.pk,
@@ -277,15 +272,22 @@ def list_lessons(
 @router.post("/lessons", response={201: LessonOut}, summary="Programmer une séance")
 def create_lesson(request: HttpRequest, payload: LessonIn):
     _require(request)
-    enrolments = list(Enrolment.objects.for_user(request.user).filter(pk__in=payload.enrolment_ids))
-    missing = sorted(set(payload.enrolment_ids) - {e.pk for e in enrolments})
+    found = {
+        enrolment.pk: enrolment
+        for enrolment in Enrolment.objects.for_user(request.user)
+        .select_related("platform")
+        .filter(pk__in=payload.enrolment_ids)
+    }
+    missing = sorted(set(payload.enrolment_ids) - found.keys())
     if missing:
         raise InvalidInput(
             "Inscription(s) inconnue(s) : " + ", ".join(map(str, missing)) + ".",
             errors={"enrolment_ids": "Inscription(s) inconnue(s)."},
         )
+    # As given, repetitions included: the service refuses a person given twice.
+    enrolments = [found[enrolment_id] for enrolment_id in payload.enrolment_ids]
     platforms = {e.platform for e in enrolments}
-    if len(platforms) != 1:
+    if len(platforms) > 1:
         raise InvalidInput(
             "Une séance réunit des personnes d'une seule plateforme.",
             errors={"enrolment_ids": "Plusieurs plateformes."},
@@ -299,11 +301,11 @@ def create_lesson(request: HttpRequest, payload: LessonIn):
             )
     lesson = services.lesson_schedule(
         by=request.user,
-        platform=platforms.pop(),
+        platform=platforms.pop() if platforms else None,
         kind=payload.kind,
         start=payload.start,
         duration_minutes=payload.duration_minutes,
-        enrolments=sorted(enrolments, key=lambda e: e.pk),
+        enrolments=enrolments,
         instructor=instructor,
     )
     return Status(201, lessons_for(request).get(pk=lesson.pk))

@@ -132,6 +132,35 @@ class Assiduity:
     upcoming_lessons: int
 
 
+# A lesson is scheduled at most this far from today, either way: enough to record a
+# lesson held last season or plan the next one, and it keeps every date (and a lesson's
+# end) far from the calendar's limits (year 1 and year 9999), where reads would crash.
+LESSON_SCHEDULING_WINDOW = timedelta(days=366)
+# The longest lesson: a full day of theory (also a database constraint on Lesson).
+LESSON_MAX_MINUTES = 600
+
+
+def lesson_problems(*, start: datetime, duration_minutes: int, today: date) -> dict:
+    """Why a lesson cannot be scheduled at `start` for `duration_minutes` (empty if it can).
+
+    The window is checked on the calendar date of `start` as given, so that no time-zone
+    conversion can overflow on an absurd year.
+    """
+    problems = {}
+    earliest = today - LESSON_SCHEDULING_WINDOW
+    latest = today + LESSON_SCHEDULING_WINDOW
+    if not earliest <= start.date() <= latest:
+        problems["start"] = (
+            "Une séance se programme au plus un an avant ou après aujourd'hui "
+            f"(du {earliest:%d/%m/%Y} au {latest:%d/%m/%Y})."
+        )
+    if not 0 < duration_minutes <= LESSON_MAX_MINUTES:
+        problems["duration_minutes"] = (
+            f"La durée est comprise entre 1 et {LESSON_MAX_MINUTES} minutes."
+        )
+    return problems
+
+
 def counted(record: LessonRecord, *, now: datetime) -> bool:
     """Does this lesson weigh in the person's assiduity at `now`?"""
     return not record.cancelled and record.start <= now and record.status is not None
@@ -258,6 +287,16 @@ TRANCHE_TRANSITIONS: dict[str, frozenset[str]] = {
     TrancheStatus.RELEASED: frozenset({TrancheStatus.PENDING, TrancheStatus.PAID}),
     TrancheStatus.PAID: frozenset(),
 }
+
+
+def funding_released(*, tranche_status: str | None, gate: Gate) -> bool:
+    """Whether a tranche's funding is released, as the page and the API both say it.
+
+    Released as soon as nothing blocks (the gate opens by itself), and also when the
+    tranche was released or paid whatever the gate says now (a release an administrator
+    forced, a payment already made).
+    """
+    return gate.open or tranche_status in (TrancheStatus.RELEASED, TrancheStatus.PAID)
 
 
 def can_transition(current: str, target: str) -> bool:

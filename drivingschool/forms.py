@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drivingschool.assiduity import LESSON_MAX_MINUTES, lesson_problems
 from drivingschool.enums import SCHOOL_ROLES, AttendanceStatus, ExamKind, LessonKind
 from drivingschool.models import Enrolment
 from drivingschool.services import AttendanceRow, ProgrammeData
@@ -97,7 +98,7 @@ class LessonForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Durée (minutes)"),
         min_value=1,
-        max_value=600,
+        max_value=LESSON_MAX_MINUTES,
         initial=60,
         widget=forms.NumberInput(attrs={"step": "15", "inputmode": "numeric"}),
     )
@@ -129,6 +130,19 @@ class LessonForm(forms.Form):
             .order_by("pathway__beneficiary__last_name", "pathway__beneficiary__first_name")
         )
         self.fields["enrolments"].label_from_instance = lambda e: e.beneficiary.full_name
+
+    def clean(self):
+        """The scheduling window of lesson_schedule, said on the day field first."""
+        cleaned_data = super().clean()
+        if cleaned_data.get("day") and cleaned_data.get("time"):
+            problems = lesson_problems(
+                start=datetime.combine(cleaned_data["day"], cleaned_data["time"]),
+                duration_minutes=cleaned_data.get("duration_minutes") or 1,
+                today=timezone.localdate(),
+            )
+            if "start" in problems:
+                self.add_error("day", problems["start"])
+        return cleaned_data
 
     def start(self) -> datetime:
         return timezone.make_aware(

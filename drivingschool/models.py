@@ -7,7 +7,7 @@ whatever the channel.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -364,7 +364,8 @@ class Lesson(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("programmée par")
     )
     created_at = models.DateTimeField(_("programmée le"), default=timezone.now, editable=False)
-    history = HistoricalRecords()
+    # Who is booked is history too: each change of `enrolments` adds a record with its author.
+    history = HistoricalRecords(m2m_fields=[enrolments])
 
     objects = LessonQuerySet.as_manager()
 
@@ -391,7 +392,12 @@ class Lesson(models.Model):
 
     @property
     def end(self):
-        return self.start + timedelta(minutes=self.duration_minutes)
+        # A row from before lessons were kept within a year of today may end past year
+        # 9999: it is then said to end on the last representable day, not crash the reads.
+        try:
+            return self.start + timedelta(minutes=self.duration_minutes)
+        except OverflowError:
+            return datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
     @property
     def is_cancelled(self) -> bool:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from drivingschool.assiduity import LESSON_MAX_MINUTES
 from drivingschool.enums import TrancheKind
 from mobility.schemas import InputSchema
 
@@ -95,8 +96,9 @@ class EnrolmentOut(Schema):
 class LessonIn(InputSchema):
     kind: LessonKindCode
     start: datetime = Field(description="ISO 8601 ; sans décalage : heure de Paris.")
-    duration_minutes: int = Field(gt=0, le=600)
-    enrolment_ids: list[int] = Field(min_length=1)
+    duration_minutes: int = Field(gt=0, le=LESSON_MAX_MINUTES)
+    # Neither emptiness nor repetitions are refused here: lesson_schedule says why in French.
+    enrolment_ids: list[int] = Field(max_length=100)
     instructor_id: int | None = Field(None, description="Par défaut : vous, si moniteur·rice.")
 
 

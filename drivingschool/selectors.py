@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.apps import apps
@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from drivingschool import assiduity
 from drivingschool.enums import ExamKind, TrancheKind
-from drivingschool.models import Attendance, Enrolment, ExamAttempt, Lesson, Programme
+from drivingschool.models import (
+    Attendance,
+    Enrolment,
+    ExamAttempt,
+    FundingTranche,
+    Lesson,
+    Programme,
+)
 from mobility.models import Pathway
 
 
@@ -28,6 +35,7 @@ class EnrolmentState:
     exclusion_proposed: bool
     excluded: bool
     gates: dict[str, assiduity.Gate]
+    tranche_statuses: dict[str, str] = field(default_factory=dict)
 
     @property
     def attendance_rate(self):
@@ -45,6 +53,20 @@ class EnrolmentState:
     def practical_gate(self) -> assiduity.Gate:
         return self.gates[TrancheKind.PRACTICAL]
 
+    def released(self, kind: str) -> bool:
+        """Whether the tranche's funding is released: the one meaning of the page and API."""
+        return assiduity.funding_released(
+            tranche_status=self.tranche_statuses.get(kind), gate=self.gates[kind]
+        )
+
+    @property
+    def theory_released(self) -> bool:
+        return self.released(TrancheKind.THEORY)
+
+    @property
+    def practical_released(self) -> bool:
+        return self.released(TrancheKind.PRACTICAL)
+
 
 def state_from(
     enrolment: Enrolment,
@@ -54,6 +76,7 @@ def state_from(
     attendances: Iterable[Attendance],
     passed_attempts: Iterable[ExamAttempt],
     now: datetime,
+    tranche_statuses: dict[str, str] | None = None,
 ) -> EnrolmentState:
     """Assemble the state of one enrolment from rows already fetched."""
     by_lesson = {attendance.lesson_id: attendance for attendance in attendances}
@@ -87,6 +110,7 @@ def state_from(
         ),
         excluded=excluded,
         gates=gates,
+        tranche_statuses=dict(tranche_statuses or {}),
     )
 
 
@@ -103,7 +127,7 @@ def lesson_record(lesson: Lesson, attendance: Attendance | None) -> assiduity.Le
 def states_for(
     enrolments: Iterable[Enrolment], *, now: datetime | None = None
 ) -> dict[int, EnrolmentState]:
-    """The state of each enrolment in three queries, whatever their number.
+    """The state of each enrolment in four queries, whatever their number.
 
     The enrolments must come with their `programme` (select_related).
     """
@@ -124,6 +148,11 @@ def states_for(
     attempts = defaultdict(list)
     for attempt in ExamAttempt.objects.filter(enrolment_id__in=ids, passed=True):
         attempts[attempt.enrolment_id].append(attempt)
+    tranche_statuses = defaultdict(dict)
+    for enrolment_id, kind, status in FundingTranche.objects.filter(
+        enrolment_id__in=ids
+    ).values_list("enrolment_id", "kind", "status"):
+        tranche_statuses[enrolment_id][kind] = status
     return {
         enrolment.pk: state_from(
             enrolment,
@@ -132,6 +161,7 @@ def states_for(
             attendances=attendances[enrolment.pk],
             passed_attempts=attempts[enrolment.pk],
             now=now,
+            tranche_statuses=tranche_statuses[enrolment.pk],
         )
         for enrolment in enrolments
     }

@@ -410,25 +410,32 @@ def tranche_mark_paid(*, by: User, tranche: FundingTranche, paid_on: date) -> Fu
 def lesson_schedule(
     *,
     by: User,
-    platform: Platform,
+    platform: Platform | None,
     kind: str,
     start: datetime,
     duration_minutes: int,
     enrolments: list[Enrolment],
     instructor: User | None = None,
 ) -> Lesson:
-    """Schedule a lesson for one person or a group of the platform's active enrolments."""
+    """Schedule a lesson for one person or a group of the platform's active enrolments.
+
+    `enrolments` as the caller gave them (a person given twice is refused); `platform`
+    None when nobody was given, which is refused too.
+    """
+    if platform is None or not enrolments:
+        raise InvalidInput(
+            "La séance contient des erreurs : choisissez au moins une personne inscrite.",
+            errors={"enrolment_ids": "Choisissez au moins une personne inscrite."},
+        )
     _require_school(by, platform.pk)
-    errors = {}
+    errors = assiduity.lesson_problems(
+        start=start, duration_minutes=duration_minutes, today=timezone.localdate()
+    )
     if kind not in LessonKind.values:
         errors["kind"] = "Type de séance inconnu : theory, driving, simulator ou pre_training."
-    if timezone.is_naive(start):
+    if timezone.is_naive(start) and "start" not in errors:
         start = timezone.make_aware(start)
-    if not 0 < duration_minutes <= 600:
-        errors["duration_minutes"] = "La durée est comprise entre 1 et 600 minutes."
-    if not enrolments:
-        errors["enrolment_ids"] = "Choisissez au moins une personne inscrite."
-    elif len({e.pk for e in enrolments}) != len(enrolments):
+    if len({e.pk for e in enrolments}) != len(enrolments):
         errors["enrolment_ids"] = "Une même personne figure deux fois."
     foreign = [e.pk for e in enrolments if e.platform_id != platform.pk]
     inactive = [e.pk for e in enrolments if e.platform_id == platform.pk and e.is_excluded]
@@ -443,7 +450,9 @@ def lesson_schedule(
     if instructor is not None and platform.pk not in instructor.platform_ids({Role.INSTRUCTOR}):
         errors["instructor_id"] = "Cette personne n'est pas moniteur·rice de la plateforme."
     if errors:
-        raise InvalidInput("La séance contient des erreurs.", errors=errors)
+        raise InvalidInput(
+            "La séance contient des erreurs : " + " ".join(errors.values()), errors=errors
+        )
     lesson = save_with_author(
         Lesson(
             platform=platform,
@@ -455,7 +464,7 @@ def lesson_schedule(
         ),
         by=by,
     )
-    lesson.enrolments.set(enrolments)
+    lesson.enrolments.set(enrolments)  # recorded in the history, with `by` as author
     return lesson
 
 

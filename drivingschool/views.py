@@ -42,6 +42,7 @@ from drivingschool.forms import (
     ReleaseForm,
 )
 from drivingschool.models import Enrolment, FundingTranche, Lesson
+from mobility import weeks
 from mobility.enums import Role
 from mobility.errors import DomainError, InvalidInput
 from mobility.forms import add_domain_errors
@@ -197,20 +198,45 @@ def attendance_calendar(lessons, attendance_by_lesson, *, now) -> list[Month]:
             entry = CalendarEntry(lesson, "upcoming", _("à venir"))
         else:
             entry = CalendarEntry(lesson, "unrecorded", _("émargement à faire"))
-        entries.setdefault(timezone.localdate(lesson.start), []).append(entry)
+        entries.setdefault(_local_day(lesson.start), []).append(entry)
     if not entries:
         return []
     first, last = min(entries), max(entries)
-    months, cursor = [], first.replace(day=1)
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    if span <= CALENDAR_MAX_MONTHS:
+        firsts = [_add_months(first.replace(day=1), offset) for offset in range(span)]
+    else:  # lessons years apart: only their months, never thousands of empty ones
+        firsts = sorted({day.replace(day=1) for day in entries})
     weeks_of = calendar.Calendar(firstweekday=0)
-    while cursor <= last:
+    months = []
+    for month in firsts:
+        try:
+            dates = weeks_of.monthdatescalendar(month.year, month.month)
+        except (OverflowError, ValueError):  # December 9999: its last week is out of range
+            continue
         weeks = [
-            [Day(day, day.month == cursor.month, entries.get(day, [])) for day in week]
-            for week in weeks_of.monthdatescalendar(cursor.year, cursor.month)
+            [Day(day, day.month == month.month, entries.get(day, [])) for day in week]
+            for week in dates
         ]
-        months.append(Month(cursor, weeks))
-        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
+        months.append(Month(month, weeks))
     return months
+
+
+# The longest stretch of consecutive months the attendance calendar draws.
+CALENDAR_MAX_MONTHS = 36
+
+
+def _add_months(first: dt.date, count: int) -> dt.date:
+    index = first.month - 1 + count
+    return dt.date(first.year + index // 12, index % 12 + 1, 1)
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The local day of `moment`, or its UTC day at the very ends of the calendar."""
+    try:
+        return timezone.localdate(moment)
+    except (OverflowError, ValueError):
+        return moment.date()
 
 
 def _enrolment_for(request, pk) -> Enrolment:
@@ -379,26 +405,24 @@ def tranche_paid(request, pk, kind):
 # ---- the week of lessons and the attendance sheet
 
 
-def _week_start(value: str | None) -> dt.date:
-    """Monday of the ISO week `YYYY-Www` (this week when absent or unreadable)."""
+def _week_start(request, value: str | None) -> dt.date:
+    """Monday of the ISO week `YYYY-Www` (mobility.weeks); this week when absent, and this
+    week with a notice when malformed or out of range."""
     if value:
         try:
-            return dt.date.fromisocalendar(int(value[:4]), int(value.split("W")[-1]), 1)
-        except ValueError:
-            pass
-    today = timezone.localdate()
-    return today - dt.timedelta(days=today.weekday())
+            return weeks.parse_iso_week(value)
+        except weeks.InvalidWeek as error:
+            messages.warning(request, _("%(error)s Voici la semaine en cours.") % {"error": error})
+    return weeks.week_start(timezone.localdate())
 
 
-def iso_week(day: dt.date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
+iso_week = weeks.iso_week
 
 
 @school_staff
 def week(request):
     user = request.user
-    monday = _week_start(request.GET.get("semaine"))
+    monday = _week_start(request, request.GET.get("semaine"))
     is_instructor = bool(user.platform_ids({Role.INSTRUCTOR}))
     only_mine = is_instructor and request.GET.get("tous") != "1"
     start = timezone.make_aware(dt.datetime.combine(monday, dt.time.min))

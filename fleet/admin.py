@@ -5,7 +5,9 @@ the action "nouvelle version" copies it into an editable one. Rentals, check-ins
 ledger rows are written by the services (pages and API) and only read here.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fleet import services
@@ -21,6 +23,7 @@ from fleet.models import (
     Vehicle,
 )
 from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
+from mobility.errors import InvalidInput
 
 
 def _grid_in_use(grid) -> bool:
@@ -77,8 +80,25 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
             )
 
 
+class FleetSettingsForm(forms.ModelForm):
+    class Meta:
+        model = FleetSettings
+        fields = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
+
+    def clean_tariff_grid(self):
+        """The grid chosen must price every vehicle kind (the rule of grid_choose)."""
+        grid = self.cleaned_data.get("tariff_grid")
+        if grid is not None:
+            try:
+                services.grid_check_complete(grid)
+            except InvalidInput as error:
+                raise ValidationError(error.message) from error
+        return grid
+
+
 @admin.register(FleetSettings)
 class FleetSettingsAdmin(NoDeleteMixin, HistoryAdmin):
+    form = FleetSettingsForm
     list_display = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
     list_select_related = ["platform", "tariff_grid"]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from fleet import rules, selectors, services
+from fleet import selectors, services
 from fleet.enums import FLEET_ROLES
 from fleet.models import LedgerEntry, Rental, Vehicle
 from fleet.schemas import (
@@ -32,6 +32,7 @@ from fleet.schemas import (
     VehicleOut,
     VehicleStatusIn,
 )
+from mobility import weeks
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Pathway, Platform
 from mobility.pagination import LimitOffsetPagination
@@ -267,6 +268,7 @@ def create_payment(request: HttpRequest, rental_id: int, payload: PaymentRecordI
     response=list[LedgerEntryOut],
     summary="Les écritures d'une location (dû, paiements, caution, dommages)",
 )
+@paginate(LimitOffsetPagination)
 def rental_ledger(request: HttpRequest, rental_id: int):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     return LedgerEntry.objects.filter(rental=rental).order_by("date", "pk")
@@ -280,7 +282,7 @@ def return_rental(request: HttpRequest, rental_id: int, payload: ReturnIn):
         rental=rental,
         day=payload.date,
         odometer_km=payload.odometer_km,
-        condition=payload.condition.as_dict(),
+        condition=payload.condition.as_dict() if payload.condition else None,
         damages=[services.Damage(d.description, d.cost) for d in payload.damages],
         deposit_retained=payload.deposit_retained,
         deposit_retained_reason=payload.deposit_retained_reason,
@@ -304,13 +306,13 @@ def checkins_due(request: HttpRequest, week: str | None = None):
     require_fleet(request)
     today = timezone.localdate()
     try:
-        week_start = rules.parse_iso_week(week) if week else today - timedelta(days=today.weekday())
-    except ValueError as error:
+        week_start = weeks.parse_iso_week(week) if week else weeks.week_start(today)
+    except weeks.InvalidWeek as error:
         raise InvalidInput(str(error), errors={"week": str(error)}) from error
     rentals = Rental.objects.for_user(request.user).open().for_board()
     items = selectors.due_checkins(rentals, week_start=week_start, today=today)
     return {
-        "week": rules.iso_week(week_start),
+        "week": weeks.iso_week(week_start),
         "start": week_start,
         "end": week_start + timedelta(days=6),
         "count": len(items),

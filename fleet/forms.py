@@ -14,6 +14,7 @@ from fleet.enums import (
     VehicleStatus,
 )
 from fleet.models import Vehicle
+from fleet.rules import MAX_ODOMETER_KM
 from fleet.services import MANUAL_STATUSES, Damage
 from mobility.forms import DateInput
 from mobility.models import Pathway
@@ -35,9 +36,15 @@ def decimal_field(label, *, required=False, **kwargs):
 
 
 def km_field(label, **kwargs):
+    # The bound of the services (fleet.rules), said here first with a friendly message.
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=MAX_ODOMETER_KM,
+        error_messages={
+            "max_value": _("Le compteur ne peut pas dépasser %(limit)s km.")
+            % {"limit": "2\u202f000\u202f000"}
+        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         **kwargs,
     )

@@ -5,24 +5,28 @@ No ORM, no clock (`today` is passed in), Decimal for money and km.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from fleet.enums import Condition, ConditionItem, EntryKind
-from fleet.tariffs import ZERO, money
+from fleet.tariffs import NARROW_NBSP, NBSP, ZERO, euros, money
 from mobility.rules import is_youth
 
 TENTH = Decimal("0.1")
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+# The highest odometer reading accepted (the columns are PositiveIntegerField, whose
+# limit is 2 147 483 647; no road vehicle reaches two million km).
+MAX_ODOMETER_KM = 2_000_000
+# The largest payment recorded at once: a typo guard (a year of car at the standard rate
+# is about 1 800 €; damages beyond this are paid in several times).
+MAX_PAYMENT = Decimal("5000.00")
 
 
 def daily_km_allowance(*, home_work_km: Decimal, percent: Decimal) -> Decimal:
     """`percent` of the daily home-work round trip (twice the one-way distance)."""
     if home_work_km < 0:
-        raise ValueError("A distance cannot be negative.")
+        raise ValueError("Une distance ne peut pas être négative.")
     return (Decimal(2) * home_work_km * Decimal(percent) / Decimal(100)).quantize(
         TENTH, rounding=ROUND_HALF_UP
     )
@@ -42,26 +46,32 @@ class KmCheck:
 def km_check(*, previous_km: int, odometer_km: int, daily_allowance: Decimal, days: int) -> KmCheck:
     """Km driven since the previous reading against the allowance × days elapsed."""
     if odometer_km < previous_km:
-        raise ValueError("The odometer cannot go backwards.")
+        raise ValueError("Le compteur ne peut pas reculer.")
     driven = odometer_km - previous_km
     allowance = (daily_allowance * days).quantize(TENTH)
     return KmCheck(driven, allowance, max(Decimal(driven) - allowance, Decimal(0)).quantize(TENTH))
 
 
-def parse_iso_week(value: str) -> date:
-    """The Monday of an ISO week written YYYY-Www (2026-W02); ValueError otherwise."""
-    match = WEEK_PATTERN.match(value or "")
-    if not match:
-        raise ValueError("La semaine s'écrit AAAA-Sss, par exemple 2026-W02.")
-    try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as error:
-        raise ValueError(f"La semaine {value} n'existe pas.") from error
+def odometer_problem(odometer_km: int) -> str | None:
+    """What is wrong with an odometer reading, in French (None: nothing)."""
+    if odometer_km < 0:
+        return "Le compteur ne peut pas être négatif."
+    if odometer_km > MAX_ODOMETER_KM:
+        limit = f"{MAX_ODOMETER_KM:,}".replace(",", NARROW_NBSP)
+        return f"Le compteur ne peut pas dépasser {limit}{NBSP}km : vérifiez le relevé."
+    return None
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def payment_problem(amount: Decimal) -> str | None:
+    """What is wrong with the amount of a payment, in French (None: nothing)."""
+    if amount <= 0:
+        return "Le montant payé doit être positif."
+    if amount > MAX_PAYMENT:
+        return (
+            f"Un paiement ne peut pas dépasser {euros(MAX_PAYMENT)} : vérifiez le montant "
+            "(un montant plus élevé se règle en plusieurs paiements)."
+        )
+    return None
 
 
 def next_checkin_due(*, last_checkin: date | None, rental_start: date, interval_days: int) -> date:

@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer
 
+from fleet.rules import MAX_ODOMETER_KM
 from fleet.tariffs import money
 from mobility.schemas import InputSchema
 
@@ -22,6 +23,14 @@ Money = Decimal
 MoneyStr = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
 
 
+def _empty_is_none(value):
+    return None if value == "" else value
+
+
+# A query filter written empty (`?kind=&status=`, as API.md shows them) means no filter.
+NoFilter = BeforeValidator(_empty_is_none)
+
+
 # ---- vehicles
 
 
@@ -29,7 +38,7 @@ class VehicleIn(InputSchema):
     kind: KindCode
     label: str = Field(min_length=1, max_length=100)
     registration: str = Field("", max_length=20)
-    odometer_km: int = Field(0, ge=0)
+    odometer_km: int = Field(0, ge=0, le=MAX_ODOMETER_KM)
     site: str = Field("", max_length=100)
     platform: int | None = Field(
         None, description="Plateforme (à préciser si vous travaillez pour plusieurs plateformes)."
@@ -48,8 +57,8 @@ class VehicleOut(Schema):
 
 
 class VehicleFilters(Schema):
-    kind: KindCode | None = None
-    status: StatusCode | None = None
+    kind: Annotated[KindCode | None, NoFilter] = None
+    status: Annotated[StatusCode | None, NoFilter] = None
 
 
 class VehicleStatusIn(InputSchema):
@@ -163,9 +172,9 @@ class RentalOut(Schema):
 
 
 class RentalFilters(Schema):
-    status: Literal["open", "returned"] | None = None
-    pathway_id: int | None = None
-    vehicle_id: int | None = None
+    status: Annotated[Literal["open", "returned"] | None, NoFilter] = None
+    pathway_id: Annotated[int | None, NoFilter] = None
+    vehicle_id: Annotated[int | None, NoFilter] = None
 
 
 # ---- check-ins, payments, returns
@@ -190,7 +199,7 @@ class PaymentIn(InputSchema):
 
 class CheckInIn(InputSchema):
     date: date
-    odometer_km: int = Field(ge=0)
+    odometer_km: int = Field(ge=0, le=MAX_ODOMETER_KM)
     condition: ConditionIn
     payment: PaymentIn | None = None
     notes: str = Field("", max_length=5000)
@@ -237,8 +246,10 @@ class DamageIn(InputSchema):
 
 class ReturnIn(InputSchema):
     date: date
-    odometer_km: int = Field(ge=0)
-    condition: ConditionIn
+    odometer_km: int = Field(ge=0, le=MAX_ODOMETER_KM)
+    condition: ConditionIn | None = Field(
+        None, description="L'état au retour ; sans lui, aucun état n'est enregistré."
+    )
     damages: list[DamageIn] = []
     deposit_retained: Money = Field(Decimal("0.00"), ge=0, max_digits=10, decimal_places=2)
     deposit_retained_reason: str = Field("", max_length=2000)

@@ -12,6 +12,7 @@ from django.db.models import F
 from fleet import defaults, rules
 from fleet.enums import RentalStatus, VehicleStatus
 from fleet.models import Rental, Vehicle
+from mobility import weeks
 from mobility.models import User
 
 
@@ -28,6 +29,12 @@ def _due_on(rental: Rental) -> date:
         rental_start=rental.start_date,
         interval_days=rental.checkin_interval_days,
     )
+
+
+def reaching_max_length(rental: Rental, *, today: date) -> bool:
+    """An open rental whose maximum length ends within the warning period (board, page)."""
+    horizon = today + timedelta(days=defaults.MAX_LENGTH_WARNING_DAYS)
+    return bool(rental.is_open and rental.max_end_date and rental.max_end_date <= horizon)
 
 
 def due_checkins(open_rentals, *, week_start: date, today: date) -> list[DueRental]:
@@ -71,9 +78,8 @@ def board(user: User, *, today: date) -> Board:
     for vehicle in vehicles:
         by_status[vehicle.status].append(vehicle)
     open_rentals = list(Rental.objects.for_user(user).open().for_board())
-    week_start = today - timedelta(days=today.weekday())
+    week_start = weeks.week_start(today)
     due_list = due_checkins(open_rentals, week_start=week_start, today=today)
-    horizon = today + timedelta(days=defaults.MAX_LENGTH_WARNING_DAYS)
     # Returned rentals still owing money stay on the board until settled.
     returned_unpaid = list(
         Rental.objects.for_user(user)
@@ -83,13 +89,13 @@ def board(user: User, *, today: date) -> Board:
     )
     return Board(
         today=today,
-        week=rules.iso_week(today),
+        week=weeks.iso_week(today),
         vehicles_by_status=by_status,
         status_labels=dict(VehicleStatus.choices),
         open_rentals=open_rentals,
         overdue=[item for item in due_list if item.state == "overdue"],
         due=[item for item in due_list if item.state == "due"],
-        reaching_max=[r for r in open_rentals if r.max_end_date and r.max_end_date <= horizon],
+        reaching_max=[r for r in open_rentals if reaching_max_length(r, today=today)],
         microcredit=[r for r in open_rentals if r.microcredit_from and r.microcredit_from <= today],
         unpaid=[r for r in open_rentals + returned_unpaid if r.balance_due > 0],
     )

@@ -129,6 +129,36 @@ def eligibility_rule(platform: Platform, kind: str) -> eligibility.Rule:
     return rule.as_rule()
 
 
+# How the missing kinds of a grid are named in a sentence ("ne tarife pas les vélos").
+KIND_PLURALS = {
+    VehicleKind.BIKE: "les vélos",
+    VehicleKind.EBIKE: "les vélos à assistance électrique",
+    VehicleKind.SCOOTER: "les scooters",
+    VehicleKind.CAR: "les voitures",
+}
+
+
+def grid_missing_kinds_message(missing: list[str]) -> str:
+    """'Cette grille ne tarife pas les vélos : ...' for the kinds a grid has no rate for."""
+    names = [KIND_PLURALS.get(kind, kind) for kind in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ni " + names[-1]
+    return (
+        f"Cette grille ne tarife pas {listed} : un·e administrateur·rice de la plateforme "
+        "doit la compléter (nouvelle version) ou choisir une grille qui tarife chaque type "
+        "de véhicule."
+    )
+
+
+def grid_check_complete(grid: TariffGrid, kinds=None) -> None:
+    """InvalidInput (French) if the grid has no rate for one of `kinds` (default: all)."""
+    missing = grid_with_rates(grid).as_rule().missing_kinds(kinds or VehicleKind.values)
+    if missing:
+        raise InvalidInput(
+            grid_missing_kinds_message(missing),
+            errors={"tariff_grid": grid_missing_kinds_message(missing)},
+        )
+
+
 @transaction.atomic
 def grid_choose(*, by: User, platform: Platform, grid: TariffGrid) -> FleetSettings:
     """A platform administrator chooses the grid of the rentals to come."""
@@ -136,6 +166,7 @@ def grid_choose(*, by: User, platform: Platform, grid: TariffGrid) -> FleetSetti
         raise Forbidden("Seul·es les administrateur·rices de la plateforme choisissent la grille.")
     if grid.platform_id not in (None, platform.pk):
         raise InvalidInput("Cette grille appartient à une autre plateforme.")
+    grid_check_complete(grid)
     settings = FleetSettings.objects.select_for_update().get(pk=fleet_settings(platform).pk)
     settings.tariff_grid = grid
     return save_with_author(settings, by=by)
@@ -208,8 +239,8 @@ def vehicle_create(
         errors["kind"] = "Le type vaut bike, ebike, scooter ou car."
     if not label:
         errors["label"] = "Le nom du véhicule est obligatoire."
-    if odometer_km < 0:
-        errors["odometer_km"] = "Le compteur ne peut pas être négatif."
+    if problem := rules.odometer_problem(odometer_km):
+        errors["odometer_km"] = problem
     if kind in (VehicleKind.CAR, VehicleKind.SCOOTER) and not registration:
         errors["registration"] = "L'immatriculation est obligatoire pour un véhicule à moteur."
     if errors:
@@ -280,16 +311,18 @@ def quote_for(
     *, beneficiary: Beneficiary, kind: str, start: date, end: date, grid: TariffGrid | None = None
 ) -> tariffs.Quote:
     """The amount due for a new rental from `start` to `end`, on the platform's grid."""
-    errors = {}
+    grid = grid_with_rates(grid or fleet_settings(beneficiary.platform).tariff_grid)
+    errors = tariffs.quote_period_problems(
+        start=start, end=end, today=timezone.localdate(), max_months=grid.max_months
+    )
     if kind not in VehicleKind.values:
         errors["kind"] = "Le type vaut bike, ebike, scooter ou car."
-    if end < start:
-        errors["end"] = "La fin de la période ne peut pas précéder son début."
     if errors:
-        raise InvalidInput("Le devis n'est pas valide.", errors=errors)
-    grid = grid_with_rates(grid or fleet_settings(beneficiary.platform).tariff_grid)
+        raise InvalidInput(
+            "Le devis n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
     return tariffs.quote(
-        grid=grid.as_rule(),
+        grid=_rule_covering(grid, kind),
         kind=kind,
         situation=person_situation(beneficiary, start),
         rental_start=start,
@@ -299,10 +332,20 @@ def quote_for(
     )
 
 
+def _rule_covering(grid: TariffGrid, kind: str) -> tariffs.Grid:
+    """The pure grid (rates prefetched), or InvalidInput in French if it misses `kind`."""
+    rule = grid.as_rule()
+    if rule.missing_kinds([kind]):
+        raise InvalidInput(
+            grid_missing_kinds_message([kind]), errors={"kind": grid_missing_kinds_message([kind])}
+        )
+    return rule
+
+
 def rental_quote(rental: Rental, start: date, end: date) -> tariffs.Quote:
     """The amount due for [start, end) of an existing rental, on the grid it was signed on."""
     return tariffs.quote(
-        grid=grid_with_rates(rental.tariff_grid).as_rule(),
+        grid=_rule_covering(grid_with_rates(rental.tariff_grid), rental.vehicle.kind),
         kind=rental.vehicle.kind,
         situation=person_situation(rental.beneficiary, start),
         rental_start=rental.start_date,
@@ -430,6 +473,7 @@ def rental_create(
         )
     settings = fleet_settings(pathway.platform)
     grid = settings.tariff_grid
+    grid_check_complete(grid, kinds=[vehicle.kind])
     max_end, microcredit = tariffs.milestones(
         max_months=grid.max_months,
         microcredit_month=grid.microcredit_month,
@@ -545,8 +589,8 @@ def _previous_reading(rental: Rental) -> tuple[date, int]:
 def _check_payment(amount: Decimal | None, method: str, errors: dict, prefix="payment.") -> None:
     if amount is None:
         return
-    if amount <= 0:
-        errors[f"{prefix}amount"] = "Le montant payé doit être positif."
+    if problem := rules.payment_problem(amount):
+        errors[f"{prefix}amount"] = problem
     if method not in PaymentMethod.values:
         errors[f"{prefix}method"] = "Moyen de paiement : cash, card, transfer ou cheque."
 
@@ -558,7 +602,9 @@ def _check_reading(rental, day, odometer_km, previous_day, previous_km, today, e
         )
     elif day > today:
         errors["date"] = "La date ne peut pas être dans le futur."
-    if odometer_km < previous_km:
+    if problem := rules.odometer_problem(odometer_km):
+        errors["odometer_km"] = problem
+    elif odometer_km < previous_km:
         errors["odometer_km"] = (
             f"Le compteur ne peut pas reculer : le relevé précédent indique {previous_km} km."
         )
@@ -688,7 +734,7 @@ def rental_return(
     rental: Rental,
     day: date,
     odometer_km: int,
-    condition: dict[str, str],
+    condition: dict[str, str] | None = None,
     damages: list[Damage] = (),
     deposit_retained: Decimal = tariffs.ZERO,
     deposit_retained_reason: str = "",
@@ -698,10 +744,15 @@ def rental_return(
     payment_method: str = "",
 ) -> Rental:
     """Close a rental: last period charged, damages, deposit refunded or retained (with
-    a reason, never more than what is owed), vehicle back to available or maintenance."""
+    a reason, never more than what is owed), vehicle back to available or maintenance.
+    Without `condition` (the checklist was not filled in), no condition is recorded."""
     rental = _lock_open_rental(rental, by)
     previous_day, previous_km = _previous_reading(rental)
-    errors = rules.condition_problems(condition, required=REQUIRED_CONDITION_ITEMS)
+    errors = (
+        rules.condition_problems(condition, required=REQUIRED_CONDITION_ITEMS)
+        if condition is not None
+        else {}
+    )
     _check_reading(
         rental, day, odometer_km, previous_day, previous_km, timezone.localdate(), errors
     )
@@ -781,13 +832,13 @@ def rental_return(
             method=deposit_method,
             label="Caution rendue au retour",
         )
-    damaged = bool(damages) or rules.has_damage(condition)
+    damaged = bool(damages) or rules.has_damage(condition or {})
     if vehicle_status is None:
         vehicle_status = VehicleStatus.MAINTENANCE if damaged else VehicleStatus.AVAILABLE
     rental.status = RentalStatus.RETURNED
     rental.end_date = day
     rental.end_odometer_km = odometer_km
-    rental.return_condition = condition
+    rental.return_condition = condition or {}
     rental.deposit_retained_reason = deposit_retained_reason
     rental.end_reason = end_reason.strip()
     rental.returned_by = by

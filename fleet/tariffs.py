@@ -40,6 +40,7 @@ NARROW_NBSP = "\u202f"
 def money(value) -> Decimal:
     """A Decimal with two places (never from a float: pass a str, an int or a Decimal)."""
     if isinstance(value, float):
+        # A programming error, never shown to a person.
         raise TypeError("Money is never a float: pass a str, an int or a Decimal.")
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -89,8 +90,20 @@ class Grid:
     def rates_for(self, kind: str) -> tuple[Step, ...]:
         steps = tuple(sorted(self.steps.get(kind, ()), key=lambda step: step.month))
         if not steps:
-            raise ValueError(f"The grid {self.name!r} has no rate for the kind {kind!r}.")
+            raise MissingRate(kind, f"La grille « {self.name} » ne tarife pas ce type ({kind}).")
         return steps
+
+    def missing_kinds(self, kinds: Iterable[str]) -> list[str]:
+        """The vehicle kinds among `kinds` this grid has no rate for, in the given order."""
+        return [kind for kind in kinds if not self.steps.get(kind)]
+
+
+class MissingRate(ValueError):
+    """A grid without a rate for a vehicle kind (the services check it first)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -187,9 +200,9 @@ def quote(
 ) -> Quote:
     """The amount due for [start, end) of a rental that began on `rental_start`."""
     if end < start:
-        raise ValueError("The end of a period cannot precede its start.")
+        raise ValueError("La fin d'une période ne peut pas précéder son début.")
     if start < rental_start:
-        raise ValueError("A period cannot start before the rental.")
+        raise ValueError("Une période ne peut pas commencer avant la location.")
     situation = frozenset(situation)
     segments, graduated = _segments(grid, kind, situation, rental_start, start, end)
     kind_label = kind_label or kind
@@ -220,6 +233,34 @@ def quote(
                 )
             )
     return Quote(start=start, end=end, days=(end - start).days, lines=tuple(lines))
+
+
+# A quote looks at most this far from today, over at most a year (or the grid's maximum
+# length when it is longer): further is a typo, and dates near year 1 or 9999 overflow.
+QUOTE_YEARS_AROUND_TODAY = 5
+QUOTE_MAX_MONTHS = 12
+
+
+def quote_period_problems(
+    *, start: date, end: date, today: date, max_months: int | None = None
+) -> dict[str, str]:
+    """What is wrong with the period of a quote, in French, by field ({} if nothing)."""
+    earliest = date(today.year - QUOTE_YEARS_AROUND_TODAY, 1, 1)
+    latest = date(today.year + QUOTE_YEARS_AROUND_TODAY, 12, 31)
+    around = f"entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}"
+    problems = {}
+    if not earliest <= start <= latest:
+        problems["start"] = f"Le début de la période doit être {around}."
+    if not earliest <= end <= latest:
+        problems["end"] = f"La fin de la période doit être {around}."
+    if problems:
+        return problems
+    months = max(QUOTE_MAX_MONTHS, max_months or 0)
+    if end < start:
+        problems["end"] = "La fin de la période ne peut pas précéder son début."
+    elif end > add_months(start, months):
+        problems["end"] = f"Une période dure au plus {months} mois."
+    return problems
 
 
 def _percent(value: Decimal) -> str:

@@ -161,9 +161,7 @@ def rental_detail(request, pk):
             "microcredit_due": rental.is_open
             and rental.microcredit_from
             and rental.microcredit_from <= today,
-            "max_length_near": rental.is_open
-            and rental.max_end_date
-            and rental.max_end_date <= today + timedelta(days=14),
+            "max_length_near": selectors.reaching_max_length(rental, today=today),
         },
     )
 

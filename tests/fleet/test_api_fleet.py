@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
-from fleet.rules import iso_week
 from mobility.enums import Role
+from mobility.weeks import iso_week
 from tests.factories import member
 from tests.fleet.conftest import CONDITION_OK, VehicleFactory, days_ago, open_pathway
 
@@ -305,7 +305,8 @@ def test_the_return_and_then_no_more_payment_or_check_in(api, fleet_user, rental
     assert checkin.status_code == 409
     assert "rendue" in checkin.json()["detail"]
     ledger = client.get(f"{BASE}/rentals/{rental.pk}/ledger").json()
-    assert [row["kind"] for row in ledger] == [
+    assert ledger["count"] == 6
+    assert [row["kind"] for row in ledger["items"]] == [
         "deposit_in",
         "charge",
         "damage",

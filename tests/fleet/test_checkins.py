@@ -81,8 +81,12 @@ def test_the_odometer_cannot_go_backwards(fleet_user, rental):
 
 
 def test_the_odometer_cannot_go_below_the_hand_over_reading(fleet_user, rental):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as error:
         check_in(fleet_user, rental, rental.start_date + timedelta(days=7), 41999)
+    assert "42000" in error.value.errors["odometer_km"]
+    assert not CheckIn.objects.filter(rental=rental).exists()
+    assert not LedgerEntry.objects.filter(rental=rental, kind=EntryKind.CHARGE).exists()
+    assert Vehicle.objects.get(pk=rental.vehicle_id).odometer_km == 42000
 
 
 def test_dates_must_follow_the_previous_check_in_and_not_be_in_the_future(fleet_user, rental):

@@ -105,8 +105,13 @@ def test_the_adviser_can_end_a_rental_early_with_a_reason(adviser, rental):
         end_reason="Kilométrage très au-delà du forfait",
         vehicle_status=VehicleStatus.MAINTENANCE,
     )
+    rental.refresh_from_db()
+    assert rental.status == RentalStatus.RETURNED
+    assert rental.end_date == days_ago(1)
     assert rental.end_reason == "Kilométrage très au-delà du forfait"
     assert rental.returned_by == adviser
+    rental.vehicle.refresh_from_db()
+    assert rental.vehicle.status == VehicleStatus.MAINTENANCE  # chosen, though undamaged
 
 
 def test_no_check_in_payment_or_second_return_after_the_return(fleet_user, rental):

@@ -1,4 +1,4 @@
-"""Pure rules of rentals: km allowance, odometer, weeks, check-in schedule, balances."""
+"""Pure rules of rentals: km allowance, odometer, check-in schedule, balances."""
 
 from datetime import date
 from decimal import Decimal
@@ -32,30 +32,6 @@ def test_km_over_the_allowance_times_the_days_are_flagged():
 def test_the_odometer_never_goes_backwards():
     with pytest.raises(ValueError):
         rules.km_check(previous_km=1000, odometer_km=999, daily_allowance=Decimal(1), days=1)
-
-
-@pytest.mark.parametrize(
-    ("text", "monday"),
-    [
-        ("2026-W02", date(2026, 1, 5)),
-        ("2026-W01", date(2025, 12, 29)),
-        ("2025-W53", None),
-        ("2026-W53", date(2026, 12, 28)),
-    ],
-)
-def test_iso_weeks(text, monday):
-    if monday is None:
-        with pytest.raises(ValueError):
-            rules.parse_iso_week(text)
-    else:
-        assert rules.parse_iso_week(text) == monday
-        assert rules.iso_week(monday) == text
-
-
-@pytest.mark.parametrize("text", ["", "2026-2", "2026W02", "26-W02", "2026-W00", "2026-W2x"])
-def test_a_malformed_week_is_refused(text):
-    with pytest.raises(ValueError):
-        rules.parse_iso_week(text)
 
 
 def test_checkin_state_in_a_week():
