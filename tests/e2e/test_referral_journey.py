@@ -4,7 +4,7 @@ phone, an adviser accepts it, and the beneficiary file shows the pathway and its
 import pytest
 from django.core import mail
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from mobility.models import Referral
 from tests.factories import PASSWORD
@@ -17,12 +17,25 @@ def sign_in(browser, live_server, user):
     browser.get(f"{live_server.url}/connexion/")
     browser.find_element(By.NAME, "username").send_keys(user.username)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def click_and_wait(browser, element):
+    """Click, then wait for the next page: a click returns before the navigation ends."""
+    browser.execute_script("window.__previous_page = true")
+    element.click()
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.execute_script(
+            "return window.__previous_page === undefined && document.readyState === 'complete'"
+        )
+    )
 
 
 def submit(browser):
     # The page's main form, not the sign-out button of the header.
-    browser.find_element(By.CSS_SELECTOR, "main form.form button[type=submit]").click()
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "main form.form button[type=submit]")
+    )
 
 
 def fill(browser, name, value):
@@ -76,7 +89,7 @@ def test_a_prescriber_sends_a_fiche_and_an_adviser_accepts_it(
 
     sign_in(browser, live_server, adviser)
     browser.get(f"{live_server.url}/fiches/{referral.pk}/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Accepter')]").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[contains(., 'Accepter')]"))
     assert "Fiche acceptée" in browser.page_source
 
     referral.refresh_from_db()
