@@ -22,6 +22,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from mobility.models import (
     ApiToken,
     Beneficiary,
+    Budget,
     Membership,
     Notification,
     Organisation,
@@ -390,3 +391,17 @@ class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(Budget)
+class BudgetAdmin(HistoryAdmin):
+    """The budget lines the funder reports divide by the people received (cost per
+    beneficiary); a line over a year counts for its share of days in a shorter period."""
+
+    list_display = ["platform", "funder", "label", "period_start", "period_end", "amount"]
+    list_filter = ["platform"]
+    list_select_related = ["platform", "funder"]
+    search_fields = ["label", "funder__name", "platform__name"]
+    autocomplete_fields = ["platform"]
+    date_hierarchy = "period_start"
+    readonly_fields = ["created_at"]

@@ -1,15 +1,18 @@
 """The one NinjaAPI: auth, French JSON errors, and each app's router under /api/v1/."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AuthRateThrottle
 
 from diagnostics.api import router as diagnostics_router
 from drivingschool.api import router as drivingschool_router
 from fleet.api import router as fleet_router
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
+from mobility.reports.api import router as reports_router
 
 API_DESCRIPTION = """
 API de la plateforme mobilité. Authentification : `Authorization: Bearer <jeton>`
@@ -36,6 +39,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Per user. A call without a valid token stops at the 401 before any throttle, and a
+    # token (256 random bits) is not worth guessing.
+    throttle=[AuthRateThrottle(settings.API_THROTTLE_USER)],
 )
 
 # Pydantic's error types, said in French for the person reading the answer.
@@ -159,3 +165,4 @@ api.add_router("/v1/", core_router)
 api.add_router("/v1/", diagnostics_router)
 api.add_router("/v1/drivingschool/", drivingschool_router)
 api.add_router("/v1/fleet/", fleet_router)
+api.add_router("/v1/reports/", reports_router)

@@ -1,4 +1,5 @@
 from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Role
+from mobility.reports.access import REPORT_ROLES
 
 
 def navigation(request):
@@ -14,6 +15,7 @@ def navigation(request):
             "beneficiaries": bool(roles & STAFF_ROLES),
             "drivingschool": bool(roles & {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}),
             "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
+            "reports": bool(roles & REPORT_ROLES),
             "admin": user.is_staff,
         },
         "user_memberships": user.active_memberships(),

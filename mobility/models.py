@@ -610,3 +610,64 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class BudgetQuerySet(models.QuerySet):
+    def overlapping(self, start, end) -> BudgetQuerySet:
+        """Budget lines whose period shares at least one day with [start, end]."""
+        return self.filter(period_start__lte=end, period_end__gte=start)
+
+
+class Budget(models.Model):
+    """Money a platform spends on its mobility action over a period, entered by its
+    administrators for the funder reports (cost per beneficiary). A line may name the
+    funder that brings it; a report prorates each line by the days it shares."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("plateforme")
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        limit_choices_to={"kind": OrganisationKind.FUNDER},
+        verbose_name=_("financeur"),
+        help_text=_("Vide : ressources propres ou financeur non précisé."),
+    )
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    period_start = models.DateField(_("du"))
+    period_end = models.DateField(_("au"))
+    amount = models.DecimalField(_("montant (€)"), max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(_("saisi le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = BudgetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget de l'action mobilité")
+        verbose_name_plural = _("budgets de l'action mobilité")
+        ordering = ["platform", "-period_start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="budget_period_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} — {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("La fin de la période précède son début.")
+        if self.funder_id and self.platform_id:
+            if self.funder.platform_id != self.platform_id:
+                errors["funder"] = _("Ce financeur appartient à une autre plateforme.")
+            elif self.funder.kind != OrganisationKind.FUNDER:
+                errors["funder"] = _("Cette organisation n'est pas un financeur.")
+        if errors:
+            raise ValidationError(errors)

@@ -179,9 +179,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
+# API throttling per user (django-ninja, counted in the cache). The default cache is per
+# process: behind several processes, point CACHES at a shared cache for the limit to hold.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/min")
+
 # How long an Idempotency-Key is remembered, in hours.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48)
 
+# Funder reports: a count of 1 to this minus one people is masked (statistical secrecy).
+REPORT_SECRECY_THRESHOLD = env_int("REPORT_SECRECY_THRESHOLD", 5)
+if REPORT_SECRECY_THRESHOLD < 1:
+    raise ImproperlyConfigured("REPORT_SECRECY_THRESHOLD must be at least 1.")
 
 LOGGING = {
     "version": 1,

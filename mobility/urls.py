@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("diagnostics.urls")),
     path("auto-ecole/", include("drivingschool.urls")),
     path("flotte/", include("fleet.urls")),
+    path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

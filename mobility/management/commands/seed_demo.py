@@ -29,6 +29,7 @@ from mobility.demo_data import (
 )
 from mobility.enums import CASEWORK_ROLES, ReferralStatus, Role
 from mobility.models import Membership, Organisation, Platform, Referral, User
+from mobility.reports import demo as reports_demo
 
 # The demo's notifications go through the normal path (recorded, then handed to the
 # mail framework once the transaction commits), but to an in-memory outbox that dies
@@ -109,6 +110,7 @@ class Command(BaseCommand):
         referrals = self._play(demo_data.referral_plans(timezone.localdate()), users)
         drivingschool_demo.seed(platform=main, users=users)
         fleet_demo.seed(platform=main, users=users, today=timezone.localdate())
+        reports_demo.seed(platform=main, by=users["admin"], today=timezone.localdate())
         return referrals
 
     def _create_account(self, account: Account, platform: Platform) -> User:

@@ -1,0 +1,210 @@
+"""The report as files: CSV and XLSX (pandas, aggregates only) and PDF (WeasyPrint).
+
+All three read the same Report and the same flat table (definition.rows). Masked figures
+are a dash, unknown ones an empty cell. The PDF fetches nothing but the project's static
+files (the fonts it ships in static/reports/fonts): any other URL is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mobility.reports import presentation
+from mobility.reports.definition import Report, rows
+
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+MASKED = "-"
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+XLSX_FORMATS = {
+    "count": "#,##0",
+    "days": "#,##0.0",
+    "km": "#,##0",
+    "rate": "0.0 %",
+    "money": '#,##0.00 "€"',
+    "score": "0.0",
+}
+
+
+def filename(report: Report, extension: str) -> str:
+    platforms = report.data["scope"]["platforms"]
+    name = slugify(platforms[0]["name"]) if len(platforms) == 1 else "reseau"
+    period = report.data["period"]
+    return f"rapport-activite-{name}-{period['start']}-{period['end']}.{extension}"
+
+
+def scope_lines(report: Report) -> list[tuple[str, str]]:
+    """What the report covers, in words: platform(s), period, addressee, filters."""
+    data = report.data
+    scope = data["scope"]
+    start = date.fromisoformat(data["period"]["start"])
+    end = date.fromisoformat(data["period"]["end"])
+    lines = [
+        (_("Plateforme"), ", ".join(p["name"] for p in scope["platforms"])),
+        (_("Période"), _("du %(start)s au %(end)s") % {"start": _day(start), "end": _day(end)}),
+    ]
+    if scope["funder"]:
+        lines.append((_("Financeur destinataire"), scope["funder"]["name"]))
+    if scope["prescriber"]:
+        lines.append((_("Personnes orientées par"), scope["prescriber"]["name"]))
+    territory = scope["territory"]
+    if territory["postal_code"]:
+        lines.append((_("Code postal commençant par"), territory["postal_code"]))
+    if territory["commune"]:
+        lines.append((_("Commune"), territory["commune"]))
+    if territory["qpv_only"]:
+        lines.append((_("Public"), _("habitants des quartiers prioritaires (QPV)")))
+    lines.append(
+        (
+            _("Secret statistique"),
+            _(
+                "les effectifs de 1 à %(last)s personnes sont masqués, ainsi que les taux, "
+                "moyennes et sommes calculés sur moins de %(threshold)s personnes"
+            )
+            % {"last": report.threshold - 1, "threshold": report.threshold},
+        )
+    )
+    return lines
+
+
+def _day(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def table(report: Report) -> pd.DataFrame:
+    """The flat table of the files: one row per figure (aggregates only, never a person)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "rubrique": row.section,
+                "indicateur": row.code,
+                "libellé": row.label,
+                "valeur": MASKED if row.masked else row.value,
+                "unité": row.unit,
+            }
+            for row in rows(report)
+        ],
+        columns=["rubrique", "indicateur", "libellé", "valeur", "unité"],
+    )
+    return frame
+
+
+def _csv_value(value, unit: str) -> str:
+    """Decimal comma for numbers and money; text as it is; a dash when masked."""
+    if value is None:
+        return ""
+    if value == MASKED or unit == "text":
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    return str(value).replace(".", ",")
+
+
+def to_csv(report: Report) -> bytes:
+    """Semicolon-separated, decimal comma, UTF-8 with BOM: what a French spreadsheet reads."""
+    head = pd.DataFrame(
+        [
+            {
+                "rubrique": _("Périmètre"),
+                "indicateur": "",
+                "libellé": label,
+                "valeur": value,
+                "unité": "text",
+            }
+            for label, value in scope_lines(report)
+        ]
+    )
+    frame = pd.concat([head, table(report)], ignore_index=True)
+    frame["valeur"] = [
+        _csv_value(value, unit) for value, unit in zip(frame["valeur"], frame["unité"], strict=True)
+    ]
+    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def to_xlsx(report: Report) -> bytes:
+    """Two sheets: the figures (with number formats) and what the report covers."""
+    frame = table(report)
+    numbers = frame.copy()
+    numbers["valeur"] = [
+        float(value) if row.unit == "money" and value not in (None, MASKED) else value
+        for value, row in zip(frame["valeur"], rows(report), strict=True)
+    ]
+    sheet = numbers.rename(
+        columns={
+            "rubrique": _("Rubrique"),
+            "libellé": _("Indicateur"),
+            "valeur": _("Valeur"),
+            "indicateur": _("Code"),
+            "unité": _("Unité"),
+        }
+    )[[_("Rubrique"), _("Indicateur"), _("Valeur"), _("Code"), _("Unité")]]
+    cover = pd.DataFrame(scope_lines(report), columns=[_("Rubrique"), _("Valeur")])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        sheet.to_excel(writer, sheet_name=_("Rapport"), index=False)
+        cover.to_excel(writer, sheet_name=_("Périmètre"), index=False)
+        figures = writer.sheets[_("Rapport")]
+        for index, unit in enumerate(frame["unité"], start=2):
+            figures.cell(row=index, column=3).number_format = XLSX_FORMATS.get(unit, "General")
+        for column, width in zip("ABCDE", (26, 62, 14, 34, 8), strict=True):
+            figures.column_dimensions[column].width = width
+        figures.freeze_panes = "A2"
+        about = writer.sheets[_("Périmètre")]
+        about.column_dimensions["A"].width = 28
+        about.column_dimensions["B"].width = 110
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the page and the PDF templates receive."""
+
+    report: Report
+    sections: list
+    key_figures: list
+    scope_lines: list
+    printed_on: date
+
+
+def document(report: Report) -> Document:
+    return Document(
+        report=report,
+        sections=presentation.sections(report),
+        key_figures=presentation.key_figures(report),
+        scope_lines=scope_lines(report),
+        printed_on=timezone.localdate(),
+    )
+
+
+def to_pdf(report: Report) -> bytes:
+    from weasyprint import HTML  # loaded only when a PDF is asked for
+
+    from diagnostics.pdf import BASE_URL, StaticFilesFetcher
+
+    html = render_to_string("reports/report_pdf.html", {"doc": document(report)})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+
+
+def render(report: Report, extension: str) -> bytes:
+    if extension == "csv":
+        return to_csv(report)
+    if extension == "xlsx":
+        return to_xlsx(report)
+    if extension == "pdf":
+        return to_pdf(report)
+    raise ValueError(f"Unknown format {extension!r}")

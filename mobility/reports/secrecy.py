@@ -1,0 +1,99 @@
+"""Statistical secrecy of the funder reports (DESIGN.md section 3): pure, no ORM, no I/O.
+
+The rules, decided here and tested exhaustively in tests/reports/test_secrecy*.py:
+
+1. A count of 1 to `threshold - 1` people is masked (`None`: `null` in JSON, a dash in
+   files). Zero is shown: "nobody" reveals no one. The threshold is the setting
+   REPORT_SECRECY_THRESHOLD (default 5).
+2. Within a breakdown (people by sex, outcomes by kind, referrals by prescriber,
+   services by kind...), the parts add up to a total that is shown. If exactly one
+   part is masked, the next smallest non-zero part is masked too (secondary masking),
+   so the total minus the shown parts cannot reveal it. A breakdown may have parts that
+   are not displayed (the people *not* living in a QPV, beside those who do): they take
+   part in the rule all the same. Distinct indicators (presented and passed) are not
+   breakdowns of each other.
+3. A rate, a mean, or a sum of money, days or km computed over fewer than `threshold`
+   people is masked, and so is a rate whose numerator is a masked count (a share of 3
+   out of 10 would give the 3 back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+DEFAULT_THRESHOLD = 5
+
+K = TypeVar("K", bound=Hashable)
+
+
+def is_secret(count: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True for a count of 1 to threshold - 1 people."""
+    if count < 0:
+        raise ValueError("A count of people cannot be negative.")
+    return 0 < count < threshold
+
+
+def mask_count(count: int, threshold: int = DEFAULT_THRESHOLD) -> int | None:
+    """The count, or None when it is secret."""
+    return None if is_secret(count, threshold) else count
+
+
+def masked_parts(parts: Mapping[K, int], threshold: int = DEFAULT_THRESHOLD) -> set[K]:
+    """The keys of a breakdown to mask: primary (1 to threshold - 1) then secondary.
+
+    When exactly one part is secret, the smallest other non-zero part is masked too
+    (ties go to the part listed first, so the result does not depend on chance).
+    """
+    masked = {key for key, count in parts.items() if is_secret(count, threshold)}
+    if len(masked) == 1:
+        others = [
+            (count, position, key)
+            for position, (key, count) in enumerate(parts.items())
+            if count > 0 and key not in masked
+        ]
+        if others:
+            masked.add(min(others, key=lambda item: item[:2])[2])
+    return masked
+
+
+def mask_breakdown(
+    parts: Mapping[K, int], threshold: int = DEFAULT_THRESHOLD
+) -> dict[K, int | None]:
+    """The breakdown with its masked parts set to None (same keys, same order)."""
+    masked = masked_parts(parts, threshold)
+    return {key: None if key in masked else count for key, count in parts.items()}
+
+
+def mask_rate(
+    numerator: int | float,
+    denominator: int | float,
+    *,
+    people: int,
+    threshold: int = DEFAULT_THRESHOLD,
+    numerator_masked: bool = False,
+) -> float | None:
+    """numerator / denominator as a fraction, or None when it would reveal too little
+    a group: fewer than `threshold` people behind it, a masked numerator, or nothing
+    to divide by."""
+    if not denominator or people < threshold or numerator_masked:
+        return None
+    return numerator / denominator
+
+
+def mask_over_people(value, *, people: int, threshold: int = DEFAULT_THRESHOLD):
+    """A mean, a sum of money, days or km: masked when 1 to threshold - 1 people are
+    behind it (over nobody, a sum is zero and a mean does not exist: nothing to hide)."""
+    if value is None or is_secret(people, threshold):
+        return None
+    return value
+
+
+def mask_by_people(
+    values: Mapping[K, object], people: Mapping[K, int], threshold: int = DEFAULT_THRESHOLD
+) -> dict[K, object | None]:
+    """Volumes per part (rental days per vehicle kind) masked where the breakdown of the
+    people behind them masks the part (rule 2 applied to the people, rule 3 to the values).
+    A part with nobody behind it shows its value (zero)."""
+    masked = masked_parts(people, threshold)
+    return {key: None if key in masked else value for key, value in values.items()}
