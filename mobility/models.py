@@ -207,6 +207,16 @@ class BeneficiaryQuerySet(models.QuerySet):
     def active(self) -> BeneficiaryQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def due_for_anonymisation(self, *, cutoff) -> BeneficiaryQuerySet:
+        """Not yet anonymised, no pathway open, and the last exit on or before `cutoff`
+        (see rules.anonymisation_cutoff)."""
+        return (
+            self.filter(anonymised_at__isnull=True, pathways__isnull=False)
+            .exclude(pathways__status=PathwayStatus.OPEN)
+            .annotate(last_exit=models.Max("pathways__closed_on"))
+            .filter(last_exit__lte=cutoff)
+        )
+
     def same_person(self, *, platform_id: int, first_name: str, last_name: str, birth_date):
         """Duplicate detection: same name (see rules.identity_key) and birth date."""
         return self.filter(
@@ -273,6 +283,7 @@ class Beneficiary(PersonFields):
     identity_key = models.CharField(max_length=210, editable=False)
     created_at = models.DateTimeField(_("créé·e le"), default=timezone.now, editable=False)
     archived_at = models.DateTimeField(_("archivé·e le"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisé·e le"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = BeneficiaryQuerySet.as_manager()

@@ -111,3 +111,9 @@ def referral_problems(
             "pas pour une recherche d'emploi."
         )
     return problems
+
+
+def anonymisation_cutoff(*, today: date, retention_days: int) -> date:
+    """People whose last pathway ended on or before this day are anonymised: the platform
+    keeps personal data only for the retention period after the follow-up ends."""
+    return today - timedelta(days=retention_days)

@@ -23,7 +23,15 @@ from mobility.enums import (
     Role,
 )
 from mobility.errors import Conflict, DuplicatePerson, Forbidden, InvalidInput
-from mobility.models import Beneficiary, Organisation, Pathway, Platform, Referral, User
+from mobility.models import (
+    Beneficiary,
+    Notification,
+    Organisation,
+    Pathway,
+    Platform,
+    Referral,
+    User,
+)
 from mobility.rules import (
     JobFacts,
     PersonFacts,
@@ -377,3 +385,61 @@ def pathway_close(
             referral=referral, event=NotificationEvent.PATHWAY_CLOSED, by=by
         )
     return pathway
+
+
+# What anonymisation keeps: what the funder reports count (sex, commune, postal code, social
+# situation, licence, birth year); what it erases: what names or reaches the person.
+ANONYMOUS_FIRST_NAME = "Personne"
+ANONYMOUS_LAST_NAME = "anonymisée"
+ERASED_MESSAGE = "Message effacé lors de l'anonymisation de la personne."
+
+
+def _anonymous_person(birth_date: date) -> dict:
+    return {
+        "first_name": ANONYMOUS_FIRST_NAME,
+        "last_name": ANONYMOUS_LAST_NAME,
+        "birth_date": birth_date.replace(month=1, day=1),
+        "phone": "",
+        "email": "",
+        "address": "",
+    }
+
+
+@transaction.atomic
+def beneficiary_anonymise(*, beneficiary: Beneficiary, by: User | None = None) -> Beneficiary:
+    """Erase what identifies a person whose follow-up ended long ago, history included.
+
+    The history rows are rewritten with QuerySet.update() on purpose: keeping the old
+    values there would defeat the anonymisation.
+    """
+    beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    if beneficiary.anonymised_at is not None:
+        raise Conflict("Cette personne est déjà anonymisée.")
+    if beneficiary.pathways.filter(status=PathwayStatus.OPEN).exists():
+        raise Conflict("Cette personne a un parcours en cours : elle ne peut pas être anonymisée.")
+    erased = _anonymous_person(beneficiary.birth_date)
+    now = timezone.now()
+    referral_ids = list(beneficiary.referrals.values_list("pk", flat=True))
+    for referral in Referral.objects.select_for_update().filter(pk__in=referral_ids):
+        for name, value in _anonymous_person(referral.birth_date).items():
+            setattr(referral, name, value)
+        save_with_author(referral, by=by)
+    for name, value in erased.items():
+        setattr(beneficiary, name, value)
+    beneficiary.identity_key = f"anonymised|{beneficiary.pk}"
+    beneficiary.anonymised_at = now
+    beneficiary.archived_at = beneficiary.archived_at or now
+    save_with_author(beneficiary, by=by)
+    personal = ["first_name", "last_name", "phone", "email", "address"]
+    Beneficiary.history.filter(id=beneficiary.pk).update(
+        **{name: erased[name] for name in personal},
+        birth_date=erased["birth_date"],
+        identity_key=beneficiary.identity_key,
+    )
+    for referral in Referral.objects.filter(pk__in=referral_ids):
+        Referral.history.filter(id=referral.pk).update(
+            **{name: getattr(referral, name) for name in personal},
+            birth_date=referral.birth_date,
+        )
+    Notification.objects.filter(referral_id__in=referral_ids).update(body=ERASED_MESSAGE)
+    return beneficiary

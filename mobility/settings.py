@@ -183,6 +183,10 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # process: behind several processes, point CACHES at a shared cache for the limit to hold.
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/min")
 
+# Personal data is kept this long after a person's last pathway ends, then anonymised
+# (`manage.py anonymise_beneficiaries --wet-run`, daily).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
+
 # How long an Idempotency-Key is remembered, in hours.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48)
 
