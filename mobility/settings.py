@@ -41,10 +41,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Without DEBUG, an unset SECRET_KEY stays empty: offline commands (makemigrations) still
+# run, the web server refuses to start (mobility/wsgi.py) and Django refuses to sign.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("ALLOW_INSECURE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for a local demo).")
+if not SECRET_KEY and (DEBUG or env_bool("ALLOW_INSECURE_SECRET_KEY", False)):
     SECRET_KEY = "insecure-local-demo-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
