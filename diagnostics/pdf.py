@@ -1,49 +1,15 @@
 """The diagnostic summary as a PDF (WeasyPrint), for the referent and the download.
 
-WeasyPrint reads nothing but the project's own static files: any other URL (internet,
-local files) is refused by the fetcher. The fonts are the machine's DejaVu.
+WeasyPrint reads nothing but the project's own static files (mobility/pdf.py).
 """
 
 from __future__ import annotations
 
-import logging
-import mimetypes
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from diagnostics import selectors
 from diagnostics.models import Diagnostic
-
-# WeasyPrint reports each layout step at INFO: keep the logs for what matters.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-# The base URL the PDF's relative links resolve against; never actually contacted.
-BASE_URL = "https://pdf.invalid"
-
-
-class StaticFilesFetcher(URLFetcher):
-    """Serve /static/... from the project's static files; refuse every other URL."""
-
-    def fetch(self, url, headers=None):
-        prefix = BASE_URL + settings.STATIC_URL
-        if not url.startswith(prefix):
-            raise ValueError(f"Ressource refusée dans le PDF : {url}")
-        relative = url[len(prefix) :].split("?")[0]
-        if ".." in Path(relative).parts:
-            raise ValueError(f"Chemin refusé dans le PDF : {relative}")
-        found = finders.find(relative)
-        if not found:
-            raise ValueError(f"Fichier statique introuvable : {relative}")
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, Path(found).read_bytes(), headers={"Content-Type": content_type}
-        )
+from mobility.pdf import render_pdf
 
 
 def person_label(diagnostic: Diagnostic) -> str:
@@ -54,7 +20,7 @@ def person_label(diagnostic: Diagnostic) -> str:
 
 def render_summary_pdf(diagnostic: Diagnostic) -> bytes:
     summary = selectors.summary(diagnostic, entry=selectors.entry_of(diagnostic))
-    html = render_to_string(
+    return render_pdf(
         "diagnostics/summary_pdf.html",
         {
             "summary": summary,
@@ -65,7 +31,6 @@ def render_summary_pdf(diagnostic: Diagnostic) -> bytes:
             "printed_on": timezone.localdate(),
         },
     )
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
 
 
 def summary_filename(diagnostic: Diagnostic) -> str:

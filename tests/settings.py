@@ -17,3 +17,12 @@ WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = False
 # The suite calls the API far faster than a person: throttling has its own test.
 API_THROTTLE_USER = "100000/min"
+# Pages link plain static names: the suite does not run collectstatic (tests/ops proves the
+# hashed names that production serves).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# One process, and query counts that do not depend on the cache: the shared cache of
+# production (Redis or the database) is proven in tests/ops with real server processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,9 @@ from fleet.enums import VehicleKind
 from mobility.enums import Need, Outcome
 from mobility.reports import queries, secrecy
 from mobility.reports.queries import Scope
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CENT = Decimal("0.01")
 SERVICE_KINDS = (
@@ -149,6 +152,8 @@ def _mean(value, digits: int = 1) -> float | None:
 
 def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
     """Compute the whole report for `scope` (a fixed number of aggregate queries)."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     limit = threshold() if threshold_value is None else threshold_value
     mask = _Masker(limit)
     names = queries.names(scope)
@@ -363,6 +368,8 @@ def prorated_budget(lines: pd.DataFrame, scope: Scope) -> tuple[Decimal | None, 
 
     None when no line was entered: the cost per beneficiary is then unknown, not zero.
     """
+    import pandas as pd  # loaded on the first report, not at start-up
+
     if lines.empty:
         return None, None
     start = pd.Timestamp(scope.start)

@@ -11,16 +11,19 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mobility.pdf import render_pdf
 from mobility.reports import presentation
 from mobility.reports.definition import Report, rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -88,6 +91,8 @@ def _day(day: date) -> str:
 
 def table(report: Report) -> pd.DataFrame:
     """The flat table of the files: one row per figure (aggregates only, never a person)."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     frame = pd.DataFrame(
         [
             {
@@ -117,6 +122,8 @@ def _csv_value(value, unit: str) -> str:
 
 def to_csv(report: Report) -> bytes:
     """Semicolon-separated, decimal comma, UTF-8 with BOM: what a French spreadsheet reads."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     head = pd.DataFrame(
         [
             {
@@ -138,6 +145,8 @@ def to_csv(report: Report) -> bytes:
 
 def to_xlsx(report: Report) -> bytes:
     """Two sheets: the figures (with number formats) and what the report covers."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     frame = table(report)
     numbers = frame.copy()
     numbers["valeur"] = [
@@ -192,12 +201,7 @@ def document(report: Report) -> Document:
 
 
 def to_pdf(report: Report) -> bytes:
-    from weasyprint import HTML  # loaded only when a PDF is asked for
-
-    from diagnostics.pdf import BASE_URL, StaticFilesFetcher
-
-    html = render_to_string("reports/report_pdf.html", {"doc": document(report)})
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+    return render_pdf("reports/report_pdf.html", {"doc": document(report)})
 
 
 def render(report: Report, extension: str) -> bytes:

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db.models import (
     Avg,
     Count,
@@ -47,6 +47,9 @@ from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
 from fleet.rules import OWED_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACCEPTED = (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
 ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
@@ -143,6 +146,8 @@ def _as_days(value) -> int:
 
 def referrals_by_prescriber(scope: Scope) -> pd.DataFrame:
     """Referrals received in the period, per prescriber organisation (id, name, count)."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     referrals = Referral.objects.filter(
         platform_id__in=scope.platform_ids,
         received_on__gte=scope.start,
@@ -247,6 +252,8 @@ def rental_days_by_kind(scope: Scope) -> pd.DataFrame:
     A rental occupies the days from its start (included) to its return (excluded), as a
     rental counts them (API.md); an open one up to today.
     """
+    import pandas as pd  # loaded on the first report, not at start-up
+
     rows = (
         _rentals_in_use(scope)
         .values("vehicle__kind")
@@ -513,6 +520,8 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
 
 def budget_lines(scope: Scope) -> pd.DataFrame:
     """The budget lines that share days with the period (a handful per platform)."""
+    import pandas as pd  # loaded on the first report, not at start-up
+
     rows = (
         Budget.objects.filter(platform_id__in=scope.platform_ids)
         .overlapping(scope.start, scope.end)

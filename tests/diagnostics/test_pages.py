@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Diagnostic
-from diagnostics.pdf import BASE_URL, StaticFilesFetcher
 from mobility.enums import Role
 from mobility.models import Notification
 from tests.conftest import logged_in
@@ -175,20 +174,6 @@ def test_the_pdf_template_shows_first_name_and_initial_only(entry):
     beneficiary = entry.pathway.beneficiary
     diagnostic = load_for_pdf(entry.pk)
     assert person_label(diagnostic) == f"{beneficiary.first_name} {beneficiary.last_name[0]}."
-
-
-def test_the_pdf_fetches_nothing_but_the_projects_static_files():
-    fetcher = StaticFilesFetcher()
-    logo = fetcher.fetch(BASE_URL + "/static/img/logo.svg")
-    assert logo.url.endswith("logo.svg")
-    for url in (
-        "https://example.org/tracker.png",
-        "file:///etc/passwd",
-        BASE_URL + "/static/../../etc/passwd",
-        BASE_URL + "/media/secret.pdf",
-    ):
-        with pytest.raises(ValueError):
-            fetcher.fetch(url)
 
 
 def test_the_beneficiary_file_shows_the_progress_at_a_glance(adviser, pathway, entry, definition):
