@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` and `make test`.
+# The README's commands: `make demo`, `make test`, and `make serve` for production.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON := .venv/bin/python
@@ -8,13 +8,14 @@ UV := $(shell command -v uv 2>/dev/null)
 ifeq ($(UV),)
 UV := .tools/bin/uv
 endif
-# Tests run against PostgreSQL (the production database) unless DATABASE_URL says otherwise.
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mobility
+# The demo's address: `make demo PORT=8080`.
+PORT ?= 8000
 PYTEST_ARGS ?=
 
 help:
-	@echo "make demo   installe, migre, charge la démo et sert le site sur http://127.0.0.1:8000"
-	@echo "make test   installe et lance ruff, le contrôle des migrations et toute la suite de tests"
+	@echo "make demo    installe, migre, charge la démo et sert le site sur http://127.0.0.1:$(PORT) (SQLite)"
+	@echo "make test    installe et lance ruff, le contrôle des migrations et toute la suite de tests (PostgreSQL)"
+	@echo "make serve   sert le site comme en production : gunicorn, tâches de fond, tâches quotidiennes (PostgreSQL)"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -28,15 +29,25 @@ install: .venv/.installed
 
 demo: install
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
+	DEBUG=1 $(PYTHON) manage.py createcachetable
 	DEBUG=1 $(PYTHON) manage.py seed_demo
-	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
+# Tests run against PostgreSQL (the production database) unless DATABASE_URL says otherwise.
+# The default database is named after this run's process, so two runs on one server never
+# share one; pytest-django creates test_<name>_gw0… and drops them at the end.
 test: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PYTHON) manage.py makemigrations --check --dry-run
-	export DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"; \
-	  scripts/ensure-database && scripts/ensure-browser && \
+	export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mobility_$$$$}"; \
+	  export HYPOTHESIS_PROFILE="$${HYPOTHESIS_PROFILE:-ci}"; \
+	  scripts/ensure-database && scripts/ensure-redis && scripts/ensure-browser && \
 	  $(PYTHON) -m pytest -p xdist -n 2 $(PYTEST_ARGS)
 
-.PHONY: help install demo test
+# Production on this machine: PostgreSQL (DATABASE_URL, default the local `mobility`
+# database), migrations, static files, then gunicorn, the task worker and the scheduler.
+serve: install
+	scripts/serve
+
+.PHONY: help install demo test serve

@@ -1,8 +1,23 @@
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from mobility.enums import Role
 from tests.factories import PASSWORD, OrganisationFactory, PlatformFactory, member
+
+# A loaded CI machine (two test processes, PostgreSQL and Chromium on two cores) must not
+# fail a property test for being slow: the "ci" profile drops the time limits, keeps the
+# number of examples. `make test` selects it; HYPOTHESIS_PROFILE=default restores them.
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture
