@@ -12,7 +12,6 @@ from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,6 +31,7 @@ from mobility.models import (
     User,
 )
 from mobility.rules import identity_key
+from mobility.tokens import api_token_revoke
 
 admin.site.site_header = _("Administration des plateformes mobilité")
 admin.site.site_title = _("Administration — plateformes mobilité")
@@ -357,15 +357,17 @@ class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
 
     owner = _labelled("user", _("compte"))
     created = _labelled("created_at", _("créé le"))
+    expires = _labelled("expires_at", _("expire le"))
     last_used = _labelled("last_used_at", _("dernière utilisation"))
     revoked = _labelled("revoked_at", _("révoqué le"))
+    revoker = _labelled("revoked_by", _("révoqué par"))
     key = _labelled("key_hash", _("empreinte SHA-256 (le jeton lui-même n'est pas conservé)"))
 
-    list_display = ["owner", "label", "key_prefix", "created", "last_used", "revoked"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["owner", "label", "key_prefix", "created", "expires", "last_used", "revoked"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "label"]
-    fields = ["owner", "label", "key", "created", "last_used", "revoked"]
+    fields = ["owner", "label", "key", "created", "expires", "last_used", "revoked", "revoker"]
     readonly_fields = fields
     actions = ["revoke"]
 
@@ -375,8 +377,11 @@ class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Révoquer les jetons sélectionnés"), permissions=["change"])
     def revoke(self, request, queryset):
-        # ApiToken keeps no history: revoked_at is its trace, so update() loses nothing.
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # Through the service, one by one: each revocation is in the token's history.
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token, by=request.user)
+            count += 1
         self.message_user(
             request,
             ngettext("%d jeton révoqué.", "%d jetons révoqués.", count) % count,
@@ -385,8 +390,9 @@ class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             "subtitle": _(
-                "Un jeton se crée en ligne de commande : python manage.py create_api_token "
-                "IDENTIFIANT --label LIBELLÉ (il n'est affiché qu'à sa création)."
+                "Un jeton se crée sur la page « Jetons d'API » du site, ou en ligne de "
+                "commande : python manage.py create_api_token IDENTIFIANT --label LIBELLÉ "
+                "[--days JOURS] (il n'est affiché qu'à sa création)."
             ),
             **(extra_context or {}),
         }

@@ -13,6 +13,7 @@ from fleet.api import router as fleet_router
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
 from mobility.reports.api import router as reports_router
+from mobility.tokens import refusal as token_refusal
 
 API_DESCRIPTION = """
 API de la plateforme mobilité. Authentification : `Authorization: Bearer <jeton>`
@@ -125,14 +126,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(
-        request,
-        {
-            "detail": "Authentification requise : envoyez l'en-tête "
-            "« Authorization: Bearer <jeton> » avec un jeton valide."
-        },
-        status=401,
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    # A token that was good says why it no longer is (expired, revoked).
+    detail = (token_refusal(raw.strip()) if scheme.lower() == "bearer" else None) or (
+        "Authentification requise : envoyez l'en-tête "
+        "« Authorization: Bearer <jeton> » avec un jeton valide."
     )
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 # django-ninja raises these with English messages; said again in French.

@@ -1,4 +1,4 @@
-from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Role
+from mobility.enums import API_TOKEN_ROLES, CASEWORK_ROLES, STAFF_ROLES, Role
 from mobility.reports.access import REPORT_ROLES
 
 
@@ -17,6 +17,7 @@ def navigation(request):
             "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
             "reports": bool(roles & REPORT_ROLES),
             "admin": user.is_staff,
+            "api_tokens": bool(roles & API_TOKEN_ROLES),
         },
         "user_memberships": user.active_memberships(),
     }

@@ -23,6 +23,15 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR})
 CASEWORK_ROLES = frozenset({Role.ADMIN, Role.ADVISER})
 # Roles bound to one organisation of the platform.
 ORGANISATION_ROLES = frozenset({Role.PRESCRIBER, Role.FUNDER})
+# Every role has API operations of its own (a prescriber's system sends fiches, a fleet
+# tablet records check-ins, a funder's tool downloads reports): all may hold API tokens.
+API_TOKEN_ROLES = frozenset(Role)
+
+
+class ApiTokenState(models.TextChoices):
+    ACTIVE = "active", _("actif")
+    EXPIRED = "expired", _("expiré")
+    REVOKED = "revoked", _("révoqué")
 
 
 class Sex(models.TextChoices):

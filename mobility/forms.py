@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import fields
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mobility.enums import CASEWORK_ROLES, Contract, JobKind, Need, Outcome, ReferralStatus, Sex
 from mobility.errors import DomainError
+from mobility.form_tokens import OneTimeForm
 from mobility.models import Organisation, Referral, User
 from mobility.services import PersonData, ReferralData
 
@@ -328,3 +330,25 @@ class PathwayCloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closed_on"].initial = timezone.localdate()
+
+
+class ApiTokenForm(OneTimeForm):
+    """A new API token for oneself: a label to recognise it, and how long it works."""
+
+    label = forms.CharField(
+        label=_("Libellé"),
+        max_length=100,
+        help_text=_("Le logiciel ou l'appareil qui l'utilisera, par exemple « Tablette flotte »."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    days = forms.IntegerField(
+        label=_("Durée de validité (jours)"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        maximum = settings.API_TOKEN_LIFETIME_DAYS
+        self.fields["days"].initial = maximum
+        self.fields["days"].help_text = _("%(max)s jours au plus.") % {"max": maximum}

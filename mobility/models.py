@@ -18,6 +18,7 @@ from mobility.enums import (
     CASEWORK_ROLES,
     ORGANISATION_ROLES,
     STAFF_ROLES,
+    ApiTokenState,
     Contract,
     JobKind,
     NotificationEvent,
@@ -579,8 +580,25 @@ class Notification(models.Model):
         return f"{self.get_event_display()} → {self.recipient}"
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> ApiTokenQuerySet:
+        """Your own tokens, and those of the members of the platforms you administer."""
+        admin_platforms = user.platform_ids({Role.ADMIN})
+        return self.filter(
+            Q(user_id=user.pk)
+            | Q(
+                user__memberships__platform_id__in=admin_platforms,
+                user__memberships__platform__is_active=True,
+            )
+        ).distinct()
+
+    def usable(self, now) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
 class ApiToken(models.Model):
-    """A bearer token for a machine. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for a machine. Only its SHA-256 is stored; the token is shown once.
+    It works until `expires_at`, or until revoked by its owner or a platform admin."""
 
     user = models.ForeignKey(
         User,
@@ -591,15 +609,44 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
     label = models.CharField(_("libellé"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révoqué par"),
+    )
+    # Creation and revocation are recorded; each use is not (last_used_at is a plain
+    # update, kept out of the history).
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.label or self.key_hash[:8]}"
+
+    def state(self, now) -> ApiTokenState:
+        """A revoked token says so even once it has expired."""
+        if self.revoked_at is not None:
+            return ApiTokenState.REVOKED
+        if self.expires_at <= now:
+            return ApiTokenState.EXPIRED
+        return ApiTokenState.ACTIVE
 
 
 class IdempotentRequest(models.Model):
@@ -621,6 +668,29 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token consumed by the first successful submission of a form that
+    writes money or attendance (mobility.form_tokens). The unique constraint is what makes
+    a second submission, even a concurrent one, record nothing."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    path = models.CharField(max_length=500)
+    # Where the first submission led: a second one is sent there.
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "token"], name="form_submission_token_unique_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.token})"
 
 
 class BudgetQuerySet(models.QuerySet):

@@ -213,6 +213,12 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # How long an Idempotency-Key is remembered, in hours.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48)
 
+# An API token works this many days after its creation (the default and the longest a
+# token made on the « Jetons d'API » page may last); then a 401 says it expired.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 365)
+if not 1 <= API_TOKEN_LIFETIME_DAYS <= 3650:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS must be between 1 and 3650 (days).")
+
 # Funder reports: a count of 1 to this minus one people is masked (statistical secrecy).
 REPORT_SECRECY_THRESHOLD = env_int("REPORT_SECRECY_THRESHOLD", 5)
 if REPORT_SECRECY_THRESHOLD < 1:

@@ -23,6 +23,8 @@ urlpatterns = [
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
+    path("jetons-api/", views.api_tokens, name="api_tokens"),
+    path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("", include("diagnostics.urls")),
     path("auto-ecole/", include("drivingschool.urls")),
     path("flotte/", include("fleet.urls")),

@@ -14,16 +14,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from diagnostics.selectors import pathway_diagnostics_prefetch
-from mobility import services
-from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Need, ReferralStatus, Role
+from mobility import form_tokens, services, tokens
+from mobility.enums import (
+    API_TOKEN_ROLES,
+    CASEWORK_ROLES,
+    STAFF_ROLES,
+    Need,
+    ReferralStatus,
+    Role,
+)
 from mobility.errors import DomainError, DuplicatePerson, InvalidInput
+from mobility.form_tokens import one_time_form
 from mobility.forms import (
     AcceptForm,
+    ApiTokenForm,
     BeneficiaryFilterForm,
     DeclineForm,
     PathwayCloseForm,
@@ -32,7 +43,7 @@ from mobility.forms import (
     add_domain_errors,
 )
 from mobility.history import beneficiary_history
-from mobility.models import Beneficiary, Notification, Pathway, Referral
+from mobility.models import ApiToken, Beneficiary, Notification, Pathway, Referral
 from mobility.rules import can_transition
 
 PAGE_SIZE = 25
@@ -283,3 +294,64 @@ def pathway_close(request, pk):
             )
             return redirect("beneficiary_detail", pk=pathway.beneficiary_id)
     return _render_beneficiary(request, pathway.beneficiary, close_form=form)
+
+
+# ---- API tokens: each person's own, and an administrator's platform members'
+
+
+@role_required(*API_TOKEN_ROLES)
+@one_time_form
+def api_tokens(request):
+    """List the tokens one may revoke, and create one for oneself (shown this once)."""
+    form = ApiTokenForm(request.POST or None)
+    created = raw = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with form_tokens.submission(request, form, result_url=reverse("api_tokens")):
+                created, raw = tokens.api_token_create(
+                    user=request.user,
+                    by=request.user,
+                    label=form.cleaned_data["label"],
+                    days=form.cleaned_data["days"],
+                )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    listed = (
+        ApiToken.objects.for_user(request.user)
+        .select_related("user", "revoked_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return render(
+        request,
+        "mobility/api_tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "raw_token": raw,
+            "page": page,
+            "rows": [(token, token.state(now)) for token in page],
+            "shows_others": bool(request.user.platform_ids({Role.ADMIN})),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*API_TOKEN_ROLES)
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=pk)
+    try:
+        tokens.api_token_revoke(token=token, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Jeton « %(label)s » révoqué : il ne donne plus accès à l'API.")
+            % {"label": token.label or token.key_hash[:8]},
+        )
+    return redirect("api_tokens")

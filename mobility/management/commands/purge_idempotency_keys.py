@@ -1,7 +1,9 @@
-"""Delete the remembered API responses older than IDEMPOTENCY_KEY_TTL_HOURS.
+"""Delete the remembered API responses older than IDEMPOTENCY_KEY_TTL_HOURS, and the
+one-time form tokens consumed as long ago.
 
 They hold whole responses, personal data included, and serve only while a tablet may
-still retry: run this daily (cron). Without --wet-run it only says what it would do.
+still retry; a form token past that age is refused anyway (mobility.form_tokens). Run
+this daily (cron). Without --wet-run it only says what it would do.
 """
 
 from datetime import timedelta
@@ -10,11 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from mobility import form_tokens
 from mobility.models import IdempotentRequest
 
 
 class Command(BaseCommand):
-    help = "Supprime les réponses d'API mémorisées pour Idempotency-Key au-delà de leur durée."
+    help = (
+        "Supprime les réponses d'API mémorisées pour Idempotency-Key et les jetons de "
+        "formulaire consommés, au-delà de leur durée."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,13 +28,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wet_run: bool, **options):
-        limit = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+        now = timezone.now()
+        limit = now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
         expired = IdempotentRequest.objects.filter(created_at__lt=limit)
         if wet_run:
             count, _ = expired.delete()
+            forms_count = form_tokens.purge(now=now)
             self.stdout.write(f"{count} réponse(s) mémorisée(s) supprimée(s).")
+            self.stdout.write(f"{forms_count} jeton(s) de formulaire consommé(s) supprimé(s).")
         else:
             self.stdout.write(
                 f"{expired.count()} réponse(s) mémorisée(s) à supprimer "
                 "(simulation : relancez avec --wet-run pour supprimer)."
+            )
+            self.stdout.write(
+                f"{form_tokens.expired(now=now).count()} jeton(s) de formulaire consommé(s) "
+                "à supprimer (simulation)."
             )
