@@ -1,11 +1,10 @@
 """The migration that brings the expiry gives each existing token created + lifetime."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 
 BEFORE = [("mobility", "0004_beneficiary_anonymised_at")]
 AFTER = [("mobility", "0005_api_token_expiry_and_history")]
@@ -20,7 +19,7 @@ def test_existing_tokens_expire_one_lifetime_after_their_creation(settings):
     User = old_apps.get_model("mobility", "User")
     ApiToken = old_apps.get_model("mobility", "ApiToken")
     owner = User.objects.create(username="ancien")
-    created = timezone.make_aware(datetime(2025, 3, 1, 9, 30))
+    created = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
     ApiToken.objects.create(user=owner, key_hash="a" * 64, created_at=created)
 
     executor = MigrationExecutor(connection)
