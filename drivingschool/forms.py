@@ -14,6 +14,7 @@ from drivingschool.enums import SCHOOL_ROLES, AttendanceStatus, ExamKind, Lesson
 from drivingschool.models import Enrolment
 from drivingschool.services import AttendanceRow, ProgrammeData
 from mobility.enums import OrganisationKind, PathwayStatus, Role
+from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
 from mobility.models import Organisation, Pathway, User
 
@@ -150,7 +151,7 @@ class LessonForm(forms.Form):
         )
 
 
-class AttendanceSheetForm(forms.Form):
+class AttendanceSheetForm(OneTimeForm):
     """One row per person booked: status (big buttons), late minutes, reason."""
 
     def __init__(self, *args, enrolments, current, **kwargs):
@@ -220,7 +221,7 @@ class AttendanceSheetForm(forms.Form):
             self.add_error(target if target in self.fields else None, message)
 
 
-class ExamForm(forms.Form):
+class ExamForm(OneTimeForm):
     kind = forms.ChoiceField(label=_("Examen"), choices=ExamKind.choices, widget=forms.RadioSelect)
     date = forms.DateField(label=_("Date de l'examen"), widget=DateInput())
     passed = forms.TypedChoiceField(
@@ -252,7 +253,7 @@ class ReleaseForm(forms.Form):
     )
 
 
-class PaidForm(forms.Form):
+class PaidForm(OneTimeForm):
     paid_on = forms.DateField(label=_("Versée le"), widget=DateInput())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -42,9 +43,10 @@ from drivingschool.forms import (
     ReleaseForm,
 )
 from drivingschool.models import Enrolment, FundingTranche, Lesson
-from mobility import weeks
+from mobility import form_tokens, weeks
 from mobility.enums import Role
 from mobility.errors import DomainError, InvalidInput
+from mobility.form_tokens import one_time_form
 from mobility.forms import add_domain_errors
 from mobility.models import Pathway, Platform
 from mobility.views import role_required
@@ -300,10 +302,18 @@ def agreement_pdf(request, pk):
 
 
 def _act(request, enrolment, form, form_name, action, success: str, **extra):
-    """Validate `form`, call `action(**cleaned_data)`; errors go back on the page."""
+    """Validate `form`, call `action(**cleaned_data)`; errors go back on the page. A
+    one-time form (money, exams) is recorded once however often it is sent."""
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != form_tokens.FIELD_NAME}
+        once = (
+            form_tokens.submission(request, form, result_url=detail_url(enrolment))
+            if isinstance(form, form_tokens.OneTimeForm)
+            else nullcontext()
+        )
         try:
-            action(**form.cleaned_data)
+            with once:
+                action(**data)
         except InvalidInput as error:
             add_domain_errors(form, error)
         except DomainError as error:
@@ -331,8 +341,13 @@ def agreement_sign(request, pk):
     )
 
 
+def detail_url(enrolment) -> str:
+    return reverse("drivingschool:enrolment_detail", args=[enrolment.pk])
+
+
 @require_POST
 @school_staff
+@one_time_form
 def exam_record(request, pk):
     enrolment = _enrolment_for(request, pk)
     return _act(
@@ -387,6 +402,7 @@ def tranche_release(request, pk, kind):
 
 @require_POST
 @role_required(*DECISION_ROLES)
+@one_time_form
 def tranche_paid(request, pk, kind):
     enrolment = _enrolment_for(request, pk)
     tranche = _tranche_for(enrolment, kind)
@@ -509,6 +525,7 @@ def lesson_create(request):
 
 
 @school_staff
+@one_time_form
 def attendance_sheet(request, pk):
     lesson = get_object_or_404(
         Lesson.objects.for_user(request.user).select_related("instructor"), pk=pk
@@ -533,7 +550,8 @@ def attendance_sheet(request, pk):
                 form.add_error(None, _("Cochez la présence d'au moins une personne."))
             else:
                 try:
-                    services.attendance_record(by=request.user, lesson=lesson, rows=rows)
+                    with form_tokens.submission(request, form, result_url=week_url):
+                        services.attendance_record(by=request.user, lesson=lesson, rows=rows)
                 except InvalidInput as error:
                     form.add_service_errors(error.errors)
                 except DomainError as error:

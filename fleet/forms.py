@@ -16,6 +16,7 @@ from fleet.enums import (
 from fleet.models import Vehicle
 from fleet.rules import MAX_ODOMETER_KM
 from fleet.services import MANUAL_STATUSES, Damage
+from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
 from mobility.models import Pathway
 
@@ -113,7 +114,7 @@ class PaymentFieldsMixin:
             cleaned["payment_amount"] = None
 
 
-class RentalForm(forms.Form):
+class RentalForm(OneTimeForm):
     pathway = forms.ModelChoiceField(
         label=_("Bénéficiaire (parcours en cours)"), queryset=Pathway.objects.none()
     )
@@ -171,7 +172,7 @@ class RentalForm(forms.Form):
         self.fields["start_date"].initial = timezone.localdate()
 
 
-class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, forms.Form):
+class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
     date = forms.DateField(label=_("Date du point étape"), widget=DateInput())
     odometer_km = km_field(_("Compteur relevé (km)"))
     notes = forms.CharField(
@@ -192,7 +193,7 @@ class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, forms.Form):
         return cleaned
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(OneTimeForm):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     amount = decimal_field(_("Montant (€)"), required=True)
     method = forms.ChoiceField(label=_("Moyen de paiement"), choices=PaymentMethod.choices)
@@ -202,7 +203,7 @@ class PaymentForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
 
 
-class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, forms.Form):
+class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
     date = forms.DateField(label=_("Date du retour"), widget=DateInput())
     odometer_km = km_field(_("Compteur au retour (km)"))
     deposit_retained = decimal_field(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,9 @@ from fleet.forms import (
 from fleet.models import Rental, Vehicle
 from fleet.pdf import render_pdf
 from fleet.tariffs import euros
+from mobility import form_tokens
 from mobility.errors import DomainError, InvalidInput
+from mobility.form_tokens import one_time_form
 from mobility.forms import add_domain_errors
 from mobility.models import Platform
 from mobility.views import role_required
@@ -104,6 +107,7 @@ def vehicle_status(request, pk):
 
 
 @role_required(*FLEET)
+@one_time_form
 def rental_create(request):
     initial = {}
     if request.GET.get("parcours", "").isdigit():
@@ -112,18 +116,20 @@ def rental_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rental = services.rental_create(
-                by=request.user,
-                pathway=data["pathway"],
-                vehicle=data["vehicle"],
-                start_date=data["start_date"],
-                deposit=data["deposit"],
-                deposit_method=data["deposit_method"],
-                contract_signed=data["contract_signed"],
-                home_work_km=data["home_work_km"],
-                contract_end_date=data["contract_end_date"],
-                override_reason=data["override_reason"],
-            )
+            with form_tokens.submission(request, form) as sent:
+                rental = services.rental_create(
+                    by=request.user,
+                    pathway=data["pathway"],
+                    vehicle=data["vehicle"],
+                    start_date=data["start_date"],
+                    deposit=data["deposit"],
+                    deposit_method=data["deposit_method"],
+                    contract_signed=data["contract_signed"],
+                    home_work_km=data["home_work_km"],
+                    contract_end_date=data["contract_end_date"],
+                    override_reason=data["override_reason"],
+                )
+                sent.result_url = reverse("fleet:rental_detail", args=[rental.pk])
         except InvalidInput as error:
             # Missing eligibility conditions are shown together, above the form.
             field_errors = {k: v for k, v in error.errors.items() if k in form.fields}
@@ -192,6 +198,10 @@ def rental_contract(request, pk):
     return response
 
 
+def _detail_url(rental) -> str:
+    return reverse("fleet:rental_detail", args=[rental.pk])
+
+
 def _open_rental_or_redirect(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
     if not rental.is_open:
@@ -203,6 +213,7 @@ def _open_rental_or_redirect(request, pk):
 
 
 @role_required(*FLEET)
+@one_time_form
 def checkin_create(request, pk):
     rental, closed = _open_rental_or_redirect(request, pk)
     if closed:
@@ -211,16 +222,17 @@ def checkin_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.checkin_record(
-                by=request.user,
-                rental=rental,
-                day=data["date"],
-                odometer_km=data["odometer_km"],
-                condition=form.condition(),
-                payment_amount=data["payment_amount"],
-                payment_method=data["payment_method"],
-                notes=data["notes"],
-            )
+            with form_tokens.submission(request, form, result_url=_detail_url(rental)):
+                result = services.checkin_record(
+                    by=request.user,
+                    rental=rental,
+                    day=data["date"],
+                    odometer_km=data["odometer_km"],
+                    condition=form.condition(),
+                    payment_amount=data["payment_amount"],
+                    payment_method=data["payment_method"],
+                    notes=data["notes"],
+                )
         except DomainError as error:
             add_domain_errors(form, error, aliases=ERROR_ALIASES)
         else:
@@ -257,6 +269,7 @@ def checkin_create(request, pk):
 
 @require_POST
 @role_required(*FLEET)
+@one_time_form
 def payment_create(request, pk):
     rental, closed = _open_rental_or_redirect(request, pk)
     if closed:
@@ -264,13 +277,14 @@ def payment_create(request, pk):
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
-            services.payment_record(
-                by=request.user,
-                rental=rental,
-                day=form.cleaned_data["date"],
-                amount=form.cleaned_data["amount"],
-                method=form.cleaned_data["method"],
-            )
+            with form_tokens.submission(request, form, result_url=_detail_url(rental)):
+                services.payment_record(
+                    by=request.user,
+                    rental=rental,
+                    day=form.cleaned_data["date"],
+                    amount=form.cleaned_data["amount"],
+                    method=form.cleaned_data["method"],
+                )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -281,6 +295,7 @@ def payment_create(request, pk):
 
 
 @role_required(*FLEET)
+@one_time_form
 def rental_return(request, pk):
     rental, closed = _open_rental_or_redirect(request, pk)
     if closed:
@@ -289,20 +304,21 @@ def rental_return(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.rental_return(
-                by=request.user,
-                rental=rental,
-                day=data["date"],
-                odometer_km=data["odometer_km"],
-                condition=form.condition(),
-                damages=form.damages(),
-                deposit_retained=data["deposit_retained"] or 0,
-                deposit_retained_reason=data["deposit_retained_reason"],
-                vehicle_status=data["vehicle_status"] or None,
-                end_reason=data["end_reason"],
-                payment_amount=data["payment_amount"],
-                payment_method=data["payment_method"],
-            )
+            with form_tokens.submission(request, form, result_url=_detail_url(rental)):
+                services.rental_return(
+                    by=request.user,
+                    rental=rental,
+                    day=data["date"],
+                    odometer_km=data["odometer_km"],
+                    condition=form.condition(),
+                    damages=form.damages(),
+                    deposit_retained=data["deposit_retained"] or 0,
+                    deposit_retained_reason=data["deposit_retained_reason"],
+                    vehicle_status=data["vehicle_status"] or None,
+                    end_reason=data["end_reason"],
+                    payment_amount=data["payment_amount"],
+                    payment_method=data["payment_method"],
+                )
         except DomainError as error:
             add_domain_errors(form, error, aliases=ERROR_ALIASES)
         else:
