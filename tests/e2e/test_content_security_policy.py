@@ -102,7 +102,7 @@ def test_the_main_pages_load_without_any_policy_violation(watched_browser, live_
             reverse("api_tokens"),
             "/api/docs",
         ],
-        "exploitant": ["/admin/", "/admin/mobility/apitoken/"],
+        "exploitant": ["/admin/", "/admin/mobility/apitoken/", "/admin/mobility/budget/add/"],
     }
 
     assert violations(browser, live_server, reverse("login")) == []
