@@ -6,16 +6,23 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("mobility", "0004_beneficiary_anonymised_at")]
-AFTER = [("mobility", "0005_api_token_expiry_and_history")]
+NAME = "_api_token_expiry_and_history"
+
+
+def migration_and_parents(loader):
+    """The migration by its name (its number may change when branches merge), and the
+    ones of the same app it depends on."""
+    key = next(key for key in loader.graph.nodes if key[0] == "mobility" and NAME in key[1])
+    return [key], [parent for parent in loader.graph.node_map[key].parents if parent[0] == key[0]]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_tokens_expire_one_lifetime_after_their_creation(settings):
     settings.API_TOKEN_LIFETIME_DAYS = 365
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old_apps = executor.loader.project_state(BEFORE).apps
+    after, before = migration_and_parents(executor.loader)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
     User = old_apps.get_model("mobility", "User")
     ApiToken = old_apps.get_model("mobility", "ApiToken")
     owner = User.objects.create(username="ancien")
@@ -23,8 +30,8 @@ def test_existing_tokens_expire_one_lifetime_after_their_creation(settings):
     ApiToken.objects.create(user=owner, key_hash="a" * 64, created_at=created)
 
     executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    new_apps = executor.loader.project_state(AFTER).apps
+    executor.migrate(after)
+    new_apps = executor.loader.project_state(after).apps
     token = new_apps.get_model("mobility", "ApiToken").objects.get()
 
     assert token.expires_at == created + timedelta(days=365)
