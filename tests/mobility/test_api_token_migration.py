@@ -13,7 +13,8 @@ def migration_and_parents(loader):
     """The migration by its name (its number may change when branches merge), and the
     ones of the same app it depends on."""
     key = next(key for key in loader.graph.nodes if key[0] == "mobility" and NAME in key[1])
-    return [key], [parent for parent in loader.graph.node_map[key].parents if parent[0] == key[0]]
+    parents = loader.graph.node_map[key].parents
+    return [key], [parent.key for parent in parents if parent.key[0] == key[0]]
 
 
 @pytest.mark.django_db(transaction=True)
