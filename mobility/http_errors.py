@@ -15,7 +15,6 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.template.defaultfilters import filesizeformat
 
 API_PREFIX = "/api/"
 # How long a client waits before retrying while the database is unreachable, in seconds.
@@ -56,8 +55,17 @@ def database_unavailable(
     return response
 
 
+def size_in_french(size: int) -> str:
+    """1048576 -> "1 Mo", 1536 -> "1,5 Ko" (the units a French reader knows)."""
+    for unit, scale in (("Mo", 1024 * 1024), ("Ko", 1024)):
+        if size >= scale:
+            number = f"{size / scale:.1f}".removesuffix(".0").replace(".", ",")
+            return f"{number}\u00a0{unit}"
+    return f"{size}\u00a0octets"
+
+
 def request_too_large(request: HttpRequest) -> HttpResponse:
-    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    limit = size_in_french(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return _answer(
         request,
         status=413,
