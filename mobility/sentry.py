@@ -13,9 +13,6 @@ import copy
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import sentry_sdk
-from sentry_sdk.integrations.django import DjangoIntegration
-
 from mobility.logs import current_request, loaded_user_id, without_row_values
 
 # Headers that say nothing about the person; every other one is dropped.
@@ -99,6 +96,10 @@ def before_send(event: dict[str, Any], hint: dict | None) -> dict[str, Any]:
 
 
 def init_sentry(*, dsn: str, environment: str) -> None:
+    # Imported here: a process without SENTRY_DSN does not load the SDK at all.
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
