@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mobility import logs, sentry
 from mobility.cache_url import cache_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access log see every answer, the ones below included.
+    "mobility.middleware.RequestLogMiddleware",
+    # Before anything reads the body: an oversized one is a 413, not a 400 or a 500.
+    "mobility.middleware.RequestBodyLimitMiddleware",
+    # A database that does not answer is a 503 with Retry-After, never a 500 page.
+    "mobility.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,6 +203,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # The health check answers the proxy and the monitoring over plain HTTP on the host.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The largest request body (JSON or form) read, in bytes: beyond it, a 413 in French. The
+# project takes no file upload, so this bounds every request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+if DATA_UPLOAD_MAX_MEMORY_SIZE < 1024:
+    raise ImproperlyConfigured("DATA_UPLOAD_MAX_MEMORY_SIZE must be at least 1024 (bytes).")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
@@ -218,14 +230,16 @@ REPORT_SECRECY_THRESHOLD = env_int("REPORT_SECRECY_THRESHOLD", 5)
 if REPORT_SECRECY_THRESHOLD < 1:
     raise ImproperlyConfigured("REPORT_SECRECY_THRESHOLD must be at least 1.")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Chatty at INFO: a start-up banner, and every step of each PDF rendered.
-        "axes": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-    },
-}
+# Logs: one JSON object per line by default (text for the demo), each with the request id
+# and user id; never a name, e-mail, phone or search term (mobility/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in logs.LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logs.logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+
+# Errors go to Sentry when SENTRY_DSN is set, scrubbed of personal data (mobility/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    sentry.init_sentry(
+        dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production")
+    )

@@ -30,3 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+# Said in French, as JSON under /api/; a database that does not answer is a 503.
+handler400 = "mobility.http_errors.bad_request"
+handler500 = "mobility.http_errors.server_error"
