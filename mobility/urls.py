@@ -20,6 +20,11 @@ urlpatterns = [
     path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("fiches/<int:pk>/accepter/", views.referral_accept, name="referral_accept"),
     path("fiches/<int:pk>/refuser/", views.referral_decline, name="referral_decline"),
+    path(
+        "fiches/<int:pk>/notifications/<int:notification_pk>/renvoyer/",
+        views.notification_resend,
+        name="notification_resend",
+    ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
