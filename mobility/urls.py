@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import views
+from mobility import health, views
 from mobility.api import api
 
 urlpatterns = [
@@ -34,4 +34,5 @@ urlpatterns = [
     path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
