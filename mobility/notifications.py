@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -93,10 +92,17 @@ def notify_referent(
 def enqueue_on_commit(
     notification_id: int, *, attempt: int, run_after: datetime | None = None
 ) -> None:
-    """Hand try number `attempt` to the task queue once the current transaction commits."""
-    transaction.on_commit(
-        partial(_enqueue, notification_id=notification_id, attempt=attempt, run_after=run_after)
-    )
+    """Hand try number `attempt` to the task queue once the current transaction commits.
+
+    Robust: the step is committed by then, so a queue that cannot take the task is logged
+    (by Django) rather than turned into an error page; the notification stays pending and
+    the daily retry job enqueues it.
+    """
+
+    def enqueue_notification() -> None:  # named: Django logs a failed robust callback by name
+        _enqueue(notification_id=notification_id, attempt=attempt, run_after=run_after)
+
+    transaction.on_commit(enqueue_notification, robust=True)
 
 
 def _enqueue(*, notification_id: int, attempt: int, run_after: datetime | None) -> None:

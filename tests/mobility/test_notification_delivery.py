@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -114,3 +115,17 @@ def test_the_diagnostic_pdf_is_built_when_the_email_leaves(
     message = mail.outbox[-1]
     assert message.subject == notification.subject
     assert message.attachments == [("synthese.pdf", b"%PDF-1.7", "application/pdf")]
+
+
+def test_a_step_whose_email_cannot_be_queued_still_succeeds_and_its_notification_waits(
+    adviser, referral, database_tasks
+):
+    with mock.patch(
+        "django_tasks_db.backend.DatabaseBackend.enqueue",
+        side_effect=OperationalError("file d'attente indisponible"),
+    ):
+        services.referral_accept(referral=referral, by=adviser)
+
+    notification = Notification.objects.get(event="referral_accepted")
+    assert (notification.state, notification.attempts) == ("pending", 0)
+    assert not DBTaskResult.objects.exists()  # the daily retry job will enqueue it
