@@ -92,3 +92,29 @@ class NotificationEvent(models.TextChoices):
     SERVICE_STARTED = "service_started", _("service démarré")
     ABSENCE_UNEXCUSED = "absence_unexcused", _("absence injustifiée")
     PATHWAY_CLOSED = "pathway_closed", _("sortie du parcours")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    SENT = "sent", _("envoyée")
+    FAILED = "failed", _("échec")
+
+
+class NotificationAttachment(models.TextChoices):
+    """A file a notification carries, rebuilt when the email leaves (never stored)."""
+
+    DIAGNOSTIC_SUMMARY = "diagnostic_summary", _("synthèse du diagnostic (PDF)")
+
+
+class DailyJobName(models.TextChoices):
+    ANONYMISATION = "anonymisation", _("anonymisation des personnes")
+    IDEMPOTENCY_PURGE = "idempotency_purge", _("purge des réponses mémorisées de l'API")
+    SESSION_CLEANUP = "session_cleanup", _("suppression des sessions expirées")
+    NOTIFICATION_RETRY = "notification_retry", _("relance des notifications en attente")
+    TASK_RESULTS_PRUNE = "task_results_prune", _("ménage des tâches de fond terminées")
+
+
+class JobOutcome(models.TextChoices):
+    RUNNING = "running", _("en cours")
+    OK = "ok", _("réussie")
+    FAILED = "failed", _("échec")

@@ -6,10 +6,14 @@ method, the single tenancy scope used by pages, API and reports alike.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,8 +23,12 @@ from mobility.enums import (
     ORGANISATION_ROLES,
     STAFF_ROLES,
     Contract,
+    DailyJobName,
     JobKind,
+    JobOutcome,
+    NotificationAttachment,
     NotificationEvent,
+    NotificationState,
     OrganisationKind,
     Outcome,
     PathwayStatus,
@@ -28,7 +36,7 @@ from mobility.enums import (
     Role,
     Sex,
 )
-from mobility.rules import identity_key
+from mobility.rules import identity_key, notification_may_resend
 
 
 class User(AbstractUser):
@@ -536,6 +544,23 @@ class NotificationQuerySet(models.QuerySet):
             | Q(referral__prescriber_id__in=user.organisation_ids({Role.PRESCRIBER}))
         )
 
+    def pending(self) -> NotificationQuerySet:
+        return self.filter(state=NotificationState.PENDING)
+
+    def stuck(self, *, now: datetime) -> NotificationQuerySet:
+        """Pending, and nothing happened for NOTIFICATION_STUCK_AFTER (see the rule)."""
+        # Coalesce each nullable date: SQLite's MAX() is NULL as soon as one argument is.
+        last_activity = Greatest(
+            F("created_at"),
+            Coalesce("last_attempt_at", "created_at"),
+            Coalesce("resent_at", "created_at"),
+        )
+        return (
+            self.pending()
+            .alias(last_activity=last_activity)
+            .filter(last_activity__lte=now - settings.NOTIFICATION_STUCK_AFTER)
+        )
+
 
 class Notification(models.Model):
     """What the referent was told, when, by whom: the prescriber's feedback trail."""
@@ -565,8 +590,35 @@ class Notification(models.Model):
         verbose_name=_("auteur·rice"),
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # Delivery: a task tries to send it after the commit, retried with backoff; the row,
+    # not the task queue, is the source of truth (a killed worker loses nothing).
+    state = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais d'envoi"), default=0)
+    last_attempt_at = models.DateTimeField(_("dernier essai le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     send_error = models.TextField(_("erreur d'envoi"), blank=True)
+    resent_at = models.DateTimeField(_("renvoyée le"), null=True, blank=True)
+    resent_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renvoyée par"),
+    )
+    # Which file to build and attach when the email leaves: built then, never stored, so
+    # no copy of personal data waits in the queue and a retry sends the current file.
+    attachment = models.CharField(
+        _("pièce jointe"), max_length=40, choices=NotificationAttachment.choices, blank=True
+    )
+    attachment_object_id = models.PositiveBigIntegerField(
+        _("objet de la pièce jointe"), null=True, blank=True
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -574,9 +626,91 @@ class Notification(models.Model):
         verbose_name = _("notification au référent")
         verbose_name_plural = _("notifications aux référents")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=NotificationState.SENT, sent_at__isnull=False)
+                | (~Q(state=NotificationState.SENT) & Q(sent_at__isnull=True)),
+                name="notification_sent_iff_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=NotificationState.FAILED) | ~Q(send_error=""),
+                name="notification_failure_has_error",
+            ),
+            models.CheckConstraint(
+                condition=Q(attachment="", attachment_object_id__isnull=True)
+                | (~Q(attachment="") & Q(attachment_object_id__isnull=False)),
+                name="notification_attachment_names_its_object",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.recipient}"
+
+    @property
+    def last_activity(self) -> datetime:
+        """When it was last created, tried or resent (what "stuck" is measured from)."""
+        return max(d for d in (self.created_at, self.last_attempt_at, self.resent_at) if d)
+
+    @property
+    def may_be_resent(self) -> bool:
+        return notification_may_resend(
+            state=self.state,
+            last_activity=self.last_activity,
+            now=timezone.now(),
+            stuck_after=settings.NOTIFICATION_STUCK_AFTER,
+        )
+
+
+class JobRunQuerySet(models.QuerySet):
+    def latest_per_job(self) -> JobRunQuerySet:
+        """The last run of each daily job, in one query."""
+        return self.filter(pk__in=self.values("job").annotate(last=Max("pk")).values("last"))
+
+
+class JobRun(models.Model):
+    """One run of a daily job (mobility/jobs.py): when, how it ended, what it did."""
+
+    job = models.CharField(_("tâche"), max_length=40, choices=DailyJobName.choices)
+    # The local day it ran for: a scheduled job runs at most once a day, however many
+    # schedulers or crontabs ask (the constraint below is the lock).
+    day = models.DateField(_("jour"))
+    manual = models.BooleanField(
+        _("relancée à la main"),
+        default=False,
+        help_text=_("Relance forcée (run_daily_jobs --force), en plus de celle du jour."),
+    )
+    started_at = models.DateTimeField(_("commencée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    outcome = models.CharField(
+        _("résultat"), max_length=10, choices=JobOutcome.choices, default=JobOutcome.RUNNING
+    )
+    summary = models.CharField(_("ce qui a été fait"), max_length=255, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    objects = JobRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exécution d'une tâche quotidienne")
+        verbose_name_plural = _("exécutions des tâches quotidiennes")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "day"], condition=Q(manual=False), name="job_run_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=JobOutcome.RUNNING, finished_at__isnull=True)
+                | (~Q(outcome=JobOutcome.RUNNING) & Q(finished_at__isnull=False)),
+                name="job_run_finished_iff_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=JobOutcome.FAILED) | ~Q(error=""),
+                name="job_run_failure_has_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_job_display()} — {self.day:%d/%m/%Y}"
 
 
 class ApiToken(models.Model):

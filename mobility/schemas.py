@@ -149,6 +149,7 @@ class FeedbackOut(Schema):
     label: str
     created_at: datetime
     sent: bool
+    state: str = Field(description="pending (en attente), sent (envoyée) ou failed (échec)")
 
     @staticmethod
     def resolve_label(notification) -> str:

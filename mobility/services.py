@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -16,6 +17,7 @@ from mobility.enums import (
     CASEWORK_ROLES,
     Need,
     NotificationEvent,
+    NotificationState,
     OrganisationKind,
     Outcome,
     PathwayStatus,
@@ -25,6 +27,7 @@ from mobility.enums import (
 from mobility.errors import Conflict, DuplicatePerson, Forbidden, InvalidInput
 from mobility.models import (
     Beneficiary,
+    IdempotentRequest,
     Notification,
     Organisation,
     Pathway,
@@ -35,8 +38,10 @@ from mobility.models import (
 from mobility.rules import (
     JobFacts,
     PersonFacts,
+    anonymisation_cutoff,
     can_transition,
     identity_key,
+    notification_may_resend,
     referral_problems,
 )
 
@@ -392,6 +397,7 @@ def pathway_close(
 ANONYMOUS_FIRST_NAME = "Personne"
 ANONYMOUS_LAST_NAME = "anonymisée"
 ERASED_MESSAGE = "Message effacé lors de l'anonymisation de la personne."
+UNSENT_AFTER_ANONYMISATION = "Non envoyée : les données de la personne ont été anonymisées."
 
 
 def _anonymous_person(birth_date: date) -> dict:
@@ -442,4 +448,71 @@ def beneficiary_anonymise(*, beneficiary: Beneficiary, by: User | None = None) -
             birth_date=referral.birth_date,
         )
     Notification.objects.filter(referral_id__in=referral_ids).update(body=ERASED_MESSAGE)
+    # An erased message must never leave: what was still waiting is given up.
+    Notification.objects.filter(
+        referral_id__in=referral_ids, state=NotificationState.PENDING
+    ).update(state=NotificationState.FAILED, send_error=UNSENT_AFTER_ANONYMISATION)
     return beneficiary
+
+
+def beneficiaries_anonymise_due(*, today: date) -> int:
+    """Anonymise everyone past the retention period; how many. One transaction per
+    person, so a failure leaves the people before it done (the daily job and the
+    `anonymise_beneficiaries` command)."""
+    cutoff = anonymisation_cutoff(today=today, retention_days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    due = Beneficiary.objects.due_for_anonymisation(cutoff=cutoff).order_by("pk")
+    pks = list(due.values_list("pk", flat=True))
+    for pk in pks:
+        beneficiary_anonymise(beneficiary=Beneficiary.objects.get(pk=pk))
+    return len(pks)
+
+
+def idempotency_keys_purge(*, now: datetime) -> int:
+    """Delete the remembered API responses past IDEMPOTENCY_KEY_TTL_HOURS (they hold
+    personal data); how many."""
+    count, _ = expired_idempotency_keys(now=now).delete()
+    return count
+
+
+def expired_idempotency_keys(*, now: datetime):
+    return IdempotentRequest.objects.filter(
+        created_at__lt=now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    )
+
+
+# ---- notifications
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification, by: User | None) -> Notification:
+    """Staff send again a notification in "échec", or one stuck in "en attente"."""
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("referral__beneficiary")
+        .get(pk=notification.pk)
+    )
+    if notification.state == NotificationState.SENT:
+        raise Conflict("Cette notification a déjà été envoyée.")
+    beneficiary = notification.referral.beneficiary
+    if beneficiary is not None and beneficiary.anonymised_at is not None:
+        raise Conflict(
+            "Les données de cette personne ont été anonymisées : la notification ne peut "
+            "plus être envoyée."
+        )
+    now = timezone.now()
+    if not notification_may_resend(
+        state=notification.state,
+        last_activity=notification.last_activity,
+        now=now,
+        stuck_after=settings.NOTIFICATION_STUCK_AFTER,
+    ):
+        raise Conflict(
+            "Un envoi de cette notification est en cours : son résultat s'affichera ici. "
+            "Elle pourra être renvoyée si elle reste en attente."
+        )
+    notification.state = NotificationState.PENDING
+    notification.resent_at = now
+    notification.resent_by = by
+    notification.save(update_fields=["state", "resent_at", "resent_by"])
+    notifications.enqueue_on_commit(notification.pk, attempt=notification.attempts + 1)
+    return notification

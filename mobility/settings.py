@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "mobility",
     "diagnostics",
     "fleet",
@@ -185,7 +187,31 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Plateforme mobilité <ne-pas-repondre@localhost>"
 )
+# Seconds an SMTP connection may wait on the server: a hanging relay fails the try (which
+# is retried later) instead of holding a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second.")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# Background work through Django's tasks API (the django-tasks backport; the same code
+# moves to django.tasks with Django 6). The database backend keeps the queue in the
+# project's database, SQLite or PostgreSQL alike; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A failed email is tried again after each of these delays, then left in "échec".
+NOTIFICATION_RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30)]
+# A pending notification nothing happened to for this long has lost its task (worker
+# killed mid-send): the daily retry job, or staff from the referral page, send it again.
+NOTIFICATION_STUCK_AFTER = timedelta(hours=1)
+# Finished task results are deleted after this many days (daily job); they hold ids only.
+TASK_RESULTS_RETENTION_DAYS = env_int("TASK_RESULTS_RETENTION_DAYS", 14)
+# A task still "running" this long after it started was left by a worker that died.
+TASK_LOST_AFTER = timedelta(hours=6)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

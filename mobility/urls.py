@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import views
+from mobility import health, views
 from mobility.api import api
 
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("fiches/<int:pk>/accepter/", views.referral_accept, name="referral_accept"),
     path("fiches/<int:pk>/refuser/", views.referral_decline, name="referral_decline"),
+    path(
+        "fiches/<int:pk>/notifications/<int:notification_pk>/renvoyer/",
+        views.notification_resend,
+        name="notification_resend",
+    ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
@@ -29,6 +34,7 @@ urlpatterns = [
     path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 # Said in French, as JSON under /api/; a database that does not answer is a 503.

@@ -170,6 +170,7 @@ def _render_referral(request, referral, *, accept_form=None, decline_form=None):
             "accept_form": accept_form,
             "decline_form": decline_form or DeclineForm(),
             "trail": trail,
+            "may_resend": referral.platform_id in user.platform_ids(CASEWORK_ROLES),
             "needs": [label for value, label in Need.choices if value in referral.needs],
             "shows_beneficiary": referral.beneficiary_id
             and referral.platform_id in user.platform_ids(STAFF_ROLES),
@@ -222,6 +223,28 @@ def referral_decline(request, pk):
             messages.success(request, _("Fiche refusée : le ou la référent·e en est informé·e."))
             return redirect("referral_detail", pk=referral.pk)
     return _render_referral(request, referral, decline_form=form)
+
+
+@require_POST
+@role_required(*CASEWORK_ROLES)
+def notification_resend(request, pk, notification_pk):
+    """Staff send again a notification in "échec" (or stuck), from the referral's trail."""
+    notification = get_object_or_404(
+        Notification.objects.for_user(request.user).filter(
+            platform_id__in=request.user.platform_ids(CASEWORK_ROLES)
+        ),
+        pk=notification_pk,
+        referral_id=pk,
+    )
+    try:
+        services.notification_resend(notification=notification, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("La notification repart : son envoi s'affichera dans quelques instants.")
+        )
+    return redirect("referral_detail", pk=pk)
 
 
 # Beneficiaries and pathways ----------------------------------------------------------------

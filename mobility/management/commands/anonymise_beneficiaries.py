@@ -1,7 +1,8 @@
 """Anonymise the people whose last pathway ended more than PERSONAL_DATA_RETENTION_DAYS ago.
 
-Run it daily (cron). Without --wet-run it only counts; each person is anonymised in a
-transaction of its own, so one failure leaves the others done.
+The daily job `anonymisation` (mobility/jobs.py) runs the same service every night.
+Without --wet-run it only counts; each person is anonymised in a transaction of its own,
+so one failure leaves the others done.
 """
 
 from django.conf import settings
@@ -25,17 +26,12 @@ class Command(BaseCommand):
         cutoff = anonymisation_cutoff(
             today=timezone.localdate(), retention_days=settings.PERSONAL_DATA_RETENTION_DAYS
         )
-        due = list(
-            Beneficiary.objects.due_for_anonymisation(cutoff=cutoff)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
         if not wet_run:
+            due = Beneficiary.objects.due_for_anonymisation(cutoff=cutoff).count()
             self.stdout.write(
-                f"{len(due)} personne(s) à anonymiser (dernière sortie au plus tard le "
+                f"{due} personne(s) à anonymiser (dernière sortie au plus tard le "
                 f"{cutoff:%d/%m/%Y}) — simulation : relancez avec --wet-run."
             )
             return
-        for pk in due:
-            services.beneficiary_anonymise(beneficiary=Beneficiary.objects.get(pk=pk))
-        self.stdout.write(f"{len(due)} personne(s) anonymisée(s).")
+        count = services.beneficiaries_anonymise_due(today=timezone.localdate())
+        self.stdout.write(f"{count} personne(s) anonymisée(s).")

@@ -1,16 +1,14 @@
 """Delete the remembered API responses older than IDEMPOTENCY_KEY_TTL_HOURS.
 
 They hold whole responses, personal data included, and serve only while a tablet may
-still retry: run this daily (cron). Without --wet-run it only says what it would do.
+still retry. The daily job `idempotency_purge` (mobility/jobs.py) runs the same service
+every night. Without --wet-run it only says what it would do.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from mobility.models import IdempotentRequest
+from mobility import services
 
 
 class Command(BaseCommand):
@@ -22,13 +20,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wet_run: bool, **options):
-        limit = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-        expired = IdempotentRequest.objects.filter(created_at__lt=limit)
+        now = timezone.now()
         if wet_run:
-            count, _ = expired.delete()
+            count = services.idempotency_keys_purge(now=now)
             self.stdout.write(f"{count} réponse(s) mémorisée(s) supprimée(s).")
         else:
+            expired = services.expired_idempotency_keys(now=now).count()
             self.stdout.write(
-                f"{expired.count()} réponse(s) mémorisée(s) à supprimer "
+                f"{expired} réponse(s) mémorisée(s) à supprimer "
                 "(simulation : relancez avec --wet-run pour supprimer)."
             )
