@@ -214,6 +214,8 @@ RULES: tuple[Rule, ...] = (
     Rule("drivingschool.ExamAttempt", person="enrolment__pathway__beneficiary"),
 )
 
+RULES_BY_MODEL: Mapping[str, Rule] = {rule.model: rule for rule in RULES}
+
 # The Django admin log keeps a label and a message for each object changed in /admin/:
 # for every object a rule erases, both are rewritten (see services.erase_rows).
 ADMIN_LOG_MODEL = "admin.LogEntry"
@@ -268,11 +270,6 @@ TEXT_FIELDS = (
 )
 
 
-def rule_for(model: type[models.Model]) -> Rule | None:
-    label = model._meta.label
-    return next((rule for rule in RULES if rule.model == label), None)
-
-
 def history_model(model: type[models.Model]) -> type[models.Model] | None:
     """The simple-history model of `model` (None when it keeps no history)."""
     manager = getattr(model, "history", None)
@@ -284,17 +281,19 @@ def _declared(model: type[models.Model]) -> tuple[set[str], str | None]:
     label = model._meta.label
     if label == ADMIN_LOG_MODEL:
         return {*ADMIN_LOG_ERASED, *ADMIN_LOG_KEPT}, None
-    rule = next((rule for rule in RULES if rule.model == label), None)
+    rule = RULES_BY_MODEL.get(label)
     if rule is not None:
         return {*rule.erase, *rule.keep}, None
     return set(), NOT_ABOUT_PEOPLE.get(label)
 
 
-def undeclared_fields() -> list[str]:
-    """ "app.Model.field" of every text field of every model, history tables included,
-    that the registry neither erases nor keeps with a reason."""
+def undeclared_fields(models_=None) -> list[str]:
+    """The text fields ("app.Model.field") that the registry neither erases nor keeps with
+    a reason, among `models_` (default: every installed model, history tables included)."""
+    if models_ is None:
+        models_ = apps.get_models(include_auto_created=True)
     missing = []
-    for model in apps.get_models(include_auto_created=True):
+    for model in models_:
         tracked = getattr(model, "instance_type", None)  # a simple-history table
         declared, whole_model = _declared(tracked or model)
         if whole_model:
