@@ -23,12 +23,15 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mobility import erasure
 from mobility.history import Entry, beneficiary_history
 from mobility.models import Beneficiary, Referral, User
 
 EMPTY = "—"
+# Section titles where the model's plural would read oddly for one person.
+TITLES = {"mobility.Beneficiary": gettext_lazy("Identité et situation")}
 # Shown in the PDF's heading rather than in each record.
 PDF_HIDDEN = frozenset({"id", "platform", "identity_key"})
 
@@ -93,7 +96,10 @@ class PersonalData:
 def personal_data(beneficiary: Beneficiary, *, requested_by: User) -> PersonalData:
     """Every row of every model of the registry that belongs to `beneficiary`."""
     beneficiary = Beneficiary.objects.select_related("platform").get(pk=beneficiary.pk)
-    sections = [_section(rule, beneficiary) for rule in erasure.RULES]
+    # Declined fiches that name the person are theirs, linked or not yet (anonymisation
+    # links them before it erases).
+    unlinked = [referral.pk for referral in Referral.objects.declined_unlinked_of(beneficiary)]
+    sections = [_section(rule, beneficiary, unlinked) for rule in erasure.RULES]
     _add_readable_records(sections)
     return PersonalData(
         beneficiary=beneficiary,
@@ -104,19 +110,17 @@ def personal_data(beneficiary: Beneficiary, *, requested_by: User) -> PersonalDa
     )
 
 
-def _section(rule: erasure.Rule, beneficiary: Beneficiary) -> Section:
+def _section(rule: erasure.Rule, beneficiary: Beneficiary, unlinked: list[int]) -> Section:
     model = rule.model_class
-    queryset = model._default_manager.filter(**{rule.person: beneficiary.pk})
-    if model is Referral:
-        # Declined fiches that name the person are theirs, linked or not yet.
-        unlinked = [referral.pk for referral in Referral.objects.declined_unlinked_of(beneficiary)]
-        queryset = model._default_manager.filter(
-            models.Q(**{rule.person: beneficiary.pk}) | models.Q(pk__in=unlinked)
-        )
+    condition = models.Q(**{rule.person: beneficiary.pk})
+    if rule.referral is not None and unlinked:
+        condition |= models.Q(**{f"{rule.referral}__in": unlinked})
+    queryset = model._default_manager.filter(condition)
     columns = [model_field.attname for model_field in model._meta.concrete_fields]
     rows = list(queryset.order_by("pk").distinct().values(*columns))
     ids = [row["id"] for row in rows]
-    section = Section(model=rule.model, title=capfirst(str(model._meta.verbose_name_plural)))
+    title = TITLES.get(rule.model, model._meta.verbose_name_plural)
+    section = Section(model=rule.model, title=capfirst(str(title)))
     section.rows = rows
     if not ids:
         return section
@@ -155,13 +159,15 @@ def _add_readable_records(sections: list[Section]) -> None:
                     if row[model_field.attname] is not None
                 )
     in_registry = {rule.model_class for rule in erasure.RULES}
-    names = {}
-    for related_model, pks in wanted.items():
-        if related_model in in_registry:
-            continue  # shown in its own section: "n° 12" says which
-        names[related_model] = {
-            pk: _name(obj) for pk, obj in related_model._default_manager.in_bulk(pks).items()
-        }
+    related = {
+        related_model: related_model._default_manager.in_bulk(pks)
+        for related_model, pks in wanted.items()
+        if related_model not in in_registry  # shown in its own section: "n° 12" says which
+    }
+    names = {
+        related_model: {pk: _name(obj) for pk, obj in objects.items()}
+        for related_model, objects in related.items()
+    }
     for section in sections:
         model = erasure.RULES_BY_MODEL[section.model].model_class
         singular = capfirst(str(model._meta.verbose_name))
@@ -170,7 +176,11 @@ def _add_readable_records(sections: list[Section]) -> None:
             for model_field in model._meta.concrete_fields:
                 if model_field.name in PDF_HIDDEN:
                     continue
-                text = _display(model_field, row[model_field.attname], names)
+                readable = READABLE.get((section.model, model_field.name))
+                if readable is not None:
+                    text = readable(row, related) or EMPTY
+                else:
+                    text = _display(model_field, row[model_field.attname], names)
                 if text != EMPTY:
                     values.append(Value(capfirst(str(model_field.verbose_name)), text))
             section.records.append(
@@ -179,6 +189,28 @@ def _add_readable_records(sections: list[Section]) -> None:
                     values=tuple(values),
                 )
             )
+
+
+def _diagnostic_answers(row: dict, related: dict) -> str:
+    """Each answer as the question and the answer the person heard, not their codes."""
+    questionnaire = next(
+        objects[row["questionnaire_id"]]
+        for model, objects in related.items()
+        if model._meta.label == "diagnostics.Questionnaire"
+    )
+    definition = questionnaire.parsed
+    lines = []
+    for code, choice_code in row["answers"].items():
+        question = definition.question(code)
+        choice = question.choice(choice_code) if question else None
+        lines.append(
+            f"{question.text if question else code} — {choice.label if choice else choice_code}"
+        )
+    return "\n".join(lines)
+
+
+# Values that read better through their own data than as stored.
+READABLE = {("diagnostics.Diagnostic", "answers"): _diagnostic_answers}
 
 
 def _name(obj: models.Model) -> str:
