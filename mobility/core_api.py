@@ -223,7 +223,11 @@ def list_beneficiaries(request: HttpRequest, q: str | None = None):
 
 
 @router.get(
-    "/beneficiaries/{beneficiary_id}", response=BeneficiaryOut, summary="Lire un·e bénéficiaire"
+    "/beneficiaries/{beneficiary_id}",
+    response=BeneficiaryOut,
+    summary="Lire un·e bénéficiaire",
+    description="Chaque lecture est inscrite au journal des consultations de la fiche "
+    "(qui, quand), que lisent les administrateur·rices de la plateforme.",
 )
 def get_beneficiary(request: HttpRequest, beneficiary_id: int):
     beneficiary = get_object_or_404(beneficiaries_for(request), pk=beneficiary_id)

@@ -77,7 +77,7 @@ def dump_hits() -> set[Hit]:
     hits = set()
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [column[0] for column in cursor.description]
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
@@ -243,7 +243,7 @@ def build_the_person(*, adviser, admin_user, fleet_user, instructor, prescriber_
     request = RequestFactory().post("/admin/")
     request.user = admin_user
     for obj in (beneficiary, declined, accepted, pathway, rental, enrolment):
-        admin.site._registry[type(obj)].log_change(
+        admin.site.get_model_admin(type(obj)).log_change(
             request, obj, f"Corrigé à la demande de {SAYS_WHO}"
         )
 
