@@ -208,9 +208,11 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     ]
     date_hierarchy = "received_on"
     # Status and decision change only through the services, which tell the referent.
+    # The needs are codes the services validate (the erasure registry keeps them as such).
     readonly_fields = [
         "platform",
         "prescriber",
+        "needs",
         "status",
         "decline_reason",
         "beneficiary",

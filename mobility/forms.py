@@ -356,9 +356,7 @@ class ErasureRequestForm(forms.Form):
         ],
     )
     confirm = forms.BooleanField(
-        label=_(
-            "Je confirme : l'identité, les coordonnées et tous les textes libres de cette "
-            "personne seront effacés partout, historique compris, sans retour possible."
-        ),
+        label=_("Je confirme l'effacement définitif"),
+        help_text=_("Il ne peut pas être annulé : rien de ce qui est effacé ne se retrouve."),
         error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
     )
