@@ -25,6 +25,8 @@ from mobility.models import (
     ApiToken,
     Beneficiary,
     Budget,
+    ErasureRecord,
+    FileAccess,
     JobRun,
     Membership,
     Notification,
@@ -209,9 +211,11 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     ]
     date_hierarchy = "received_on"
     # Status and decision change only through the services, which tell the referent.
+    # The needs are codes the services validate (the erasure registry keeps them as such).
     readonly_fields = [
         "platform",
         "prescriber",
+        "needs",
         "status",
         "decline_reason",
         "beneficiary",
@@ -456,3 +460,41 @@ class BudgetAdmin(HistoryAdmin):
     autocomplete_fields = ["platform"]
     date_hierarchy = "period_start"
     readonly_fields = ["created_at"]
+
+
+# --- Personal data: erasures and consultations ---------------------------------------------
+
+
+class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+    """An audit trail: read, never edited."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    """Each erasure of a person's data (daily job or an administrator's request): when,
+    why, by whom, how many rows. It names the person by number only."""
+
+    list_display = ["erased_at", "platform", "beneficiary_id", "referral_id", "reason", "by"]
+    list_filter = ["reason", "platform"]
+    list_select_related = ["platform", "requested_by"]
+    date_hierarchy = "erased_at"
+
+    @admin.display(description=_("demandé par"), ordering="requested_by__username")
+    def by(self, record: ErasureRecord) -> str:
+        if record.requested_by is None:
+            return _("Traitement automatique")
+        return record.requested_by.get_full_name() or record.requested_by.username
+
+
+@admin.register(FileAccess)
+class FileAccessAdmin(ReadOnlyAdmin):
+    """Who read which beneficiary file, when, and how (page, API, download)."""
+
+    list_display = ["accessed_at", "beneficiary_id", "user", "channel", "platform"]
+    list_filter = ["channel", "platform"]
+    list_select_related = ["platform", "user"]
+    search_fields = ["user__username", "user__last_name", "=beneficiary__id"]
+    date_hierarchy = "accessed_at"

@@ -118,3 +118,27 @@ class JobOutcome(models.TextChoices):
     RUNNING = "running", _("en cours")
     OK = "ok", _("réussie")
     FAILED = "failed", _("échec")
+
+
+class ErasureReason(models.TextChoices):
+    """Why a person's data was erased. A code, never free text: the audit row that keeps
+    it must not itself hold anything that names the person."""
+
+    RETENTION = "retention", _("durée de conservation écoulée")
+    PERSON_REQUEST = "person_request", _("demande de la personne (droit à l'effacement)")
+    OBJECTION = "objection", _("opposition de la personne au traitement de ses données")
+    UNLAWFUL = "unlawful", _("données recueillies ou traitées sans base légale")
+    LEGAL_OBLIGATION = "legal_obligation", _("obligation légale ou décision d'une autorité")
+
+
+# The reasons an administrator may give; retention is the daily job's own.
+ERASURE_REQUEST_REASONS = frozenset(ErasureReason) - {ErasureReason.RETENTION}
+
+
+class FileAccessChannel(models.TextChoices):
+    """How a beneficiary file was read, for the consultation log."""
+
+    PAGE = "page", _("fiche bénéficiaire (site)")
+    API = "api", _("API")
+    EXPORT_JSON = "export_json", _("téléchargement de toutes ses données (JSON)")
+    EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")

@@ -45,8 +45,11 @@ LOST_TASK_TRACE = (
 
 
 def anonymise(now: datetime) -> str:
-    count = services.beneficiaries_anonymise_due(today=timezone.localdate(now))
-    return f"{count} personne(s) anonymisée(s)"
+    done = services.anonymise_past_retention(today=timezone.localdate(now))
+    return (
+        f"{done.people} personne(s) anonymisée(s), {done.referrals_erased} fiche(s) sans "
+        f"parcours effacée(s), {done.referrals_linked} rattachée(s) à leur personne"
+    )
 
 
 def purge_idempotency_keys(now: datetime) -> str:

@@ -24,6 +24,8 @@ from mobility.enums import (
     STAFF_ROLES,
     Contract,
     DailyJobName,
+    ErasureReason,
+    FileAccessChannel,
     JobKind,
     JobOutcome,
     NotificationAttachment,
@@ -341,6 +343,39 @@ class ReferralQuerySet(models.QuerySet):
         rows = self.order_by().values_list("status").annotate(count=Count("pk"))
         return dict(rows)
 
+    def unlinked_due_for_anonymisation(self, *, cutoff) -> ReferralQuerySet:
+        """Fiches that never became a person's, on their own retention clock: declined
+        on or before `cutoff`, or received on or before it and never decided."""
+        return self.filter(beneficiary__isnull=True, anonymised_at__isnull=True).filter(
+            Q(status=ReferralStatus.DECLINED, decided_at__date__lte=cutoff)
+            | Q(status=ReferralStatus.SUBMITTED, received_on__lte=cutoff)
+        )
+
+    def declined_unlinked_of(self, beneficiary: Beneficiary) -> list[Referral]:
+        """The declined fiches of the platform that name `beneficiary` (same name, as
+        rules.identity_key compares them, and birth date) but were never linked to
+        anyone, when no other person of the platform shares that identity."""
+        if beneficiary.anonymised_at is not None:
+            return []
+        homonyms = Beneficiary.objects.filter(
+            platform_id=beneficiary.platform_id,
+            identity_key=beneficiary.identity_key,
+            birth_date=beneficiary.birth_date,
+        ).exclude(pk=beneficiary.pk)
+        if homonyms.exists():
+            return []  # whose fiche it was cannot be told
+        candidates = self.filter(
+            platform_id=beneficiary.platform_id,
+            beneficiary__isnull=True,
+            status=ReferralStatus.DECLINED,
+            birth_date=beneficiary.birth_date,
+        ).order_by("pk")
+        return [
+            referral
+            for referral in candidates
+            if identity_key(referral.first_name, referral.last_name) == beneficiary.identity_key
+        ]
+
 
 class Referral(PersonFields):
     """A fiche de liaison: a prescriber asks the platform to help one person."""
@@ -422,6 +457,7 @@ class Referral(PersonFields):
     )
     decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ReferralQuerySet.as_manager()
@@ -816,3 +852,115 @@ class Budget(models.Model):
                 errors["funder"] = _("Cette organisation n'est pas un financeur.")
         if errors:
             raise ValidationError(errors)
+
+
+class ErasureRecord(models.Model):
+    """The audit row of one erasure: who, when, why, how many rows of each kind.
+
+    It names the person by number only and carries codes and counts, never text: it must
+    outlive the erasure without undoing it."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="erasures",
+        verbose_name=_("bénéficiaire"),
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="erasures",
+        verbose_name=_("fiche de liaison"),
+        help_text=_("Une fiche jamais devenue un parcours, effacée à sa propre échéance."),
+    )
+    reason = models.CharField(_("motif"), max_length=30, choices=ErasureReason.choices)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
+        help_text=_("Vide : traitement automatique à la fin de la durée de conservation."),
+    )
+    erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
+    rows = models.JSONField(
+        _("lignes effacées"), default=dict, blank=True, help_text=_("Nombre par type de donnée.")
+    )
+
+    class Meta:
+        verbose_name = _("effacement de données personnelles")
+        verbose_name_plural = _("effacements de données personnelles")
+        ordering = ["-erased_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beneficiary__isnull=False, referral__isnull=True)
+                | Q(beneficiary__isnull=True, referral__isnull=False),
+                name="erasure_of_a_person_or_a_lone_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasure_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason=ErasureReason.RETENTION) | Q(requested_by__isnull=False),
+                name="erasure_request_has_its_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = (
+            f"bénéficiaire n° {self.beneficiary_id}"
+            if self.beneficiary_id
+            else f"fiche n° {self.referral_id}"
+        )
+        return f"Effacement — {target} — {self.get_reason_display()}"
+
+
+class FileAccessQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> FileAccessQuerySet:
+        """The consultation log is the platform administrators' alone."""
+        return self.filter(platform_id__in=user.platform_ids({Role.ADMIN}))
+
+
+class FileAccess(models.Model):
+    """One reading of a beneficiary file (page, API, download): who, when, whose."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="accesses",
+        verbose_name=_("bénéficiaire"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("consulté par")
+    )
+    channel = models.CharField(_("par"), max_length=20, choices=FileAccessChannel.choices)
+    accessed_at = models.DateTimeField(_("consulté le"), default=timezone.now)
+
+    objects = FileAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation d'une fiche bénéficiaire")
+        verbose_name_plural = _("consultations des fiches bénéficiaires")
+        ordering = ["-accessed_at", "-pk"]
+        indexes = [models.Index(fields=["beneficiary", "-accessed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=FileAccessChannel.values),
+                name="file_access_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.accessed_at)
+        return f"{self.user} — bénéficiaire n° {self.beneficiary_id} — {when:%d/%m/%Y %H:%M}"

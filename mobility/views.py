@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,22 +21,32 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
-from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, Need, ReferralStatus, Role
+from mobility.enums import (
+    CASEWORK_ROLES,
+    STAFF_ROLES,
+    FileAccessChannel,
+    Need,
+    ReferralStatus,
+    Role,
+)
 from mobility.errors import DomainError, DuplicatePerson, InvalidInput
 from mobility.forms import (
     AcceptForm,
     BeneficiaryFilterForm,
     DeclineForm,
+    ErasureRequestForm,
     PathwayCloseForm,
     ReferralFilterForm,
     ReferralForm,
     add_domain_errors,
 )
 from mobility.history import beneficiary_history
-from mobility.models import Beneficiary, Notification, Pathway, Referral
+from mobility.models import Beneficiary, FileAccess, Notification, Pathway, Referral
 from mobility.rules import can_transition
 
 PAGE_SIZE = 25
+# The file shows an administrator its latest consultations; the admin lists them all.
+FILE_ACCESSES_SHOWN = 30
 REFERRAL_ROLES = (*CASEWORK_ROLES, Role.PRESCRIBER)
 # The inbox tabs name groups of fiches, hence plural labels of their own.
 STATUS_TABS = {
@@ -261,10 +272,21 @@ def beneficiary_list(request):
 
 
 def _render_beneficiary(request, beneficiary, *, close_form=None):
+    user = request.user
+    # Every reading of the file is logged; the administrators read the log on the file.
+    services.file_access_record(beneficiary=beneficiary, by=user, channel=FileAccessChannel.PAGE)
+    is_admin = beneficiary.platform_id in services.user_admin_platform_ids(user)
     pathways = beneficiary.pathways.select_related("opened_by", "closed_by").prefetch_related(
         pathway_diagnostics_prefetch()
     )
-    may_close = beneficiary.platform_id in request.user.platform_ids(CASEWORK_ROLES)
+    may_close = beneficiary.platform_id in user.platform_ids(CASEWORK_ROLES)
+    accesses = (
+        FileAccess.objects.for_user(user)
+        .filter(beneficiary=beneficiary)
+        .select_related("user")[:FILE_ACCESSES_SHOWN]
+        if is_admin
+        else None
+    )
     return render(
         request,
         "mobility/beneficiary_detail.html",
@@ -275,6 +297,8 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
             "history": beneficiary_history(beneficiary),
             "may_close": may_close,
             "close_form": close_form or PathwayCloseForm(),
+            "is_admin": is_admin,
+            "accesses": accesses,
         },
     )
 
@@ -283,6 +307,61 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
 def beneficiary_detail(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.for_user(request.user), pk=pk)
     return _render_beneficiary(request, beneficiary)
+
+
+def _beneficiary_for_admin(request, pk) -> Beneficiary:
+    """A person of the user's platforms (else 404) whose platform they administer (else
+    the 403 page)."""
+    beneficiary = get_object_or_404(
+        Beneficiary.objects.for_user(request.user).select_related("platform"), pk=pk
+    )
+    if beneficiary.platform_id not in services.user_admin_platform_ids(request.user):
+        raise PermissionDenied
+    return beneficiary
+
+
+@role_required(Role.ADMIN)
+def beneficiary_erase(request, pk):
+    """The deletion request for one person: a reason, a confirmation, then the erasure."""
+    beneficiary = _beneficiary_for_admin(request, pk)
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_erase_on_request(
+                beneficiary=beneficiary, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Les données personnelles de la personne n° %(pk)s sont effacées.")
+                % {"pk": beneficiary.pk},
+            )
+            return redirect("beneficiary_detail", pk=beneficiary.pk)
+    return render(
+        request, "mobility/beneficiary_erase.html", {"beneficiary": beneficiary, "form": form}
+    )
+
+
+@role_required(Role.ADMIN)
+def beneficiary_personal_data(request, pk, extension):
+    """Right of access: everything the platform holds on the person, JSON or PDF."""
+    from mobility import personal_data  # WeasyPrint loads only when a PDF is asked for
+
+    beneficiary = _beneficiary_for_admin(request, pk)
+    channel = {"json": FileAccessChannel.EXPORT_JSON, "pdf": FileAccessChannel.EXPORT_PDF}
+    services.file_access_record(
+        beneficiary=beneficiary, by=request.user, channel=channel[extension]
+    )
+    data = personal_data.personal_data(beneficiary, requested_by=request.user)
+    if extension == "json":
+        response = HttpResponse(data.to_json_bytes(), content_type="application/json")
+    else:
+        response = HttpResponse(personal_data.to_pdf(data), content_type="application/pdf")
+    name = personal_data.filename(beneficiary, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST

@@ -45,7 +45,10 @@ def test_every_job_runs_once_a_day_and_says_what_it_did(db):
         ("ok", timezone.localdate(), False)
     }
     assert all(run.finished_at and run.summary for run in runs)
-    assert "anonymisation (anonymisation des personnes) : 0 personne(s) anonymisée(s)." in output
+    assert (
+        "anonymisation (anonymisation des personnes) : 0 personne(s) anonymisée(s), "
+        "0 fiche(s) sans parcours effacée(s), 0 rattachée(s) à leur personne."
+    ) in output
 
     again = run_daily_jobs()
 
@@ -138,7 +141,10 @@ def test_the_anonymisation_job_anonymises_the_people_past_the_retention_period(
     jobs.run("anonymisation")
 
     assert Beneficiary.objects.get(pk=accepted.beneficiary_id).first_name == "Personne"
-    assert JobRun.objects.get().summary == "1 personne(s) anonymisée(s)"
+    assert JobRun.objects.get().summary == (
+        "1 personne(s) anonymisée(s), 0 fiche(s) sans parcours effacée(s), "
+        "0 rattachée(s) à leur personne"
+    )
 
 
 def test_the_purge_job_deletes_expired_api_responses_and_sessions(adviser):

@@ -41,7 +41,10 @@ def test_it_answers_without_signing_in_with_the_state_of_each_part(db):
     assert body["jobs"]["anonymisation"] == {
         "last_run": run.started_at.isoformat(),
         "outcome": "ok",
-        "summary": "0 personne(s) anonymisée(s)",
+        "summary": (
+            "0 personne(s) anonymisée(s), 0 fiche(s) sans parcours effacée(s), "
+            "0 rattachée(s) à leur personne"
+        ),
     }
     assert body["jobs"]["session_cleanup"] == {"last_run": None, "outcome": None, "summary": None}
     assert set(body["jobs"]) == set(jobs.DAILY_JOBS)
