@@ -9,16 +9,26 @@ Each figure counts in the period of its own date (API.md "Reports"): a referral 
 reception, a pathway on its opening or its exit, a service on its start, a check-in, a
 payment or an exam on its day, a lesson on its start. Volumes over time (rental days,
 fleet capacity) count the days of the period they cover.
+
+Secrecy that survives subtraction (mobility.reports.secrecy, rule 4) needs, beside each
+count of people of a filtered report, the same count in every report that encloses it.
+They come from the same query: its rows are those of the platforms and the period,
+whatever the people, and each count is an aggregate FILTERed on the people of one report
+(`Layered`: the report's own value first, then the enclosing ones). So a filtered report
+costs the same number of queries as a whole one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 import pandas as pd
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     DateField,
@@ -30,6 +40,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -47,9 +58,25 @@ from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
 from fleet.rules import OWED_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
+from mobility.reports.rules import PeopleFilters, enclosing
 
 ACCEPTED = (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
 ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass(frozen=True)
+class Layered(Generic[T]):
+    """A figure of the report (`own`) and the same figure in each report that encloses it
+    (`enclosing`, in the order of Scope.cuts; empty for a report on everyone)."""
+
+    own: T
+    enclosing: tuple[T, ...] = ()
+
+    def map(self, function: Callable[[T], U]) -> Layered[U]:
+        return Layered(function(self.own), tuple(function(value) for value in self.enclosing))
 
 
 @dataclass(frozen=True)
@@ -76,8 +103,22 @@ class Scope:
     now: datetime | None = field(default=None, compare=False)
 
     @property
+    def filters(self) -> PeopleFilters:
+        return PeopleFilters(
+            prescriber_id=self.prescriber_id,
+            postal_code=self.postal_code,
+            commune=self.commune,
+            qpv_only=self.qpv_only,
+        )
+
+    @property
     def filters_people(self) -> bool:
-        return bool(self.prescriber_id or self.postal_code or self.commune or self.qpv_only)
+        return not self.filters.is_everyone
+
+    @property
+    def cuts(self) -> tuple[PeopleFilters, ...]:
+        """The people of this report, then those of each report that encloses it."""
+        return (self.filters, *enclosing(self.filters))
 
     @property
     def end_exclusive(self) -> date:
@@ -96,34 +137,115 @@ class Scope:
         now = self.now or timezone.now()
         return lower, min(upper, now)
 
-    def people(self, prefix: str, *, with_prescriber: bool = True) -> Q:
-        """The filters on the person reached through `prefix` ("" for Beneficiary)."""
-        condition = Q()
-        if self.postal_code:
-            condition &= Q(**{f"{prefix}postal_code__startswith": self.postal_code})
-        if self.commune:
-            condition &= Q(**{f"{prefix}commune__iexact": self.commune})
-        if self.qpv_only:
-            condition &= Q(**{f"{prefix}qpv": True})
-        if self.prescriber_id and with_prescriber:
-            condition &= Q(
-                Exists(
-                    Referral.objects.filter(
-                        beneficiary_id=OuterRef(f"{prefix}id" if prefix else "pk"),
-                        prescriber_id=self.prescriber_id,
-                        status__in=ACCEPTED,
-                    )
-                )
-            )
-        return condition
+    def rows(self, model, **period) -> QuerySet:
+        """Rows of `model` on the scope's platforms, whatever the people (the aggregates
+        filter on the people of each cut)."""
+        return model.objects.filter(platform_id__in=self.platform_ids, **period).order_by()
 
-    def rows(self, model, prefix: str, **period):
-        """Rows of `model` on the scope's platforms, people filtered through `prefix`."""
-        return (
-            model.objects.filter(platform_id__in=self.platform_ids, **period)
-            .filter(self.people(prefix))
+
+def person_condition(filters: PeopleFilters, prefix: str, *, referred: QuerySet | None = None) -> Q:
+    """The people of `filters`, on the person reached through `prefix` ("" for
+    Beneficiary). `referred` lists the ids of the people a prescriber counts for
+    (default: those of its referrals accepted at any time)."""
+    condition = Q()
+    if filters.postal_code:
+        condition &= Q(**{f"{prefix}postal_code__startswith": filters.postal_code})
+    if filters.commune:
+        condition &= Q(**{f"{prefix}commune__iexact": filters.commune})
+    if filters.qpv_only:
+        condition &= Q(**{f"{prefix}qpv": True})
+    if filters.prescriber_id:
+        if referred is None:
+            referred = Referral.objects.filter(status__in=ACCEPTED)
+        # An uncorrelated IN: the database reads the prescriber's people once per query.
+        people = (
+            referred.filter(prescriber_id=filters.prescriber_id, beneficiary_id__isnull=False)
             .order_by()
+            .values("beneficiary_id")
         )
+        condition &= Q(**{f"{prefix}id__in" if prefix else "pk__in": people})
+    return condition
+
+
+def referral_condition(filters: PeopleFilters) -> Q:
+    """The fiches of `filters`: the person as the fiche describes them, its prescriber."""
+    condition = Q()
+    if filters.postal_code:
+        condition &= Q(postal_code__startswith=filters.postal_code)
+    if filters.commune:
+        condition &= Q(commune__iexact=filters.commune)
+    if filters.qpv_only:
+        condition &= Q(qpv=True)
+    if filters.prescriber_id:
+        condition &= Q(prescriber_id=filters.prescriber_id)
+    return condition
+
+
+def _within(aggregate: Aggregate, condition: Q) -> Aggregate:
+    """The same aggregate over the rows that also meet `condition`."""
+    if not condition:
+        return aggregate
+    clone = aggregate.copy()
+    clone.filter = condition if aggregate.filter is None else aggregate.filter & condition
+    return clone
+
+
+# Annotation names never meet a field's name (an aggregate named "qpv" would hide the
+# field that another aggregate filters on).
+OWN = "own_"
+
+
+def _enclosing_name(name: str, index: int) -> str:
+    return f"enclosing{index}_{name}"
+
+
+def layered_aggregates(
+    scope: Scope,
+    condition: Callable[[PeopleFilters], Q],
+    *,
+    figures: Mapping[str, Aggregate] | None = None,
+    people: Mapping[str, Aggregate] | None = None,
+) -> dict[str, Aggregate]:
+    """The annotations of one query: `figures` (sums, means) over the report's people
+    only; `people` (counts of people) over the report's people and over those of each
+    enclosing report. `condition` turns a cut into a Q. Read the result with
+    `layered_row`."""
+    figures, people = figures or {}, people or {}
+    cuts = scope.cuts
+    own = condition(cuts[0])
+    annotations = {
+        OWN + name: _within(aggregate, own) for name, aggregate in {**figures, **people}.items()
+    }
+    for index, cut in enumerate(cuts[1:], start=1):
+        wider = condition(cut)
+        for name, aggregate in people.items():
+            annotations[_enclosing_name(name, index)] = _within(aggregate, wider)
+    return annotations
+
+
+def layered_row(scope: Scope, row: Mapping, names) -> Layered[dict]:
+    """Split one result row of `layered_aggregates` into the report's values and the
+    enclosing reports' counts (`names`: those of the `people` aggregates)."""
+    own = {name.removeprefix(OWN): value for name, value in row.items() if name.startswith(OWN)}
+    return Layered(
+        own,
+        tuple(
+            {name: row[_enclosing_name(name, index)] for name in names}
+            for index in range(1, len(scope.cuts))
+        ),
+    )
+
+
+def layered_groups(scope: Scope, rows, key: str, names) -> Layered[dict]:
+    """Grouped rows (one per `key`) as {key: values} for the report and each enclosing one."""
+    split = {row[key]: layered_row(scope, row, names) for row in rows}
+    return Layered(
+        {group: values.own for group, values in split.items()},
+        tuple(
+            {group: values.enclosing[index] for group, values in split.items()}
+            for index in range(len(scope.cuts) - 1)
+        ),
+    )
 
 
 def _days(expression) -> ExpressionWrapper:
@@ -138,89 +260,123 @@ def _as_days(value) -> int:
     return int(value)
 
 
+def _person(prefix: str) -> Callable[[PeopleFilters], Q]:
+    return lambda filters: person_condition(filters, prefix)
+
+
 # ---- referrals and people
 
 
-def referrals_by_prescriber(scope: Scope) -> pd.DataFrame:
-    """Referrals received in the period, per prescriber organisation (id, name, count)."""
+def referrals_by_prescriber(scope: Scope) -> Layered[pd.DataFrame]:
+    """Referrals received in the period, per prescriber organisation (id, name, count):
+    the organisations that sent some, in the report and in each enclosing report."""
     referrals = Referral.objects.filter(
         platform_id__in=scope.platform_ids,
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     ).order_by()
-    if scope.postal_code:
-        referrals = referrals.filter(postal_code__startswith=scope.postal_code)
-    if scope.commune:
-        referrals = referrals.filter(commune__iexact=scope.commune)
-    if scope.qpv_only:
-        referrals = referrals.filter(qpv=True)
-    if scope.prescriber_id:
-        referrals = referrals.filter(prescriber_id=scope.prescriber_id)
-    rows = referrals.values("prescriber_id", "prescriber__name").annotate(count=Count("pk"))
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["prescriber_id", "prescriber__name", "count"]
+    rows = referrals.values("prescriber_id", "prescriber__name").annotate(
+        **layered_aggregates(scope, referral_condition, people={"count": Count("pk")})
     )
-    return frame.rename(columns={"prescriber__name": "organisation"})
+    rows = list(rows)
+    names = {row["prescriber_id"]: row["prescriber__name"] for row in rows}
+
+    def frame(counts: dict) -> pd.DataFrame:
+        records = [
+            {"prescriber_id": pk, "organisation": names[pk], "count": values["count"]}
+            for pk, values in counts.items()
+            if values["count"]
+        ]
+        return pd.DataFrame.from_records(
+            records, columns=["prescriber_id", "organisation", "count"]
+        )
+
+    return layered_groups(scope, rows, "prescriber_id", ["count"]).map(frame)
 
 
-def people_met(scope: Scope) -> dict[str, int]:
-    """People of the referrals received in the period and accepted (or since closed)."""
-    accepted = Referral.objects.filter(
-        beneficiary_id=OuterRef("pk"),
+PEOPLE_MET = ("met", "women", "men", "other", "qpv", "rsa")
+
+
+def people_met(scope: Scope) -> Layered[dict[str, int]]:
+    """People of the referrals received in the period and accepted (or since closed).
+
+    For a prescriber, the people of its own such referrals."""
+    in_period = Referral.objects.filter(
         status__in=ACCEPTED,
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     )
-    if scope.prescriber_id:
-        accepted = accepted.filter(prescriber_id=scope.prescriber_id)
-    people = Beneficiary.objects.filter(
-        Exists(accepted),
-        scope.people("", with_prescriber=False),
-        platform_id__in=scope.platform_ids,
+    accepted = in_period.filter(beneficiary_id=OuterRef("pk"))
+    people = Beneficiary.objects.filter(Exists(accepted), platform_id__in=scope.platform_ids)
+    row = people.order_by().aggregate(
+        **layered_aggregates(
+            scope,
+            lambda filters: person_condition(filters, "", referred=in_period),
+            people={
+                "met": Count("pk"),
+                "women": Count("pk", filter=Q(sex="f")),
+                "men": Count("pk", filter=Q(sex="m")),
+                "other": Count("pk", filter=Q(sex="x")),
+                "qpv": Count("pk", filter=Q(qpv=True)),
+                "rsa": Count("pk", filter=Q(rsa=True)),
+            },
+        )
     )
-    return people.order_by().aggregate(
-        met=Count("pk"),
-        women=Count("pk", filter=Q(sex="f")),
-        men=Count("pk", filter=Q(sex="m")),
-        other=Count("pk", filter=Q(sex="x")),
-        qpv=Count("pk", filter=Q(qpv=True)),
-        rsa=Count("pk", filter=Q(rsa=True)),
-    )
+    return layered_row(scope, row, PEOPLE_MET)
 
 
 # ---- services started
 
 
-def rentals_started_by_kind(scope: Scope) -> dict[str, int]:
+def rentals_started_by_kind(scope: Scope) -> Layered[dict[str, int]]:
     """People who started a rental in the period, per vehicle kind."""
     rows = (
-        scope.rows(Rental, "beneficiary__", start_date__gte=scope.start, start_date__lte=scope.end)
+        scope.rows(Rental, start_date__gte=scope.start, start_date__lte=scope.end)
         .values("vehicle__kind")
-        .annotate(people=Count("beneficiary_id", distinct=True))
+        .annotate(
+            **layered_aggregates(
+                scope,
+                _person("beneficiary__"),
+                people={"people": Count("beneficiary_id", distinct=True)},
+            )
+        )
     )
-    return {row["vehicle__kind"]: row["people"] for row in rows}
+    return layered_groups(scope, rows, "vehicle__kind", ["people"]).map(
+        lambda groups: {kind: values["people"] for kind, values in groups.items()}
+    )
 
 
-def enrolments_started(scope: Scope) -> int:
+def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
+    """Distinct people (`path`: the beneficiary id) of `queryset`, in each cut."""
+    prefix = path.removesuffix("_id") + "__"
+    row = queryset.aggregate(
+        **layered_aggregates(scope, _person(prefix), people={"people": Count(path, distinct=True)})
+    )
+    return layered_row(scope, row, ["people"]).map(lambda values: values["people"])
+
+
+def enrolments_started(scope: Scope) -> Layered[int]:
     """People who started the auto-école sociale in the period."""
-    return scope.rows(
-        Enrolment,
-        "pathway__beneficiary__",
-        start_date__gte=scope.start,
-        start_date__lte=scope.end,
-    ).aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(Enrolment, start_date__gte=scope.start, start_date__lte=scope.end),
+        "pathway__beneficiary_id",
+    )
 
 
-def entry_diagnostics(scope: Scope) -> int:
+def entry_diagnostics(scope: Scope) -> Layered[int]:
     """People whose entry diagnostic (completed) was taken in the period."""
-    return scope.rows(
-        Diagnostic,
-        "pathway__beneficiary__",
-        kind=DiagnosticKind.ENTRY,
-        status=DiagnosticStatus.COMPLETED,
-        taken_on__gte=scope.start,
-        taken_on__lte=scope.end,
-    ).aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(
+            Diagnostic,
+            kind=DiagnosticKind.ENTRY,
+            status=DiagnosticStatus.COMPLETED,
+            taken_on__gte=scope.start,
+            taken_on__lte=scope.end,
+        ),
+        "pathway__beneficiary_id",
+    )
 
 
 # ---- fleet
@@ -229,9 +385,7 @@ def entry_diagnostics(scope: Scope) -> int:
 def _rentals_in_use(scope: Scope):
     """Rentals with at least one day of use in [start, horizon), with `days` annotated."""
     horizon = scope.horizon
-    rentals = scope.rows(Rental, "beneficiary__").filter(
-        start_date__lt=horizon,
-    )
+    rentals = scope.rows(Rental).filter(start_date__lt=horizon)
     rentals = rentals.filter(Q(end_date__isnull=True) | Q(end_date__gt=scope.start))
     first = Greatest(F("start_date"), Value(scope.start, output_field=DateField()))
     last = Least(
@@ -241,8 +395,9 @@ def _rentals_in_use(scope: Scope):
     return rentals.annotate(first_day=first, last_day=last).filter(last_day__gt=F("first_day"))
 
 
-def rental_days_by_kind(scope: Scope) -> pd.DataFrame:
-    """Rental days in the period and the people behind them, per vehicle kind.
+def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
+    """Rental days in the period and the people behind them, per vehicle kind
+    ({kind: {"days", "people"}}; the enclosing reports give only the people).
 
     A rental occupies the days from its start (included) to its return (excluded), as a
     rental counts them (API.md); an open one up to today.
@@ -251,18 +406,25 @@ def rental_days_by_kind(scope: Scope) -> pd.DataFrame:
         _rentals_in_use(scope)
         .values("vehicle__kind")
         .annotate(
-            days=Sum(_days(F("last_day") - F("first_day"))),
-            people=Count("beneficiary_id", distinct=True),
+            **layered_aggregates(
+                scope,
+                _person("beneficiary__"),
+                figures={"days": Sum(_days(F("last_day") - F("first_day")))},
+                people={"people": Count("beneficiary_id", distinct=True)},
+            )
         )
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["vehicle__kind", "days", "people"])
-    frame["days"] = frame["days"].map(_as_days)
-    return frame.rename(columns={"vehicle__kind": "kind"}).set_index("kind")
+    layered = layered_groups(scope, rows, "vehicle__kind", ["people"])
+    own = {
+        kind: {"days": _as_days(values["days"]), "people": values["people"]}
+        for kind, values in layered.own.items()
+    }
+    return Layered(own, layered.enclosing)
 
 
-def renters(scope: Scope) -> int:
+def renters(scope: Scope) -> Layered[int]:
     """Distinct people with rental days in the period (all kinds)."""
-    return _rentals_in_use(scope).aggregate(people=Count("beneficiary_id", distinct=True))["people"]
+    return _people_count(scope, _rentals_in_use(scope), "beneficiary_id")
 
 
 def km_by_kind(scope: Scope) -> dict[str, int]:
@@ -279,37 +441,52 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
     )
     in_period = Q(date__gte=scope.start, date__lte=scope.end)
     checkins = (
-        scope.rows(CheckIn, "rental__beneficiary__")
+        scope.rows(CheckIn)
         .filter(in_period | returned_in_period)
         .values("rental__vehicle__kind")
         .annotate(
-            km=Sum("km_driven", filter=in_period),
-            before_return=Sum("km_driven", filter=returned_in_period),
+            **layered_aggregates(
+                scope,
+                _person("rental__beneficiary__"),
+                figures={
+                    "km": Sum("km_driven", filter=in_period),
+                    "before_return": Sum("km_driven", filter=returned_in_period),
+                },
+            )
         )
     )
     km: dict[str, int] = {}
     for row in checkins:
-        kind = row["rental__vehicle__kind"]
-        km[kind] = int(row["km"] or 0) - int(row["before_return"] or 0)
+        values = layered_row(scope, row, []).own
+        km[row["rental__vehicle__kind"]] = int(values["km"] or 0) - int(
+            values["before_return"] or 0
+        )
     returns = (
         scope.rows(
             Rental,
-            "beneficiary__",
             status=RentalStatus.RETURNED,
             end_date__gte=scope.start,
             end_date__lte=scope.end,
         )
         .values("vehicle__kind")
         .annotate(
-            km=Sum(
-                ExpressionWrapper(
-                    F("end_odometer_km") - F("start_odometer_km"), output_field=IntegerField()
-                )
+            **layered_aggregates(
+                scope,
+                _person("beneficiary__"),
+                figures={
+                    "km": Sum(
+                        ExpressionWrapper(
+                            F("end_odometer_km") - F("start_odometer_km"),
+                            output_field=IntegerField(),
+                        )
+                    )
+                },
             )
         )
     )
     for row in returns:
-        km[row["vehicle__kind"]] = km.get(row["vehicle__kind"], 0) + int(row["km"] or 0)
+        values = layered_row(scope, row, []).own
+        km[row["vehicle__kind"]] = km.get(row["vehicle__kind"], 0) + int(values["km"] or 0)
     return km
 
 
@@ -346,13 +523,18 @@ def fleet_capacity_days(scope: Scope) -> int:
 def revenue(scope: Scope) -> dict[str, object]:
     """Money of the rentals dated in the period: collected (payments and retained
     deposits), charged (amounts due and damages), and the people who paid."""
-    entries = scope.rows(
-        LedgerEntry, "rental__beneficiary__", date__gte=scope.start, date__lte=scope.end
+    entries = scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end)
+    row = entries.aggregate(
+        **layered_aggregates(
+            scope,
+            _person("rental__beneficiary__"),
+            figures={
+                "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
+                "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
+            },
+        )
     )
-    totals = entries.aggregate(
-        collected=Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
-        charged=Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
-    )
+    totals = layered_row(scope, row, []).own
     # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
     # sort them all.
     paid = LedgerEntry.objects.filter(
@@ -361,11 +543,7 @@ def revenue(scope: Scope) -> dict[str, object]:
         date__gte=scope.start,
         date__lte=scope.end,
     )
-    payers = (
-        scope.rows(Rental, "beneficiary__")
-        .filter(Exists(paid))
-        .aggregate(people=Count("beneficiary_id", distinct=True))["people"]
-    )
+    payers = _people_count(scope, scope.rows(Rental).filter(Exists(paid)), "beneficiary_id")
     return {
         "collected": totals["collected"] or Decimal("0.00"),
         "charged": totals["charged"] or Decimal("0.00"),
@@ -375,37 +553,50 @@ def revenue(scope: Scope) -> dict[str, object]:
 
 def returned_rentals(scope: Scope) -> dict[str, object]:
     """Rentals returned in the period: how many, by how many people, their total days."""
-    totals = scope.rows(
+    rentals = scope.rows(
         Rental,
-        "beneficiary__",
         status=RentalStatus.RETURNED,
         end_date__gte=scope.start,
         end_date__lte=scope.end,
-    ).aggregate(
-        count=Count("pk"),
-        people=Count("beneficiary_id", distinct=True),
-        days=Sum(_days(F("end_date") - F("start_date"))),
     )
-    return {"count": totals["count"], "people": totals["people"], "days": _as_days(totals["days"])}
+    row = rentals.aggregate(
+        **layered_aggregates(
+            scope,
+            _person("beneficiary__"),
+            figures={
+                "count": Count("pk"),
+                "days": Sum(_days(F("end_date") - F("start_date"))),
+            },
+            people={"people": Count("beneficiary_id", distinct=True)},
+        )
+    )
+    totals = layered_row(scope, row, ["people"])
+    return {
+        "count": totals.own["count"],
+        "people": totals.map(lambda values: values["people"]),
+        "days": _as_days(totals.own["days"]),
+    }
 
 
 # ---- driving school
 
 
-def enrolled(scope: Scope) -> int:
+def enrolled(scope: Scope) -> Layered[int]:
     """People in training in the period: enrolled in it, or marked on a lesson held in it."""
     lower, upper = scope.local_bounds()
     marked = Attendance.objects.filter(
         enrolment_id=OuterRef("pk"), lesson__start__gte=lower, lesson__start__lt=upper
     )
-    return (
-        scope.rows(Enrolment, "pathway__beneficiary__")
-        .filter(Q(start_date__gte=scope.start, start_date__lte=scope.end) | Exists(marked))
-        .aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(Enrolment).filter(
+            Q(start_date__gte=scope.start, start_date__lte=scope.end) | Exists(marked)
+        ),
+        "pathway__beneficiary_id",
     )
 
 
-def attendance(scope: Scope) -> dict[str, int]:
+def attendance(scope: Scope) -> dict[str, object]:
     """Attended and counted minutes of the lessons held in the period (the rule of
     drivingschool.assiduity: late is attended, excused counts as held if the programme
     says so, unexcused always), and the people concerned."""
@@ -418,17 +609,22 @@ def attendance(scope: Scope) -> dict[str, int]:
     counted = Q(status__in=[*ATTENDED, AttendanceStatus.UNEXCUSED]) | Q(
         status=AttendanceStatus.EXCUSED, enrolment__programme__excused_count_as_held=True
     )
-    totals = scope.rows(Attendance, "enrolment__pathway__beneficiary__", **held).aggregate(
-        attended=Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
-        counted=Sum("lesson__duration_minutes", filter=counted),
+    row = scope.rows(Attendance, **held).aggregate(
+        **layered_aggregates(
+            scope,
+            _person("enrolment__pathway__beneficiary__"),
+            figures={
+                "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
+                "counted": Sum("lesson__duration_minutes", filter=counted),
+            },
+        )
     )
+    totals = layered_row(scope, row, []).own
     # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
     # would sort millions of them.
     marked = Attendance.objects.filter(enrolment_id=OuterRef("pk"), **held)
-    people = (
-        scope.rows(Enrolment, "pathway__beneficiary__")
-        .filter(Exists(marked))
-        .aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    people = _people_count(
+        scope, scope.rows(Enrolment).filter(Exists(marked)), "pathway__beneficiary_id"
     )
     return {
         "attended": totals["attended"] or 0,
@@ -437,27 +633,32 @@ def attendance(scope: Scope) -> dict[str, int]:
     }
 
 
-def exams(scope: Scope) -> dict[str, dict[str, int]]:
+def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     """Per exam kind: people who sat it in the period, and those who passed it then."""
     rows = (
-        scope.rows(
-            ExamAttempt,
-            "enrolment__pathway__beneficiary__",
-            date__gte=scope.start,
-            date__lte=scope.end,
-        )
+        scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end)
         .values("kind")
         .annotate(
-            presented=Count("enrolment__pathway__beneficiary_id", distinct=True),
-            passed=Count(
-                "enrolment__pathway__beneficiary_id", distinct=True, filter=Q(passed=True)
-            ),
+            **layered_aggregates(
+                scope,
+                _person("enrolment__pathway__beneficiary__"),
+                people={
+                    "presented": Count("enrolment__pathway__beneficiary_id", distinct=True),
+                    "passed": Count(
+                        "enrolment__pathway__beneficiary_id", distinct=True, filter=Q(passed=True)
+                    ),
+                },
+            )
         )
     )
-    result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
-    for row in rows:
-        result[row["kind"]] = {"presented": row["presented"], "passed": row["passed"]}
-    return result
+
+    def by_kind(groups: dict) -> dict[str, dict[str, int]]:
+        result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
+        for kind, values in groups.items():
+            result[kind] = {"presented": values["presented"], "passed": values["passed"]}
+        return result
+
+    return layered_groups(scope, rows, "kind", ["presented", "passed"]).map(by_kind)
 
 
 def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
@@ -472,7 +673,10 @@ def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
 # ---- pathways: openings, exits, progress
 
 
-def pathways(scope: Scope) -> dict[str, int]:
+PATHWAY_COUNTS = ("opened", "closed", "durable", *(f"outcome_{o}" for o in Outcome.values))
+
+
+def pathways(scope: Scope) -> Layered[dict[str, int]]:
     """Pathways opened and closed in the period; exits per outcome; durable solutions."""
     opened = Q(opened_on__gte=scope.start, opened_on__lte=scope.end)
     closed = Q(closed_on__gte=scope.start, closed_on__lte=scope.end)
@@ -483,7 +687,12 @@ def pathways(scope: Scope) -> dict[str, int]:
     }
     for outcome in Outcome.values:
         aggregates[f"outcome_{outcome}"] = Count("pk", filter=closed & Q(outcome=outcome))
-    return scope.rows(Pathway, "beneficiary__").filter(opened | closed).aggregate(**aggregates)
+    row = (
+        scope.rows(Pathway)
+        .filter(opened | closed)
+        .aggregate(**layered_aggregates(scope, _person("beneficiary__"), people=aggregates))
+    )
+    return layered_row(scope, row, PATHWAY_COUNTS)
 
 
 def mobility_potential(scope: Scope) -> dict[str, object]:
@@ -492,7 +701,6 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
     join (a pathway has at most one entry diagnostic: a database constraint)."""
     exits = scope.rows(
         Diagnostic,
-        "pathway__beneficiary__",
         kind=DiagnosticKind.EXIT,
         status=DiagnosticStatus.COMPLETED,
         taken_on__gte=scope.start,
@@ -501,11 +709,23 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
         pathway__diagnostics__kind=DiagnosticKind.ENTRY,
         pathway__diagnostics__status=DiagnosticStatus.COMPLETED,
     )
-    return exits.aggregate(
-        people=Count("pathway__beneficiary_id", distinct=True),
-        entry_mean=Avg("pathway__diagnostics__mobility_potential"),
-        exit_mean=Avg("mobility_potential"),
+    row = exits.aggregate(
+        **layered_aggregates(
+            scope,
+            _person("pathway__beneficiary__"),
+            figures={
+                "entry_mean": Avg("pathway__diagnostics__mobility_potential"),
+                "exit_mean": Avg("mobility_potential"),
+            },
+            people={"people": Count("pathway__beneficiary_id", distinct=True)},
+        )
     )
+    potential = layered_row(scope, row, ["people"])
+    return {
+        "people": potential.map(lambda values: values["people"]),
+        "entry_mean": potential.own["entry_mean"],
+        "exit_mean": potential.own["exit_mean"],
+    }
 
 
 # ---- budget and names
