@@ -11,16 +11,19 @@ payment or an exam on its day, a lesson on its start. Volumes over time (rental 
 fleet capacity) count the days of the period they cover.
 
 Secrecy that survives subtraction (mobility.reports.secrecy, rule 4) needs, beside each
-count of people of a filtered report, the same count in every report that encloses it.
-They come from the same query: its rows are those of the platforms and the period,
-whatever the people, and each count is an aggregate FILTERed on the people of one report
-(`Layered`: the report's own value first, then the enclosing ones). So a filtered report
-costs the same number of queries as a whole one.
+count of people of a filtered report, the same count in every report that encloses it
+(`Layered`: the report's own value, then the enclosing ones, in the order of
+Scope.cuts). They come from the same query. Its rows are those of the platforms and the
+period, whatever the people, grouped by where each person stands on each filter (a few
+boolean or small integer columns: `Flags`); every person falls in exactly one group, so
+a report's counts, even of distinct people, and sums are the sums of the groups it holds,
+added up in Python over a few dozen rows at most. A filtered report thus costs the same
+number of queries as a whole one, and a report on everyone is grouped by nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -30,6 +33,8 @@ import pandas as pd
 from django.db.models import (
     Aggregate,
     Avg,
+    BooleanField,
+    Case,
     Count,
     DateField,
     DurationField,
@@ -44,6 +49,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
@@ -58,7 +64,7 @@ from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
 from fleet.rules import OWED_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
-from mobility.reports.rules import PeopleFilters, enclosing
+from mobility.reports.rules import SHORTEST_POSTAL_PREFIX, PeopleFilters, enclosing
 
 ACCEPTED = (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
 ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
@@ -138,114 +144,160 @@ class Scope:
         return lower, min(upper, now)
 
     def rows(self, model, **period) -> QuerySet:
-        """Rows of `model` on the scope's platforms, whatever the people (the aggregates
-        filter on the people of each cut)."""
+        """Rows of `model` on the scope's platforms, whatever the people (the queries
+        group them by `Flags` to count each report's people)."""
         return model.objects.filter(platform_id__in=self.platform_ids, **period).order_by()
 
 
-def person_condition(filters: PeopleFilters, prefix: str, *, referred: QuerySet | None = None) -> Q:
-    """The people of `filters`, on the person reached through `prefix` ("" for
-    Beneficiary). `referred` lists the ids of the people a prescriber counts for
-    (default: those of its referrals accepted at any time)."""
-    condition = Q()
-    if filters.postal_code:
-        condition &= Q(**{f"{prefix}postal_code__startswith": filters.postal_code})
-    if filters.commune:
-        condition &= Q(**{f"{prefix}commune__iexact": filters.commune})
-    if filters.qpv_only:
-        condition &= Q(**{f"{prefix}qpv": True})
-    if filters.prescriber_id:
-        if referred is None:
-            referred = Referral.objects.filter(status__in=ACCEPTED)
-        # An uncorrelated IN: the database reads the prescriber's people once per query.
-        people = (
-            referred.filter(prescriber_id=filters.prescriber_id, beneficiary_id__isnull=False)
-            .order_by()
-            .values("beneficiary_id")
-        )
-        condition &= Q(**{f"{prefix}id__in" if prefix else "pk__in": people})
-    return condition
+# ---- where each row's person stands on the filters, and each report's share of the rows
+
+PRESCRIBER, POSTAL_CODE, COMMUNE, QPV = (
+    "cut_prescriber",
+    "cut_postal_code",
+    "cut_commune",
+    "cut_qpv",
+)
 
 
-def referral_condition(filters: PeopleFilters) -> Q:
-    """The fiches of `filters`: the person as the fiche describes them, its prescriber."""
-    condition = Q()
-    if filters.postal_code:
-        condition &= Q(postal_code__startswith=filters.postal_code)
-    if filters.commune:
-        condition &= Q(commune__iexact=filters.commune)
-    if filters.qpv_only:
-        condition &= Q(qpv=True)
-    if filters.prescriber_id:
-        condition &= Q(prescriber_id=filters.prescriber_id)
-    return condition
+def _boolean(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _within(aggregate: Aggregate, condition: Q) -> Aggregate:
-    """The same aggregate over the rows that also meet `condition`."""
-    if not condition:
-        return aggregate
-    clone = aggregate.copy()
-    clone.filter = condition if aggregate.filter is None else aggregate.filter & condition
-    return clone
+@dataclass(frozen=True)
+class Flags:
+    """Columns telling where a row's person stands on each filter of the report: referred
+    by the prescriber, the length of the longest of the report's postal-code prefixes
+    their code starts with (0: none), living in the commune, in a QPV."""
+
+    columns: dict
+
+    @classmethod
+    def of_person(
+        cls, filters: PeopleFilters, prefix: str, *, referred: QuerySet | None = None
+    ) -> Flags:
+        """The person reached through `prefix` ("" for Beneficiary). `referred`: the
+        fiches that make someone the prescriber's (default: accepted at any time)."""
+        prescribed = None
+        if filters.prescriber_id:
+            if referred is None:
+                referred = Referral.objects.filter(status__in=ACCEPTED)
+            # An uncorrelated IN: the database reads the prescriber's people once.
+            people = (
+                referred.filter(prescriber_id=filters.prescriber_id, beneficiary_id__isnull=False)
+                .order_by()
+                .values("beneficiary_id")
+            )
+            prescribed = Q(**{f"{prefix}id__in" if prefix else "pk__in": people})
+        return cls.build(filters, prefix, prescribed)
+
+    @classmethod
+    def of_referral(cls, filters: PeopleFilters) -> Flags:
+        """The person as a fiche describes them, and the fiche's prescriber."""
+        prescribed = Q(prescriber_id=filters.prescriber_id) if filters.prescriber_id else None
+        return cls.build(filters, "", prescribed)
+
+    @classmethod
+    def build(cls, filters: PeopleFilters, prefix: str, prescribed: Q | None) -> Flags:
+        columns = {}
+        if prescribed is not None:
+            columns[PRESCRIBER] = _boolean(prescribed)
+        if filters.postal_code:
+            lengths = range(len(filters.postal_code), SHORTEST_POSTAL_PREFIX - 1, -1)
+            columns[POSTAL_CODE] = Case(
+                *(
+                    When(
+                        Q(**{f"{prefix}postal_code__startswith": filters.postal_code[:length]}),
+                        then=Value(length),
+                    )
+                    for length in lengths
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        if filters.commune:
+            columns[COMMUNE] = _boolean(Q(**{f"{prefix}commune__iexact": filters.commune}))
+        if filters.qpv_only:
+            columns[QPV] = _boolean(Q(**{f"{prefix}qpv": True}))
+        return cls(columns)
 
 
-# Annotation names never meet a field's name (an aggregate named "qpv" would hide the
+def holds(cut: PeopleFilters, group: Mapping) -> bool:
+    """True when the people of a group of rows (its `Flags` values) are in `cut`."""
+    return (
+        (not cut.prescriber_id or bool(group[PRESCRIBER]))
+        and (not cut.postal_code or (group[POSTAL_CODE] or 0) >= len(cut.postal_code))
+        and (not cut.commune or bool(group[COMMUNE]))
+        and (not cut.qpv_only or bool(group[QPV]))
+    )
+
+
+def _plus(total, value):
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+# Aggregate names never meet a field's name (an aggregate named "qpv" would hide the
 # field that another aggregate filters on).
-OWN = "own_"
+AGGREGATE = "figure_"
 
 
-def _enclosing_name(name: str, index: int) -> str:
-    return f"enclosing{index}_{name}"
-
-
-def layered_aggregates(
+def layered(
     scope: Scope,
-    condition: Callable[[PeopleFilters], Q],
+    queryset: QuerySet,
+    flags: Flags,
     *,
+    key: str | None = None,
+    label: str | None = None,
     figures: Mapping[str, Aggregate] | None = None,
     people: Mapping[str, Aggregate] | None = None,
-) -> dict[str, Aggregate]:
-    """The annotations of one query: `figures` (sums, means) over the report's people
-    only; `people` (counts of people) over the report's people and over those of each
-    enclosing report. `condition` turns a cut into a Q. Read the result with
-    `layered_row`."""
-    figures, people = figures or {}, people or {}
+) -> Layered[dict]:
+    """Run one aggregate query and give each report its share.
+
+    `figures` (sums) are given for the report only, `people` (counts) for the report and
+    each enclosing one. Both must add up over disjoint groups of people: counts, distinct
+    counts of people, sums (a mean is a sum and a count). With `key`, the values come per
+    value of that column ({key value: values}, the groups with rows of that report only);
+    `label` is a column that depends on the key only (a name), given with the values.
+    """
+    figures, people = dict(figures or {}), dict(people or {})
+    aggregates = {AGGREGATE + name: value for name, value in {**figures, **people}.items()}
+    group_by = [name for name in (key, label) if name] + list(flags.columns)
+    if group_by:
+        rows = list(queryset.annotate(**flags.columns).values(*group_by).annotate(**aggregates))
+    else:
+        rows = [queryset.aggregate(**aggregates)]
+
+    def share(cut: PeopleFilters, names: Iterable[str]) -> dict:
+        totals: dict = {}
+        for row in rows:
+            if not holds(cut, row):
+                continue
+            values = totals.setdefault(row[key] if key else None, dict.fromkeys(names))
+            if label:
+                values[label] = row[label]
+            for name in names:
+                values[name] = _plus(values[name], row[AGGREGATE + name])
+        if key:
+            return totals
+        return totals.get(None, dict.fromkeys(names))
+
     cuts = scope.cuts
-    own = condition(cuts[0])
-    annotations = {
-        OWN + name: _within(aggregate, own) for name, aggregate in {**figures, **people}.items()
-    }
-    for index, cut in enumerate(cuts[1:], start=1):
-        wider = condition(cut)
-        for name, aggregate in people.items():
-            annotations[_enclosing_name(name, index)] = _within(aggregate, wider)
-    return annotations
-
-
-def layered_row(scope: Scope, row: Mapping, names) -> Layered[dict]:
-    """Split one result row of `layered_aggregates` into the report's values and the
-    enclosing reports' counts (`names`: those of the `people` aggregates)."""
-    own = {name.removeprefix(OWN): value for name, value in row.items() if name.startswith(OWN)}
     return Layered(
-        own,
-        tuple(
-            {name: row[_enclosing_name(name, index)] for name in names}
-            for index in range(1, len(scope.cuts))
-        ),
+        share(cuts[0], [*figures, *people]),
+        tuple(share(cut, list(people)) for cut in cuts[1:]),
     )
 
 
-def layered_groups(scope: Scope, rows, key: str, names) -> Layered[dict]:
-    """Grouped rows (one per `key`) as {key: values} for the report and each enclosing one."""
-    split = {row[key]: layered_row(scope, row, names) for row in rows}
-    return Layered(
-        {group: values.own for group, values in split.items()},
-        tuple(
-            {group: values.enclosing[index] for group, values in split.items()}
-            for index in range(len(scope.cuts) - 1)
-        ),
-    )
+def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
+    """Distinct people (`path`: the beneficiary id) of `queryset`, in each report."""
+    prefix = path.removesuffix("_id") + "__"
+    return layered(
+        scope,
+        queryset,
+        Flags.of_person(scope.filters, prefix),
+        people={"people": Count(path, distinct=True)},
+    ).map(lambda values: values["people"] or 0)
 
 
 def _days(expression) -> ExpressionWrapper:
@@ -260,10 +312,6 @@ def _as_days(value) -> int:
     return int(value)
 
 
-def _person(prefix: str) -> Callable[[PeopleFilters], Q]:
-    return lambda filters: person_condition(filters, prefix)
-
-
 # ---- referrals and people
 
 
@@ -275,26 +323,26 @@ def referrals_by_prescriber(scope: Scope) -> Layered[pd.DataFrame]:
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     ).order_by()
-    rows = referrals.values("prescriber_id", "prescriber__name").annotate(
-        **layered_aggregates(scope, referral_condition, people={"count": Count("pk")})
+    counts = layered(
+        scope,
+        referrals,
+        Flags.of_referral(scope.filters),
+        key="prescriber_id",
+        label="prescriber__name",
+        people={"count": Count("pk")},
     )
-    rows = list(rows)
-    names = {row["prescriber_id"]: row["prescriber__name"] for row in rows}
 
-    def frame(counts: dict) -> pd.DataFrame:
+    def frame(groups: dict) -> pd.DataFrame:
         records = [
-            {"prescriber_id": pk, "organisation": names[pk], "count": values["count"]}
-            for pk, values in counts.items()
-            if values["count"]
+            {"prescriber_id": pk, "organisation": values["prescriber__name"], "count": count}
+            for pk, values in groups.items()
+            if (count := values["count"])
         ]
         return pd.DataFrame.from_records(
             records, columns=["prescriber_id", "organisation", "count"]
         )
 
-    return layered_groups(scope, rows, "prescriber_id", ["count"]).map(frame)
-
-
-PEOPLE_MET = ("met", "women", "men", "other", "qpv", "rsa")
+    return counts.map(frame)
 
 
 def people_met(scope: Scope) -> Layered[dict[str, int]]:
@@ -306,23 +354,23 @@ def people_met(scope: Scope) -> Layered[dict[str, int]]:
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     )
-    accepted = in_period.filter(beneficiary_id=OuterRef("pk"))
-    people = Beneficiary.objects.filter(Exists(accepted), platform_id__in=scope.platform_ids)
-    row = people.order_by().aggregate(
-        **layered_aggregates(
-            scope,
-            lambda filters: person_condition(filters, "", referred=in_period),
-            people={
-                "met": Count("pk"),
-                "women": Count("pk", filter=Q(sex="f")),
-                "men": Count("pk", filter=Q(sex="m")),
-                "other": Count("pk", filter=Q(sex="x")),
-                "qpv": Count("pk", filter=Q(qpv=True)),
-                "rsa": Count("pk", filter=Q(rsa=True)),
-            },
-        )
-    )
-    return layered_row(scope, row, PEOPLE_MET)
+    people = Beneficiary.objects.filter(
+        Exists(in_period.filter(beneficiary_id=OuterRef("pk"))),
+        platform_id__in=scope.platform_ids,
+    ).order_by()
+    return layered(
+        scope,
+        people,
+        Flags.of_person(scope.filters, "", referred=in_period),
+        people={
+            "met": Count("pk"),
+            "women": Count("pk", filter=Q(sex="f")),
+            "men": Count("pk", filter=Q(sex="m")),
+            "other": Count("pk", filter=Q(sex="x")),
+            "qpv": Count("pk", filter=Q(qpv=True)),
+            "rsa": Count("pk", filter=Q(rsa=True)),
+        },
+    ).map(lambda counts: {name: value or 0 for name, value in counts.items()})
 
 
 # ---- services started
@@ -330,29 +378,13 @@ def people_met(scope: Scope) -> Layered[dict[str, int]]:
 
 def rentals_started_by_kind(scope: Scope) -> Layered[dict[str, int]]:
     """People who started a rental in the period, per vehicle kind."""
-    rows = (
-        scope.rows(Rental, start_date__gte=scope.start, start_date__lte=scope.end)
-        .values("vehicle__kind")
-        .annotate(
-            **layered_aggregates(
-                scope,
-                _person("beneficiary__"),
-                people={"people": Count("beneficiary_id", distinct=True)},
-            )
-        )
-    )
-    return layered_groups(scope, rows, "vehicle__kind", ["people"]).map(
-        lambda groups: {kind: values["people"] for kind, values in groups.items()}
-    )
-
-
-def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
-    """Distinct people (`path`: the beneficiary id) of `queryset`, in each cut."""
-    prefix = path.removesuffix("_id") + "__"
-    row = queryset.aggregate(
-        **layered_aggregates(scope, _person(prefix), people={"people": Count(path, distinct=True)})
-    )
-    return layered_row(scope, row, ["people"]).map(lambda values: values["people"])
+    return layered(
+        scope,
+        scope.rows(Rental, start_date__gte=scope.start, start_date__lte=scope.end),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        people={"people": Count("beneficiary_id", distinct=True)},
+    ).map(lambda groups: {kind: values["people"] for kind, values in groups.items()})
 
 
 def enrolments_started(scope: Scope) -> Layered[int]:
@@ -402,24 +434,19 @@ def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     A rental occupies the days from its start (included) to its return (excluded), as a
     rental counts them (API.md); an open one up to today.
     """
-    rows = (
-        _rentals_in_use(scope)
-        .values("vehicle__kind")
-        .annotate(
-            **layered_aggregates(
-                scope,
-                _person("beneficiary__"),
-                figures={"days": Sum(_days(F("last_day") - F("first_day")))},
-                people={"people": Count("beneficiary_id", distinct=True)},
-            )
-        )
+    by_kind = layered(
+        scope,
+        _rentals_in_use(scope),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        figures={"days": Sum(_days(F("last_day") - F("first_day")))},
+        people={"people": Count("beneficiary_id", distinct=True)},
     )
-    layered = layered_groups(scope, rows, "vehicle__kind", ["people"])
     own = {
         kind: {"days": _as_days(values["days"]), "people": values["people"]}
-        for kind, values in layered.own.items()
+        for kind, values in by_kind.own.items()
     }
-    return Layered(own, layered.enclosing)
+    return Layered(own, by_kind.enclosing)
 
 
 def renters(scope: Scope) -> Layered[int]:
@@ -440,53 +467,40 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
         rental__end_date__lte=scope.end,
     )
     in_period = Q(date__gte=scope.start, date__lte=scope.end)
-    checkins = (
-        scope.rows(CheckIn)
-        .filter(in_period | returned_in_period)
-        .values("rental__vehicle__kind")
-        .annotate(
-            **layered_aggregates(
-                scope,
-                _person("rental__beneficiary__"),
-                figures={
-                    "km": Sum("km_driven", filter=in_period),
-                    "before_return": Sum("km_driven", filter=returned_in_period),
-                },
-            )
-        )
-    )
-    km: dict[str, int] = {}
-    for row in checkins:
-        values = layered_row(scope, row, []).own
-        km[row["rental__vehicle__kind"]] = int(values["km"] or 0) - int(
-            values["before_return"] or 0
-        )
-    returns = (
+    checkins = layered(
+        scope,
+        scope.rows(CheckIn).filter(in_period | returned_in_period),
+        Flags.of_person(scope.filters, "rental__beneficiary__"),
+        key="rental__vehicle__kind",
+        figures={
+            "km": Sum("km_driven", filter=in_period),
+            "before_return": Sum("km_driven", filter=returned_in_period),
+        },
+    ).own
+    km = {
+        kind: int(values["km"] or 0) - int(values["before_return"] or 0)
+        for kind, values in checkins.items()
+    }
+    returns = layered(
+        scope,
         scope.rows(
             Rental,
             status=RentalStatus.RETURNED,
             end_date__gte=scope.start,
             end_date__lte=scope.end,
-        )
-        .values("vehicle__kind")
-        .annotate(
-            **layered_aggregates(
-                scope,
-                _person("beneficiary__"),
-                figures={
-                    "km": Sum(
-                        ExpressionWrapper(
-                            F("end_odometer_km") - F("start_odometer_km"),
-                            output_field=IntegerField(),
-                        )
-                    )
-                },
+        ),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        figures={
+            "km": Sum(
+                ExpressionWrapper(
+                    F("end_odometer_km") - F("start_odometer_km"), output_field=IntegerField()
+                )
             )
-        )
-    )
-    for row in returns:
-        values = layered_row(scope, row, []).own
-        km[row["vehicle__kind"]] = km.get(row["vehicle__kind"], 0) + int(values["km"] or 0)
+        },
+    ).own
+    for kind, values in returns.items():
+        km[kind] = km.get(kind, 0) + int(values["km"] or 0)
     return km
 
 
@@ -523,18 +537,15 @@ def fleet_capacity_days(scope: Scope) -> int:
 def revenue(scope: Scope) -> dict[str, object]:
     """Money of the rentals dated in the period: collected (payments and retained
     deposits), charged (amounts due and damages), and the people who paid."""
-    entries = scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end)
-    row = entries.aggregate(
-        **layered_aggregates(
-            scope,
-            _person("rental__beneficiary__"),
-            figures={
-                "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
-                "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
-            },
-        )
-    )
-    totals = layered_row(scope, row, []).own
+    totals = layered(
+        scope,
+        scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end),
+        Flags.of_person(scope.filters, "rental__beneficiary__"),
+        figures={
+            "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
+            "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
+        },
+    ).own
     # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
     # sort them all.
     paid = LedgerEntry.objects.filter(
@@ -553,27 +564,21 @@ def revenue(scope: Scope) -> dict[str, object]:
 
 def returned_rentals(scope: Scope) -> dict[str, object]:
     """Rentals returned in the period: how many, by how many people, their total days."""
-    rentals = scope.rows(
-        Rental,
-        status=RentalStatus.RETURNED,
-        end_date__gte=scope.start,
-        end_date__lte=scope.end,
+    totals = layered(
+        scope,
+        scope.rows(
+            Rental,
+            status=RentalStatus.RETURNED,
+            end_date__gte=scope.start,
+            end_date__lte=scope.end,
+        ),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        figures={"count": Count("pk"), "days": Sum(_days(F("end_date") - F("start_date")))},
+        people={"people": Count("beneficiary_id", distinct=True)},
     )
-    row = rentals.aggregate(
-        **layered_aggregates(
-            scope,
-            _person("beneficiary__"),
-            figures={
-                "count": Count("pk"),
-                "days": Sum(_days(F("end_date") - F("start_date"))),
-            },
-            people={"people": Count("beneficiary_id", distinct=True)},
-        )
-    )
-    totals = layered_row(scope, row, ["people"])
     return {
-        "count": totals.own["count"],
-        "people": totals.map(lambda values: values["people"]),
+        "count": totals.own["count"] or 0,
+        "people": totals.map(lambda values: values["people"] or 0),
         "days": _as_days(totals.own["days"]),
     }
 
@@ -609,17 +614,15 @@ def attendance(scope: Scope) -> dict[str, object]:
     counted = Q(status__in=[*ATTENDED, AttendanceStatus.UNEXCUSED]) | Q(
         status=AttendanceStatus.EXCUSED, enrolment__programme__excused_count_as_held=True
     )
-    row = scope.rows(Attendance, **held).aggregate(
-        **layered_aggregates(
-            scope,
-            _person("enrolment__pathway__beneficiary__"),
-            figures={
-                "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
-                "counted": Sum("lesson__duration_minutes", filter=counted),
-            },
-        )
-    )
-    totals = layered_row(scope, row, []).own
+    totals = layered(
+        scope,
+        scope.rows(Attendance, **held),
+        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
+        figures={
+            "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
+            "counted": Sum("lesson__duration_minutes", filter=counted),
+        },
+    ).own
     # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
     # would sort millions of them.
     marked = Attendance.objects.filter(enrolment_id=OuterRef("pk"), **held)
@@ -635,22 +638,7 @@ def attendance(scope: Scope) -> dict[str, object]:
 
 def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     """Per exam kind: people who sat it in the period, and those who passed it then."""
-    rows = (
-        scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end)
-        .values("kind")
-        .annotate(
-            **layered_aggregates(
-                scope,
-                _person("enrolment__pathway__beneficiary__"),
-                people={
-                    "presented": Count("enrolment__pathway__beneficiary_id", distinct=True),
-                    "passed": Count(
-                        "enrolment__pathway__beneficiary_id", distinct=True, filter=Q(passed=True)
-                    ),
-                },
-            )
-        )
-    )
+    person = "enrolment__pathway__beneficiary_id"
 
     def by_kind(groups: dict) -> dict[str, dict[str, int]]:
         result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
@@ -658,7 +646,16 @@ def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
             result[kind] = {"presented": values["presented"], "passed": values["passed"]}
         return result
 
-    return layered_groups(scope, rows, "kind", ["presented", "passed"]).map(by_kind)
+    return layered(
+        scope,
+        scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end),
+        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
+        key="kind",
+        people={
+            "presented": Count(person, distinct=True),
+            "passed": Count(person, distinct=True, filter=Q(passed=True)),
+        },
+    ).map(by_kind)
 
 
 def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
@@ -673,26 +670,23 @@ def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
 # ---- pathways: openings, exits, progress
 
 
-PATHWAY_COUNTS = ("opened", "closed", "durable", *(f"outcome_{o}" for o in Outcome.values))
-
-
 def pathways(scope: Scope) -> Layered[dict[str, int]]:
     """Pathways opened and closed in the period; exits per outcome; durable solutions."""
     opened = Q(opened_on__gte=scope.start, opened_on__lte=scope.end)
     closed = Q(closed_on__gte=scope.start, closed_on__lte=scope.end)
-    aggregates = {
+    counts = {
         "opened": Count("pk", filter=opened),
         "closed": Count("pk", filter=closed),
         "durable": Count("pk", filter=closed & Q(durable_solution=True)),
     }
     for outcome in Outcome.values:
-        aggregates[f"outcome_{outcome}"] = Count("pk", filter=closed & Q(outcome=outcome))
-    row = (
-        scope.rows(Pathway)
-        .filter(opened | closed)
-        .aggregate(**layered_aggregates(scope, _person("beneficiary__"), people=aggregates))
-    )
-    return layered_row(scope, row, PATHWAY_COUNTS)
+        counts[f"outcome_{outcome}"] = Count("pk", filter=closed & Q(outcome=outcome))
+    return layered(
+        scope,
+        scope.rows(Pathway).filter(opened | closed),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        people=counts,
+    ).map(lambda values: {name: value or 0 for name, value in values.items()})
 
 
 def mobility_potential(scope: Scope) -> dict[str, object]:
@@ -709,22 +703,29 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
         pathway__diagnostics__kind=DiagnosticKind.ENTRY,
         pathway__diagnostics__status=DiagnosticStatus.COMPLETED,
     )
-    row = exits.aggregate(
-        **layered_aggregates(
-            scope,
-            _person("pathway__beneficiary__"),
-            figures={
-                "entry_mean": Avg("pathway__diagnostics__mobility_potential"),
-                "exit_mean": Avg("mobility_potential"),
-            },
-            people={"people": Count("pathway__beneficiary_id", distinct=True)},
-        )
+    entry = "pathway__diagnostics__mobility_potential"
+    # Means as sums and counts: they add up over the groups of people.
+    potential = layered(
+        scope,
+        exits,
+        Flags.of_person(scope.filters, "pathway__beneficiary__"),
+        figures={
+            "entry_sum": Sum(entry),
+            "entry_count": Count(entry),
+            "exit_sum": Sum("mobility_potential"),
+            "exit_count": Count("mobility_potential"),
+        },
+        people={"people": Count("pathway__beneficiary_id", distinct=True)},
     )
-    potential = layered_row(scope, row, ["people"])
+    own = potential.own
+
+    def mean(total, count):
+        return total / count if count else None
+
     return {
-        "people": potential.map(lambda values: values["people"]),
-        "entry_mean": potential.own["entry_mean"],
-        "exit_mean": potential.own["exit_mean"],
+        "people": potential.map(lambda values: values["people"] or 0),
+        "entry_mean": mean(own["entry_sum"], own["entry_count"]),
+        "exit_mean": mean(own["exit_sum"], own["exit_count"]),
     }
 
 
