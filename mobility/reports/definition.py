@@ -1,10 +1,12 @@
 """The funder usage report (DESIGN.md section 3, API.md "Reports"), defined once.
 
 `usage_report(scope)` runs the aggregate queries of mobility.reports.queries, shapes them
-with pandas, applies the statistical secrecy of mobility.reports.secrecy and returns a
-`Report`: the JSON document of the API, plus the list of what was masked. The HTML page,
-the PDF, the CSV, the XLSX and the API all read this one object; `rows(report)` gives the
-flat table (one row per figure, with its French label) that the files and the tables use.
+with pandas, applies the statistical secrecy of mobility.reports.secrecy (for a filtered
+report, also against every report that encloses it: each count of people comes `Layered`)
+and returns a `Report`: the JSON document of the API, plus the list of what was masked.
+The HTML page, the PDF, the CSV, the XLSX and the API all read this one object;
+`rows(report)` gives the flat table (one row per figure, with its French label) that the
+files and the tables use.
 
 What each figure means (README "Rapports aux financeurs" says the same in French):
 
