@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mobility.spreadsheets import FORMULA_STARTS, csv_cell, needs_quoting, xlsx_cell
@@ -75,6 +75,7 @@ def test_any_text_in_csv_starting_with_a_trigger_is_quoted_unless_a_number(text)
         assert csv_cell(text) == "'" + text
 
 
+@settings(deadline=None)  # a workbook written and read back: slow on a busy machine
 @given(
     text=st.text(
         st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
@@ -86,6 +87,8 @@ def test_any_text_in_xlsx_is_a_text_cell_never_a_formula(text):
         assert cell.value is None
         return
     assert cell.data_type == "s"
-    assert bool(cell.quotePrefix) == needs_quoting(cell.value)
-    if not any(ord(c) < 32 and c not in "\t\n\r" for c in text):
-        assert cell.value == text  # the text itself, read back as it was written
+    assert bool(cell.quotePrefix) == needs_quoting(text)
+    # XML cannot hold most control characters (they become U+FFFD) and reads a carriage
+    # return as a line feed; any other text is read back as it was written.
+    if not any(ord(c) < 32 and c not in "\t\n" for c in text):
+        assert cell.value == text
