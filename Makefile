@@ -31,7 +31,7 @@ demo: install
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py createcachetable
 	DEBUG=1 $(PYTHON) manage.py seed_demo
-	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	PATH="$$PWD/.venv/bin:$$PATH" DEBUG=1 .venv/bin/honcho start --no-colour -f Procfile.demo -p $(PORT)
 
 # Tests run against PostgreSQL (the production database) unless DATABASE_URL says otherwise.
 # The default database is named after this run's process, so two runs on one server never

@@ -405,6 +405,22 @@ def main() -> None:
         flush=True,
     )
     single = timed("Rapport d'une plateforme (année)", lambda: usage_report(one))
+    # The worst case of the complement rule: four filters, 39 enclosing reports, each
+    # count computed for all 40 in the same queries.
+    filtered = Scope(
+        start=YEAR_START,
+        end=YEAR_END,
+        platform_ids=(1,),
+        today=today,
+        prescriber_id=2,
+        postal_code="02030",
+        commune="Commune 3",
+        qpv_only=True,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        usage_report(filtered)
+    timed("Rapport filtré (4 filtres, 39 englobants)", lambda: usage_report(filtered))
+    print(f"  {len(queries.captured_queries)} requêtes SQL", flush=True)
     timed("  puis son PDF (WeasyPrint, à chaud)", lambda: formats.to_pdf(single), runs=2)
     timed("  puis son XLSX", lambda: formats.to_xlsx(single), runs=2)
     timed("  puis son CSV", lambda: formats.to_csv(single), runs=2)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from diagnostics.scoring import MAX_QUESTIONS
 from mobility.schemas import InputSchema
 
 
@@ -50,7 +51,10 @@ class DiagnosticIn(InputSchema):
     pathway_id: int
     kind: Literal["entry", "exit", "follow_up"]
     date: date
-    answers: dict[str, str] = Field(description="{code de question : code de réponse}")
+    # Bounded by the questionnaire in service (answer_problems); this only stops an absurd body.
+    answers: dict[str, str] = Field(
+        max_length=MAX_QUESTIONS, description="{code de question : code de réponse}"
+    )
     questionnaire_version: int | None = Field(
         None,
         description="Version pour laquelle les réponses ont été saisies (facultatif) : "

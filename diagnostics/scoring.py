@@ -29,6 +29,8 @@ OVERALL = "overall"
 ORIENTATION_GROUPS = (1, 2, 3)
 # How many answers the explanation lists as weighing most.
 EXPLANATION_SIZE = 5
+# A questionnaire is an interview of an hour or so; the API refuses more answers than this.
+MAX_QUESTIONS = 300
 
 
 class DefinitionError(ValueError):
@@ -300,6 +302,8 @@ def parse_definition(version: int, data: Any) -> Definition:
                 help=_text(raw.get("help")),
             )
         )
+    if len(questions) > MAX_QUESTIONS:
+        problems.append(f"un questionnaire compte au plus {MAX_QUESTIONS} questions.")
     question_codes = [q.code for q in questions]
     if len(set(question_codes)) != len(question_codes):
         problems.append("deux questions ont le même code.")

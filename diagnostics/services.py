@@ -20,7 +20,13 @@ from diagnostics import scoring
 from diagnostics.enums import DiagnosticKind, DiagnosticStatus
 from diagnostics.models import Diagnostic, Questionnaire
 from mobility import notifications
-from mobility.enums import CASEWORK_ROLES, NotificationEvent, PathwayStatus, ReferralStatus
+from mobility.enums import (
+    CASEWORK_ROLES,
+    NotificationAttachment,
+    NotificationEvent,
+    PathwayStatus,
+    ReferralStatus,
+)
 from mobility.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mobility.models import Pathway, User
 from mobility.services import save_with_author
@@ -211,8 +217,6 @@ def diagnostic_record(
 
 def _notify_referents(diagnostic: Diagnostic, result: scoring.Result, *, by: User) -> None:
     """Each referent of the pathway's referrals receives the result and the PDF summary."""
-    from diagnostics.pdf import summary_attachment  # WeasyPrint loads only when needed
-
     definition = diagnostic.questionnaire.parsed
     context = {
         "diagnostic": diagnostic,
@@ -228,7 +232,9 @@ def _notify_referents(diagnostic: Diagnostic, result: scoring.Result, *, by: Use
             event=NotificationEvent.DIAGNOSTIC_RESULT,
             by=by,
             context=context,
-            attachments=lambda pk=diagnostic.pk: [summary_attachment(pk)],
+            # Built by the task that sends the email, so WeasyPrint never slows the page.
+            attachment=NotificationAttachment.DIAGNOSTIC_SUMMARY,
+            attachment_object_id=diagnostic.pk,
         )
 
 

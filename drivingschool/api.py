@@ -8,10 +8,11 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Body, Router, Status
 from ninja.pagination import paginate
 
 from drivingschool import selectors, services
+from drivingschool.assiduity import MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind
 from drivingschool.models import Attendance, Enrolment, FundingTranche, Lesson
 from drivingschool.schemas import (
@@ -35,6 +36,8 @@ from mobility.models import Organisation, Pathway, User
 from mobility.pagination import LimitOffsetPagination
 
 router = Router(tags=["Auto-école sociale"])
+# An attendance sheet has one row per person booked: never more than a lesson holds.
+ATTENDANCE_SHEET = Body(..., max_length=MAX_LESSON_PARTICIPANTS)
 
 
 def _require(request: HttpRequest, roles=SCHOOL_ROLES) -> None:
@@ -328,7 +331,11 @@ def cancel_lesson(request: HttpRequest, lesson_id: int, payload: LessonCancelIn)
     response=list[AttendanceOut],
     summary="Remplir la feuille d'émargement",
 )
-def record_attendance(request: HttpRequest, lesson_id: int, payload: list[AttendanceIn]):
+def record_attendance(
+    request: HttpRequest,
+    lesson_id: int,
+    payload: list[AttendanceIn] = ATTENDANCE_SHEET,
+):
     lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
     services.attendance_record(
         by=request.user,

@@ -138,6 +138,8 @@ class Assiduity:
 LESSON_SCHEDULING_WINDOW = timedelta(days=366)
 # The longest lesson: a full day of theory (also a database constraint on Lesson).
 LESSON_MAX_MINUTES = 600
+# People on one lesson (a code session in a hall at most), hence rows on its attendance sheet.
+MAX_LESSON_PARTICIPANTS = 100
 
 
 def lesson_problems(*, start: datetime, duration_minutes: int, today: date) -> dict:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from drivingschool.assiduity import LESSON_MAX_MINUTES
+from drivingschool.assiduity import LESSON_MAX_MINUTES, MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import TrancheKind
 from mobility.schemas import InputSchema
 
@@ -98,7 +98,7 @@ class LessonIn(InputSchema):
     start: datetime = Field(description="ISO 8601 ; sans décalage : heure de Paris.")
     duration_minutes: int = Field(gt=0, le=LESSON_MAX_MINUTES)
     # Neither emptiness nor repetitions are refused here: lesson_schedule says why in French.
-    enrolment_ids: list[int] = Field(max_length=100)
+    enrolment_ids: list[int] = Field(max_length=MAX_LESSON_PARTICIPANTS)
     instructor_id: int | None = Field(None, description="Par défaut : vous, si moniteur·rice.")
 
 

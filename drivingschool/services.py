@@ -437,6 +437,10 @@ def lesson_schedule(
         start = timezone.make_aware(start)
     if len({e.pk for e in enrolments}) != len(enrolments):
         errors["enrolment_ids"] = "Une même personne figure deux fois."
+    elif len(enrolments) > assiduity.MAX_LESSON_PARTICIPANTS:
+        errors["enrolment_ids"] = (
+            f"Une séance réunit au plus {assiduity.MAX_LESSON_PARTICIPANTS} personnes."
+        )
     foreign = [e.pk for e in enrolments if e.platform_id != platform.pk]
     inactive = [e.pk for e in enrolments if e.platform_id == platform.pk and e.is_excluded]
     if foreign:

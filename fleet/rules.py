@@ -18,6 +18,8 @@ TENTH = Decimal("0.1")
 # The highest odometer reading accepted (the columns are PositiveIntegerField, whose
 # limit is 2 147 483 647; no road vehicle reaches two million km).
 MAX_ODOMETER_KM = 2_000_000
+# Damage lines on one return: a vehicle's parts, not an inventory.
+MAX_DAMAGE_LINES = 30
 # The largest payment recorded at once: a typo guard (a year of car at the standard rate
 # is about 1 800 €; damages beyond this are paid in several times).
 MAX_PAYMENT = Decimal("5000.00")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, PlainSerializer
 
-from fleet.rules import MAX_ODOMETER_KM
+from fleet.rules import MAX_DAMAGE_LINES, MAX_ODOMETER_KM
 from fleet.tariffs import money
 from mobility.schemas import InputSchema
 
@@ -250,7 +250,7 @@ class ReturnIn(InputSchema):
     condition: ConditionIn | None = Field(
         None, description="L'état au retour ; sans lui, aucun état n'est enregistré."
     )
-    damages: list[DamageIn] = []
+    damages: list[DamageIn] = Field([], max_length=MAX_DAMAGE_LINES)
     deposit_retained: Money = Field(Decimal("0.00"), ge=0, max_digits=10, decimal_places=2)
     deposit_retained_reason: str = Field("", max_length=2000)
     vehicle_status: Literal["available", "maintenance"] | None = Field(

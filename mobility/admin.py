@@ -7,7 +7,7 @@ archived (`archived_at`), accounts deactivated, tokens revoked. Every changelist
 selects its related rows up front, so its query count does not grow with its rows.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -18,10 +18,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from mobility import services
+from mobility.errors import DomainError
 from mobility.models import (
     ApiToken,
     Beneficiary,
     Budget,
+    ErasureRecord,
+    FileAccess,
+    JobRun,
     Membership,
     Notification,
     Organisation,
@@ -206,9 +211,11 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     ]
     date_hierarchy = "received_on"
     # Status and decision change only through the services, which tell the referent.
+    # The needs are codes the services validate (the erasure registry keeps them as such).
     readonly_fields = [
         "platform",
         "prescriber",
+        "needs",
         "status",
         "decline_reason",
         "beneficiary",
@@ -324,13 +331,61 @@ class PathwayAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
-    """The referents' feedback trail: a record of what was said, so read-only."""
+    """The referents' feedback trail: a record of what was said, so read-only; a failed
+    (or stuck) one can be resent."""
 
-    list_display = ["created_at", "event", "recipient", "referral", "platform", "sent_at"]
-    list_filter = ["event", "platform", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "created_at",
+        "event",
+        "recipient",
+        "referral",
+        "platform",
+        "state",
+        "attempts",
+        "sent_at",
+        "send_error",
+    ]
+    list_filter = ["state", "event", "platform", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["referral", "platform"]
     search_fields = ["recipient", "subject", "referral__last_name", "referral__first_name"]
     date_hierarchy = "created_at"
+    actions = ["resend"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Renvoyer les notifications sélectionnées"))
+    def resend(self, request, queryset):
+        resent, refused = 0, []
+        for notification in queryset.order_by("pk"):
+            try:
+                services.notification_resend(notification=notification, by=request.user)
+            except DomainError as error:
+                refused.append(f"n° {notification.pk} : {error.message}")
+            else:
+                resent += 1
+        if resent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d notification remise en file d'envoi.",
+                    "%d notifications remises en file d'envoi.",
+                    resent,
+                )
+                % resent,
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+    """When each daily job ran and what it did (mobility/jobs.py): read-only."""
+
+    list_display = ["job", "day", "started_at", "finished_at", "outcome", "summary", "manual"]
+    list_filter = ["outcome", "job", "manual"]
+    date_hierarchy = "started_at"
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -411,3 +466,41 @@ class BudgetAdmin(HistoryAdmin):
     autocomplete_fields = ["platform"]
     date_hierarchy = "period_start"
     readonly_fields = ["created_at"]
+
+
+# --- Personal data: erasures and consultations ---------------------------------------------
+
+
+class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+    """An audit trail: read, never edited."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    """Each erasure of a person's data (daily job or an administrator's request): when,
+    why, by whom, how many rows. It names the person by number only."""
+
+    list_display = ["erased_at", "platform", "beneficiary_id", "referral_id", "reason", "by"]
+    list_filter = ["reason", "platform"]
+    list_select_related = ["platform", "requested_by"]
+    date_hierarchy = "erased_at"
+
+    @admin.display(description=_("demandé par"), ordering="requested_by__username")
+    def by(self, record: ErasureRecord) -> str:
+        if record.requested_by is None:
+            return _("Traitement automatique")
+        return record.requested_by.get_full_name() or record.requested_by.username
+
+
+@admin.register(FileAccess)
+class FileAccessAdmin(ReadOnlyAdmin):
+    """Who read which beneficiary file, when, and how (page, API, download)."""
+
+    list_display = ["accessed_at", "beneficiary_id", "user", "channel", "platform"]
+    list_filter = ["channel", "platform"]
+    list_select_related = ["platform", "user"]
+    search_fields = ["user__username", "user__last_name", "=beneficiary__id"]
+    date_hierarchy = "accessed_at"

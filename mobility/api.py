@@ -1,6 +1,7 @@
 """The one NinjaAPI: auth, French JSON errors, and each app's router under /api/v1/."""
 
 from django.conf import settings
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -10,8 +11,10 @@ from ninja.throttling import AuthRateThrottle
 from diagnostics.api import router as diagnostics_router
 from drivingschool.api import router as drivingschool_router
 from fleet.api import router as fleet_router
+from mobility import http_errors
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
+from mobility.pagination import PAGINATION_MESSAGES
 from mobility.reports.api import router as reports_router
 from mobility.tokens import refusal as token_refusal
 
@@ -101,9 +104,19 @@ def _field_path(location) -> str:
 
 def _french(error: dict) -> str:
     kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    location = tuple(error.get("loc", ()))
+    if location[:1] == ("query",) and location[-1:][0] in PAGINATION_MESSAGES:
+        return PAGINATION_MESSAGES[location[-1]]
     if kind in ("literal_error", "enum"):
-        expected = (error.get("ctx") or {}).get("expected", "").replace(" or ", " ou ")
+        expected = context.get("expected", "").replace(" or ", " ou ")
         return f"valeur inattendue (valeurs possibles : {expected})"
+    if kind == "too_long" and "max_length" in context:
+        return f"trop d'éléments ({context['max_length']} au plus)"
+    if kind == "string_too_long" and "max_length" in context:
+        return f"trop long ({context['max_length']} caractères au plus)"
+    if kind == "greater_than_equal" and context.get("ge") not in (None, 0):
+        return f"doit valoir au moins {context['ge']}"
     return VALIDATION_MESSAGES.get(kind, FALLBACK_MESSAGE)
 
 
@@ -159,6 +172,14 @@ def on_not_found(request: HttpRequest, exc: Http404):
         {"detail": "Introuvable : cet objet n'existe pas ou ne vous est pas accessible."},
         status=404,
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: OperationalError | InterfaceError):
+    # Handled here too, not only by DatabaseUnavailableMiddleware: under DEBUG, django-ninja
+    # would answer any other exception with a plain-text 500 of its own.
+    return http_errors.database_unavailable(request, exc)
 
 
 api.add_router("/v1/", core_router)

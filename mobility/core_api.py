@@ -12,7 +12,14 @@ from ninja.pagination import paginate
 
 from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
-from mobility.enums import CASEWORK_ROLES, STAFF_ROLES, OrganisationKind, ReferralStatus, Role
+from mobility.enums import (
+    CASEWORK_ROLES,
+    STAFF_ROLES,
+    FileAccessChannel,
+    OrganisationKind,
+    ReferralStatus,
+    Role,
+)
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Notification, Organisation, Pathway, Platform, Referral
 from mobility.pagination import LimitOffsetPagination
@@ -216,10 +223,18 @@ def list_beneficiaries(request: HttpRequest, q: str | None = None):
 
 
 @router.get(
-    "/beneficiaries/{beneficiary_id}", response=BeneficiaryOut, summary="Lire un·e bénéficiaire"
+    "/beneficiaries/{beneficiary_id}",
+    response=BeneficiaryOut,
+    summary="Lire un·e bénéficiaire",
+    description="Chaque lecture est inscrite au journal des consultations de la fiche "
+    "(qui, quand), que lisent les administrateur·rices de la plateforme.",
 )
 def get_beneficiary(request: HttpRequest, beneficiary_id: int):
-    return get_object_or_404(beneficiaries_for(request), pk=beneficiary_id)
+    beneficiary = get_object_or_404(beneficiaries_for(request), pk=beneficiary_id)
+    services.file_access_record(
+        beneficiary=beneficiary, by=request.user, channel=FileAccessChannel.API
+    )
+    return beneficiary
 
 
 # ---- pathways

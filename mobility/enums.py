@@ -101,3 +101,53 @@ class NotificationEvent(models.TextChoices):
     SERVICE_STARTED = "service_started", _("service démarré")
     ABSENCE_UNEXCUSED = "absence_unexcused", _("absence injustifiée")
     PATHWAY_CLOSED = "pathway_closed", _("sortie du parcours")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    SENT = "sent", _("envoyée")
+    FAILED = "failed", _("échec")
+
+
+class NotificationAttachment(models.TextChoices):
+    """A file a notification carries, rebuilt when the email leaves (never stored)."""
+
+    DIAGNOSTIC_SUMMARY = "diagnostic_summary", _("synthèse du diagnostic (PDF)")
+
+
+class DailyJobName(models.TextChoices):
+    ANONYMISATION = "anonymisation", _("anonymisation des personnes")
+    IDEMPOTENCY_PURGE = "idempotency_purge", _("purge des réponses mémorisées de l'API")
+    SESSION_CLEANUP = "session_cleanup", _("suppression des sessions expirées")
+    NOTIFICATION_RETRY = "notification_retry", _("relance des notifications en attente")
+    TASK_RESULTS_PRUNE = "task_results_prune", _("ménage des tâches de fond terminées")
+
+
+class JobOutcome(models.TextChoices):
+    RUNNING = "running", _("en cours")
+    OK = "ok", _("réussie")
+    FAILED = "failed", _("échec")
+
+
+class ErasureReason(models.TextChoices):
+    """Why a person's data was erased. A code, never free text: the audit row that keeps
+    it must not itself hold anything that names the person."""
+
+    RETENTION = "retention", _("durée de conservation écoulée")
+    PERSON_REQUEST = "person_request", _("demande de la personne (droit à l'effacement)")
+    OBJECTION = "objection", _("opposition de la personne au traitement de ses données")
+    UNLAWFUL = "unlawful", _("données recueillies ou traitées sans base légale")
+    LEGAL_OBLIGATION = "legal_obligation", _("obligation légale ou décision d'une autorité")
+
+
+# The reasons an administrator may give; retention is the daily job's own.
+ERASURE_REQUEST_REASONS = frozenset(ErasureReason) - {ErasureReason.RETENTION}
+
+
+class FileAccessChannel(models.TextChoices):
+    """How a beneficiary file was read, for the consultation log."""
+
+    PAGE = "page", _("fiche bénéficiaire (site)")
+    API = "api", _("API")
+    EXPORT_JSON = "export_json", _("téléchargement de toutes ses données (JSON)")
+    EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")

@@ -9,7 +9,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mobility.enums import CASEWORK_ROLES, Contract, JobKind, Need, Outcome, ReferralStatus, Sex
+from mobility.enums import (
+    CASEWORK_ROLES,
+    ERASURE_REQUEST_REASONS,
+    Contract,
+    ErasureReason,
+    JobKind,
+    Need,
+    Outcome,
+    ReferralStatus,
+    Sex,
+)
 from mobility.errors import DomainError
 from mobility.form_tokens import OneTimeForm
 from mobility.models import Organisation, Referral, User
@@ -352,3 +362,25 @@ class ApiTokenForm(OneTimeForm):
         maximum = settings.API_TOKEN_LIFETIME_DAYS
         self.fields["days"].initial = maximum
         self.fields["days"].help_text = _("%(max)s jours au plus.") % {"max": maximum}
+
+
+class ErasureRequestForm(forms.Form):
+    """An administrator erases one person's data now. The reason is a code: the audit
+    row that keeps it must not itself name the person."""
+
+    reason = forms.ChoiceField(
+        label=_("Motif de l'effacement"),
+        choices=[
+            ("", "—"),
+            *[
+                (value, label)
+                for value, label in ErasureReason.choices
+                if value in ERASURE_REQUEST_REASONS
+            ],
+        ],
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme l'effacement définitif"),
+        help_text=_("Il ne peut pas être annulé : rien de ce qui est effacé ne se retrouve."),
+        error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
+    )

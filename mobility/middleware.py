@@ -1,4 +1,5 @@
-"""API middleware: bearer-token sign-in and Idempotency-Key replays.
+"""Middleware: request id and access log, request limits, database outages, and for the
+API bearer-token sign-in and Idempotency-Key replays.
 
 The token is resolved here rather than in django-ninja's auth so that `request.user` is
 the caller for everything downstream, simple-history's author included.
@@ -7,14 +8,22 @@ the caller for everything downstream, simple-history's author included.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.signals import request_finished
 from django.db import IntegrityError, transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from mobility import http_errors
+from mobility.logs import RequestContext, current_request
 from mobility.models import IdempotentRequest
 from mobility.tokens import user_for_token
 
@@ -22,6 +31,94 @@ API_PREFIX = "/api/"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REQUEST_ID_HEADER = "X-Request-ID"
+# An incoming request id is kept when it looks like one (a proxy's UUID or hex), so that a
+# request can be followed from the proxy's logs into these; anything else is replaced.
+SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+access_logger = logging.getLogger("mobility.access")
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (echoed in X-Request-ID), makes it and the user id known to
+    every log record of the request, and writes the access log: one line per request with
+    method, path (never the query string: it holds the names searched for), status and
+    duration."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        # Kept until the response is closed (forget_request below): Django logs its 4xx
+        # warnings after the last middleware has returned, and they carry the id too.
+        current_request.set(RequestContext(request_id=request_id, request=request))
+        started = time.monotonic()
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        access_logger.info(
+            "%s %s %s %s ms",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            },
+        )
+        return response
+
+
+@receiver(request_finished, dispatch_uid="mobility.forget_request")
+def forget_request(**kwargs) -> None:
+    current_request.set(None)
+
+
+class RequestBodyLimitMiddleware:
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 413 before anything
+    reads it (Django would raise on the first read, which the NUL check below does, and
+    answer an English 400). The project takes no file upload: the limit holds for all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return http_errors.request_invalid(
+                request, "Requête invalide : l'en-tête Content-Length n'est pas une taille."
+            )
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return http_errors.request_too_large(request)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After (JSON under
+    /api/), not the 500 page. Failures in other middleware go through handler500, which
+    says the same (mobility.http_errors.server_error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if http_errors.is_database_unavailable(exception):
+            return http_errors.database_unavailable(request, exception)
+        return None
 
 
 class RejectNulCharacterMiddleware:

@@ -6,10 +6,14 @@ method, the single tenancy scope used by pages, API and reports alike.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,8 +24,14 @@ from mobility.enums import (
     STAFF_ROLES,
     ApiTokenState,
     Contract,
+    DailyJobName,
+    ErasureReason,
+    FileAccessChannel,
     JobKind,
+    JobOutcome,
+    NotificationAttachment,
     NotificationEvent,
+    NotificationState,
     OrganisationKind,
     Outcome,
     PathwayStatus,
@@ -29,7 +39,7 @@ from mobility.enums import (
     Role,
     Sex,
 )
-from mobility.rules import identity_key
+from mobility.rules import identity_key, notification_may_resend
 
 
 class User(AbstractUser):
@@ -334,6 +344,39 @@ class ReferralQuerySet(models.QuerySet):
         rows = self.order_by().values_list("status").annotate(count=Count("pk"))
         return dict(rows)
 
+    def unlinked_due_for_anonymisation(self, *, cutoff) -> ReferralQuerySet:
+        """Fiches that never became a person's, on their own retention clock: declined
+        on or before `cutoff`, or received on or before it and never decided."""
+        return self.filter(beneficiary__isnull=True, anonymised_at__isnull=True).filter(
+            Q(status=ReferralStatus.DECLINED, decided_at__date__lte=cutoff)
+            | Q(status=ReferralStatus.SUBMITTED, received_on__lte=cutoff)
+        )
+
+    def declined_unlinked_of(self, beneficiary: Beneficiary) -> list[Referral]:
+        """The declined fiches of the platform that name `beneficiary` (same name, as
+        rules.identity_key compares them, and birth date) but were never linked to
+        anyone, when no other person of the platform shares that identity."""
+        if beneficiary.anonymised_at is not None:
+            return []
+        homonyms = Beneficiary.objects.filter(
+            platform_id=beneficiary.platform_id,
+            identity_key=beneficiary.identity_key,
+            birth_date=beneficiary.birth_date,
+        ).exclude(pk=beneficiary.pk)
+        if homonyms.exists():
+            return []  # whose fiche it was cannot be told
+        candidates = self.filter(
+            platform_id=beneficiary.platform_id,
+            beneficiary__isnull=True,
+            status=ReferralStatus.DECLINED,
+            birth_date=beneficiary.birth_date,
+        ).order_by("pk")
+        return [
+            referral
+            for referral in candidates
+            if identity_key(referral.first_name, referral.last_name) == beneficiary.identity_key
+        ]
+
 
 class Referral(PersonFields):
     """A fiche de liaison: a prescriber asks the platform to help one person."""
@@ -415,6 +458,7 @@ class Referral(PersonFields):
     )
     decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ReferralQuerySet.as_manager()
@@ -537,6 +581,23 @@ class NotificationQuerySet(models.QuerySet):
             | Q(referral__prescriber_id__in=user.organisation_ids({Role.PRESCRIBER}))
         )
 
+    def pending(self) -> NotificationQuerySet:
+        return self.filter(state=NotificationState.PENDING)
+
+    def stuck(self, *, now: datetime) -> NotificationQuerySet:
+        """Pending, and nothing happened for NOTIFICATION_STUCK_AFTER (see the rule)."""
+        # Coalesce each nullable date: SQLite's MAX() is NULL as soon as one argument is.
+        last_activity = Greatest(
+            F("created_at"),
+            Coalesce("last_attempt_at", "created_at"),
+            Coalesce("resent_at", "created_at"),
+        )
+        return (
+            self.pending()
+            .alias(last_activity=last_activity)
+            .filter(last_activity__lte=now - settings.NOTIFICATION_STUCK_AFTER)
+        )
+
 
 class Notification(models.Model):
     """What the referent was told, when, by whom: the prescriber's feedback trail."""
@@ -566,8 +627,35 @@ class Notification(models.Model):
         verbose_name=_("auteur·rice"),
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    # Delivery: a task tries to send it after the commit, retried with backoff; the row,
+    # not the task queue, is the source of truth (a killed worker loses nothing).
+    state = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais d'envoi"), default=0)
+    last_attempt_at = models.DateTimeField(_("dernier essai le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     send_error = models.TextField(_("erreur d'envoi"), blank=True)
+    resent_at = models.DateTimeField(_("renvoyée le"), null=True, blank=True)
+    resent_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renvoyée par"),
+    )
+    # Which file to build and attach when the email leaves: built then, never stored, so
+    # no copy of personal data waits in the queue and a retry sends the current file.
+    attachment = models.CharField(
+        _("pièce jointe"), max_length=40, choices=NotificationAttachment.choices, blank=True
+    )
+    attachment_object_id = models.PositiveBigIntegerField(
+        _("objet de la pièce jointe"), null=True, blank=True
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -575,9 +663,91 @@ class Notification(models.Model):
         verbose_name = _("notification au référent")
         verbose_name_plural = _("notifications aux référents")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=NotificationState.SENT, sent_at__isnull=False)
+                | (~Q(state=NotificationState.SENT) & Q(sent_at__isnull=True)),
+                name="notification_sent_iff_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=NotificationState.FAILED) | ~Q(send_error=""),
+                name="notification_failure_has_error",
+            ),
+            models.CheckConstraint(
+                condition=Q(attachment="", attachment_object_id__isnull=True)
+                | (~Q(attachment="") & Q(attachment_object_id__isnull=False)),
+                name="notification_attachment_names_its_object",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.recipient}"
+
+    @property
+    def last_activity(self) -> datetime:
+        """When it was last created, tried or resent (what "stuck" is measured from)."""
+        return max(d for d in (self.created_at, self.last_attempt_at, self.resent_at) if d)
+
+    @property
+    def may_be_resent(self) -> bool:
+        return notification_may_resend(
+            state=self.state,
+            last_activity=self.last_activity,
+            now=timezone.now(),
+            stuck_after=settings.NOTIFICATION_STUCK_AFTER,
+        )
+
+
+class JobRunQuerySet(models.QuerySet):
+    def latest_per_job(self) -> JobRunQuerySet:
+        """The last run of each daily job, in one query."""
+        return self.filter(pk__in=self.values("job").annotate(last=Max("pk")).values("last"))
+
+
+class JobRun(models.Model):
+    """One run of a daily job (mobility/jobs.py): when, how it ended, what it did."""
+
+    job = models.CharField(_("tâche"), max_length=40, choices=DailyJobName.choices)
+    # The local day it ran for: a scheduled job runs at most once a day, however many
+    # schedulers or crontabs ask (the constraint below is the lock).
+    day = models.DateField(_("jour"))
+    manual = models.BooleanField(
+        _("relancée à la main"),
+        default=False,
+        help_text=_("Relance forcée (run_daily_jobs --force), en plus de celle du jour."),
+    )
+    started_at = models.DateTimeField(_("commencée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    outcome = models.CharField(
+        _("résultat"), max_length=10, choices=JobOutcome.choices, default=JobOutcome.RUNNING
+    )
+    summary = models.CharField(_("ce qui a été fait"), max_length=255, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    objects = JobRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exécution d'une tâche quotidienne")
+        verbose_name_plural = _("exécutions des tâches quotidiennes")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "day"], condition=Q(manual=False), name="job_run_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=JobOutcome.RUNNING, finished_at__isnull=True)
+                | (~Q(outcome=JobOutcome.RUNNING) & Q(finished_at__isnull=False)),
+                name="job_run_finished_iff_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=JobOutcome.FAILED) | ~Q(error=""),
+                name="job_run_failure_has_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_job_display()} — {self.day:%d/%m/%Y}"
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -752,3 +922,115 @@ class Budget(models.Model):
                 errors["funder"] = _("Cette organisation n'est pas un financeur.")
         if errors:
             raise ValidationError(errors)
+
+
+class ErasureRecord(models.Model):
+    """The audit row of one erasure: who, when, why, how many rows of each kind.
+
+    It names the person by number only and carries codes and counts, never text: it must
+    outlive the erasure without undoing it."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="erasures",
+        verbose_name=_("bénéficiaire"),
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="erasures",
+        verbose_name=_("fiche de liaison"),
+        help_text=_("Une fiche jamais devenue un parcours, effacée à sa propre échéance."),
+    )
+    reason = models.CharField(_("motif"), max_length=30, choices=ErasureReason.choices)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
+        help_text=_("Vide : traitement automatique à la fin de la durée de conservation."),
+    )
+    erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
+    rows = models.JSONField(
+        _("lignes effacées"), default=dict, blank=True, help_text=_("Nombre par type de donnée.")
+    )
+
+    class Meta:
+        verbose_name = _("effacement de données personnelles")
+        verbose_name_plural = _("effacements de données personnelles")
+        ordering = ["-erased_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beneficiary__isnull=False, referral__isnull=True)
+                | Q(beneficiary__isnull=True, referral__isnull=False),
+                name="erasure_of_a_person_or_a_lone_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ErasureReason.values), name="erasure_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason=ErasureReason.RETENTION) | Q(requested_by__isnull=False),
+                name="erasure_request_has_its_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = (
+            f"bénéficiaire n° {self.beneficiary_id}"
+            if self.beneficiary_id
+            else f"fiche n° {self.referral_id}"
+        )
+        return f"Effacement — {target} — {self.get_reason_display()}"
+
+
+class FileAccessQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> FileAccessQuerySet:
+        """The consultation log is the platform administrators' alone."""
+        return self.filter(platform_id__in=user.platform_ids({Role.ADMIN}))
+
+
+class FileAccess(models.Model):
+    """One reading of a beneficiary file (page, API, download): who, when, whose."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="accesses",
+        verbose_name=_("bénéficiaire"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("consulté par")
+    )
+    channel = models.CharField(_("par"), max_length=20, choices=FileAccessChannel.choices)
+    accessed_at = models.DateTimeField(_("consulté le"), default=timezone.now)
+
+    objects = FileAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation d'une fiche bénéficiaire")
+        verbose_name_plural = _("consultations des fiches bénéficiaires")
+        ordering = ["-accessed_at", "-pk"]
+        indexes = [models.Index(fields=["beneficiary", "-accessed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=FileAccessChannel.values),
+                name="file_access_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.accessed_at)
+        return f"{self.user} — bénéficiaire n° {self.beneficiary_id} — {when:%d/%m/%Y %H:%M}"

@@ -1,13 +1,21 @@
-"""What the referent is told at each step of a referral, recorded then emailed.
+"""What the referent is told at each step of a referral, recorded then emailed by a task.
 
 The Notification row is written inside the caller's transaction (so it exists exactly
-when the step does); the email leaves only once that transaction has committed.
+when the step does). Once that transaction commits, a background task
+(`send_notification`, run by `manage.py db_worker`) tries to send it: a request never
+waits on the mail server. A failed try is retried after NOTIFICATION_RETRY_DELAYS, then
+the notification is left in "échec" with the error, for staff to resend.
+
+The row, not the task queue, is the source of truth. Each task carries the number of the
+try it is meant to make; a try is claimed by moving `attempts` from n - 1 to n, so a task
+enqueued twice (a resend, the daily retry, a scheduled retry) sends once, and a try cut
+short by a killed worker leaves the notification pending for the daily retry job.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,7 +23,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
 
+from mobility import rules
+from mobility.enums import NotificationAttachment, NotificationState
 from mobility.models import Notification, Referral, User
 
 logger = logging.getLogger(__name__)
@@ -33,6 +45,12 @@ SUBJECTS = {
 # (file name, content, MIME type) of the files an email carries.
 Attachment = tuple[str, bytes, str]
 
+# How each kind of attachment is built from its object id when the email leaves. Imported
+# by name then, so WeasyPrint loads only in the process that sends a PDF.
+ATTACHMENT_BUILDERS = {
+    NotificationAttachment.DIAGNOSTIC_SUMMARY: "diagnostics.pdf.summary_attachment",
+}
+
 
 def notify_referent(
     *,
@@ -40,12 +58,13 @@ def notify_referent(
     event: str,
     by: User | None,
     context: dict | None = None,
-    attachments: Callable[[], list[Attachment]] | None = None,
+    attachment: NotificationAttachment | None = None,
+    attachment_object_id: int | None = None,
 ) -> Notification:
-    """Record what the referent is told; email it once the transaction commits.
+    """Record what the referent is told; a task emails it once the transaction commits.
 
-    `context` adds to the email template's context; `attachments` is called when the
-    email leaves (after the commit), so a slow attachment never holds a transaction.
+    `context` adds to the email template's context; `attachment` names a file built from
+    `attachment_object_id` when the email leaves (ATTACHMENT_BUILDERS).
     """
     context = {
         **(context or {}),
@@ -63,33 +82,116 @@ def notify_referent(
         subject=SUBJECTS[event].format(pk=referral.pk),
         body=render_to_string(f"mobility/emails/{event}.txt", context),
         created_by=by,
+        attachment=attachment or "",
+        attachment_object_id=attachment_object_id,
     )
-    transaction.on_commit(lambda: send_notification(notification.pk, attachments=attachments))
+    enqueue_on_commit(notification.pk, attempt=1)
     return notification
 
 
-def send_notification(
-    notification_id: int, *, attachments: Callable[[], list[Attachment]] | None = None
+def enqueue_on_commit(
+    notification_id: int, *, attempt: int, run_after: datetime | None = None
 ) -> None:
-    """Send one recorded notification; a failure is kept on the row for a retry."""
+    """Hand try number `attempt` to the task queue once the current transaction commits.
+
+    Robust: the step is committed by then, so a queue that cannot take the task is logged
+    (by Django) rather than turned into an error page; the notification stays pending and
+    the daily retry job enqueues it.
+    """
+
+    def enqueue_notification() -> None:  # named: Django logs a failed robust callback by name
+        _enqueue(notification_id=notification_id, attempt=attempt, run_after=run_after)
+
+    transaction.on_commit(enqueue_notification, robust=True)
+
+
+def _enqueue(*, notification_id: int, attempt: int, run_after: datetime | None) -> None:
+    task_to_run = send_notification
+    if run_after is not None:
+        if not task_to_run.get_backend().supports_defer:
+            # The immediate backend (development, tests) cannot wait: the daily retry job
+            # will find the notification pending.
+            logger.info("Try %s of notification %s left to the retry job", attempt, notification_id)
+            return
+        task_to_run = task_to_run.using(run_after=run_after)
+    task_to_run.enqueue(notification_id=notification_id, attempt=attempt)
+
+
+@task()
+def send_notification(notification_id: int, attempt: int) -> str:
+    """Try number `attempt` at sending a recorded notification (run by the task worker)."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, state=NotificationState.PENDING, attempts=attempt - 1
+    ).update(attempts=attempt, last_attempt_at=timezone.now())
+    if not claimed:  # sent, or this try already made by a task enqueued twice
+        logger.info("Notification %s: try %s already made, nothing to do", notification_id, attempt)
+        return "already_done"
     notification = Notification.objects.get(pk=notification_id)
+    try:
+        _message(notification).send()
+    except Exception as error:
+        # Kept on the row for the trail and for staff, then raised for the task's own record.
+        _record_failure(notification, attempt=attempt, error=error)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        state=NotificationState.SENT, sent_at=timezone.now(), send_error=""
+    )
+    return "sent"
+
+
+def _message(notification: Notification) -> EmailMessage:
     message = EmailMessage(
         notification.subject,
         notification.body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.recipient],
     )
-    try:
-        for attachment in attachments() if attachments else []:
-            message.attach(*attachment)
-    except Exception as error:  # an attachment that cannot be built must not break the page
-        logger.exception("Attachment of notification %s not built", notification_id)
-        Notification.objects.filter(pk=notification_id).update(send_error=str(error))
+    if notification.attachment:
+        build = import_string(ATTACHMENT_BUILDERS[notification.attachment])
+        message.attach(*build(notification.attachment_object_id))
+    return message
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, TimeoutError):
+        return f"Le serveur de courriel n'a pas répondu à temps ({str(error) or 'timed out'})."
+    return str(error) or type(error).__name__
+
+
+@transaction.atomic
+def _record_failure(notification: Notification, *, attempt: int, error: Exception) -> None:
+    delay = rules.notification_retry_delay(
+        attempts=attempt, delays=settings.NOTIFICATION_RETRY_DELAYS
+    )
+    changes = {"send_error": _describe(error)}
+    if delay is None:
+        changes["state"] = NotificationState.FAILED
+    updated = Notification.objects.filter(
+        pk=notification.pk, state=NotificationState.PENDING, attempts=attempt
+    ).update(**changes)
+    if not updated:  # resent meanwhile: that new try decides
         return
-    try:
-        message.send()
-    except OSError as error:  # SMTP down or refused: the trail shows it, staff can resend
-        logger.exception("Notification %s not sent", notification_id)
-        Notification.objects.filter(pk=notification_id).update(send_error=str(error))
+    if delay is None:
+        logger.warning(
+            "Notification %s not sent after %s tries, left in failure", notification.pk, attempt
+        )
         return
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), send_error="")
+    run_after = timezone.now() + delay
+    logger.warning(
+        "Notification %s: try %s failed, next try at %s",
+        notification.pk,
+        attempt,
+        run_after.isoformat(),
+    )
+    enqueue_on_commit(notification.pk, attempt=attempt + 1, run_after=run_after)
+
+
+def requeue_stuck(*, now: datetime) -> int:
+    """Enqueue a new try for each pending notification whose task was lost; their count.
+
+    A duplicate of a task still queued is harmless: the try is claimed once.
+    """
+    stuck = list(Notification.objects.stuck(now=now).order_by("pk").values_list("pk", "attempts"))
+    for pk, attempts in stuck:
+        enqueue_on_commit(pk, attempt=attempts + 1)
+    return len(stuck)

@@ -10,6 +10,13 @@ from ninja.pagination import LimitOffsetPagination as NinjaLimitOffsetPagination
 
 MAX_OFFSET = 10**9
 
+# What a wrong `limit` or `offset` is told (mobility.api turns pydantic's errors into these).
+PAGINATION_MESSAGES = {
+    "limit": "doit être un nombre entier de 1 à "
+    f"{settings.NINJA_PAGINATION_MAX_LIMIT} (le nombre d'éléments par page)",
+    "offset": f"doit être un nombre entier de 0 à {MAX_OFFSET} (le nombre d'éléments sautés)",
+}
+
 
 class LimitOffsetPagination(NinjaLimitOffsetPagination):
     class Input(Schema):

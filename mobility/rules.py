@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from mobility.enums import JobKind, ReferralStatus
+from mobility.enums import JobKind, NotificationState, ReferralStatus
 
 YOUTH_AGE_LIMIT = 26
 MINIMUM_AGE = 14
@@ -117,3 +118,30 @@ def anonymisation_cutoff(*, today: date, retention_days: int) -> date:
     """People whose last pathway ended on or before this day are anonymised: the platform
     keeps personal data only for the retention period after the follow-up ends."""
     return today - timedelta(days=retention_days)
+
+
+def notification_retry_delay(*, attempts: int, delays: Sequence[timedelta]) -> timedelta | None:
+    """How long to wait after the `attempts`-th failed try before the next one, or None
+    when the automatic tries are spent (the notification is then in "échec")."""
+    if 1 <= attempts <= len(delays):
+        return delays[attempts - 1]
+    return None
+
+
+def notification_is_stuck(
+    *, state: str, last_activity: datetime, now: datetime, stuck_after: timedelta
+) -> bool:
+    """A pending notification nothing has happened to for `stuck_after`: its task was lost
+    (a worker killed mid-send, a crash between the commit and the enqueue). One try lasts
+    a few EMAIL_TIMEOUTs and the automatic retries are spaced less than `stuck_after`."""
+    return state == NotificationState.PENDING and now - last_activity >= stuck_after
+
+
+def notification_may_resend(
+    *, state: str, last_activity: datetime, now: datetime, stuck_after: timedelta
+) -> bool:
+    """Staff may resend a notification in "échec", or one stuck in "en attente"; never one
+    already sent, nor one whose try may still be running (it would leave twice)."""
+    return state == NotificationState.FAILED or notification_is_stuck(
+        state=state, last_activity=last_activity, now=now, stuck_after=stuck_after
+    )

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
+from mobility.enums import Need
 
 SexCode = Literal["f", "m", "x"]
 ContractCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation"]
@@ -95,7 +96,8 @@ class ReferralIn(InputSchema):
     licence: LicenceIn = LicenceIn()
     job: JobIn
     project: str = Field("", max_length=5000)
-    needs: list[str] = []
+    # Each code at most once: never more entries than there are needs.
+    needs: list[str] = Field([], max_length=len(Need))
     comment: str = Field("", max_length=5000)
     received_on: date | None = None
 
@@ -147,6 +149,7 @@ class FeedbackOut(Schema):
     label: str
     created_at: datetime
     sent: bool
+    state: str = Field(description="pending (en attente), sent (envoyée) ou failed (échec)")
 
     @staticmethod
     def resolve_label(notification) -> str:

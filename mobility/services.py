@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from mobility import notifications
+from mobility import erasure, notifications
 from mobility.enums import (
     CASEWORK_ROLES,
+    ERASURE_REQUEST_REASONS,
+    ErasureReason,
     Need,
     NotificationEvent,
+    NotificationState,
     OrganisationKind,
     Outcome,
     PathwayStatus,
@@ -25,6 +33,9 @@ from mobility.enums import (
 from mobility.errors import Conflict, DuplicatePerson, Forbidden, InvalidInput
 from mobility.models import (
     Beneficiary,
+    ErasureRecord,
+    FileAccess,
+    IdempotentRequest,
     Notification,
     Organisation,
     Pathway,
@@ -35,8 +46,10 @@ from mobility.models import (
 from mobility.rules import (
     JobFacts,
     PersonFacts,
+    anonymisation_cutoff,
     can_transition,
     identity_key,
+    notification_may_resend,
     referral_problems,
 )
 
@@ -387,59 +400,273 @@ def pathway_close(
     return pathway
 
 
-# What anonymisation keeps: what the funder reports count (sex, commune, postal code, social
-# situation, licence, birth year); what it erases: what names or reaches the person.
-ANONYMOUS_FIRST_NAME = "Personne"
-ANONYMOUS_LAST_NAME = "anonymisée"
-ERASED_MESSAGE = "Message effacé lors de l'anonymisation de la personne."
+# An erased message must never leave: what was still waiting is given up.
+UNSENT_AFTER_ANONYMISATION = "Non envoyée : les données de la personne ont été anonymisées."
+
+# Personal data: erasure and the consultation log ------------------------------------------
 
 
-def _anonymous_person(birth_date: date) -> dict:
-    return {
-        "first_name": ANONYMOUS_FIRST_NAME,
-        "last_name": ANONYMOUS_LAST_NAME,
-        "birth_date": birth_date.replace(month=1, day=1),
-        "phone": "",
-        "email": "",
-        "address": "",
-    }
+def erase_rows(*, root: Beneficiary | Referral) -> dict[str, int]:
+    """Apply every rule of the erasure registry to the rows of `root` (a person, or a
+    fiche that never became one): live rows, their history rows and their admin log
+    entries. Returns the number of rows per model, for the audit row.
+
+    The rows are rewritten with QuerySet.update() on purpose: a history row that kept
+    the old values would defeat the erasure.
+    """
+    rows = {}
+    for rule in erasure.RULES:
+        lookup = rule.person if isinstance(root, Beneficiary) else rule.referral
+        if lookup is None:
+            continue
+        model = rule.model_class
+        ids = list(
+            model._default_manager.filter(**{lookup: root.pk})
+            .order_by()
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if not ids:
+            continue
+        updates = rule.updates()
+        if updates:
+            rows[rule.model] = len(ids)
+            model._default_manager.filter(pk__in=ids).update(**updates)
+        history = erasure.history_model(model)
+        if history is not None:
+            history.objects.filter(id__in=ids).update(
+                **updates, **dict.fromkeys(erasure.HISTORY_ERASED)
+            )
+        _scrub_admin_log(model, ids)
+    return rows
+
+
+def _scrub_admin_log(model: type[models.Model], ids: list[int]) -> None:
+    """What /admin/ logged about these objects: their label becomes "<kind> n° <id>", the
+    message (which may quote the object or its inlines) is emptied."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in ids],
+    ).update(
+        object_repr=Concat(
+            Value(f"{model._meta.verbose_name} n° "),
+            Cast("object_id", models.CharField()),
+            output_field=models.CharField(),
+        ),
+        change_message="",
+    )
 
 
 @transaction.atomic
-def beneficiary_anonymise(*, beneficiary: Beneficiary, by: User | None = None) -> Beneficiary:
-    """Erase what identifies a person whose follow-up ended long ago, history included.
-
-    The history rows are rewritten with QuerySet.update() on purpose: keeping the old
-    values there would defeat the anonymisation.
-    """
+def beneficiary_anonymise(
+    *,
+    beneficiary: Beneficiary,
+    by: User | None = None,
+    reason: str = ErasureReason.RETENTION,
+) -> Beneficiary:
+    """Erase what identifies a person, in every table the registry names, history
+    included; what the funder reports count stays. Their declined fiches that were
+    never linked to them are linked first, so they are erased too."""
     beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     if beneficiary.anonymised_at is not None:
         raise Conflict("Cette personne est déjà anonymisée.")
     if beneficiary.pathways.filter(status=PathwayStatus.OPEN).exists():
-        raise Conflict("Cette personne a un parcours en cours : elle ne peut pas être anonymisée.")
-    erased = _anonymous_person(beneficiary.birth_date)
-    now = timezone.now()
-    referral_ids = list(beneficiary.referrals.values_list("pk", flat=True))
-    for referral in Referral.objects.select_for_update().filter(pk__in=referral_ids):
-        for name, value in _anonymous_person(referral.birth_date).items():
-            setattr(referral, name, value)
+        raise Conflict(
+            "Cette personne a un parcours en cours : clôturez-le avant d'effacer ses données."
+        )
+    for referral in Referral.objects.declined_unlinked_of(beneficiary):
+        referral.beneficiary = beneficiary
         save_with_author(referral, by=by)
-    for name, value in erased.items():
-        setattr(beneficiary, name, value)
-    beneficiary.identity_key = f"anonymised|{beneficiary.pk}"
+    rows = erase_rows(root=beneficiary)
+    now = timezone.now()
+    for referral in Referral.objects.filter(beneficiary=beneficiary).select_for_update():
+        referral.anonymised_at = now
+        save_with_author(referral, by=by)
+    beneficiary.refresh_from_db()
     beneficiary.anonymised_at = now
     beneficiary.archived_at = beneficiary.archived_at or now
     save_with_author(beneficiary, by=by)
-    personal = ["first_name", "last_name", "phone", "email", "address"]
-    Beneficiary.history.filter(id=beneficiary.pk).update(
-        **{name: erased[name] for name in personal},
-        birth_date=erased["birth_date"],
-        identity_key=beneficiary.identity_key,
+    ErasureRecord.objects.create(
+        platform_id=beneficiary.platform_id,
+        beneficiary=beneficiary,
+        reason=reason,
+        requested_by=by,
+        erased_at=now,
+        rows=rows,
     )
-    for referral in Referral.objects.filter(pk__in=referral_ids):
-        Referral.history.filter(id=referral.pk).update(
-            **{name: getattr(referral, name) for name in personal},
-            birth_date=referral.birth_date,
-        )
-    Notification.objects.filter(referral_id__in=referral_ids).update(body=ERASED_MESSAGE)
+    _give_up_pending_notifications(Notification.objects.filter(referral__beneficiary=beneficiary))
     return beneficiary
+
+
+@transaction.atomic
+def beneficiary_erase_on_request(*, beneficiary: Beneficiary, by: User, reason: str) -> Beneficiary:
+    """A platform administrator erases one person's data now (right to erasure), with a
+    reason among ERASURE_REQUEST_REASONS, recorded in the audit row."""
+    if beneficiary.platform_id not in user_admin_platform_ids(by):
+        raise Forbidden(
+            "Seul·es les administrateur·rices de la plateforme effacent les données d'une personne."
+        )
+    if reason not in ERASURE_REQUEST_REASONS:
+        raise InvalidInput(
+            "Le motif de l'effacement est obligatoire.",
+            errors={"reason": "Choisissez le motif de l'effacement."},
+        )
+    return beneficiary_anonymise(beneficiary=beneficiary, by=by, reason=reason)
+
+
+@transaction.atomic
+def referral_retire(*, referral: Referral) -> Referral:
+    """A fiche that never became a person's, at the end of its own retention period:
+    linked to the person it names when the platform follows exactly one such person
+    (declined fiches only; it is then erased with that person), erased otherwise."""
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    if referral.anonymised_at is not None or referral.beneficiary_id is not None:
+        raise Conflict("Cette fiche est déjà anonymisée ou liée à une personne.")
+    if referral.status == ReferralStatus.DECLINED:
+        people = list(
+            Beneficiary.objects.same_person(
+                platform_id=referral.platform_id,
+                first_name=referral.first_name,
+                last_name=referral.last_name,
+                birth_date=referral.birth_date,
+            ).filter(anonymised_at__isnull=True)[:2]
+        )
+        if len(people) == 1:
+            referral.beneficiary = people[0]
+            return save_with_author(referral, by=None)
+    rows = erase_rows(root=referral)
+    _give_up_pending_notifications(Notification.objects.filter(referral=referral))
+    now = timezone.now()
+    referral.refresh_from_db()
+    referral.anonymised_at = now
+    save_with_author(referral, by=None)
+    ErasureRecord.objects.create(
+        platform_id=referral.platform_id,
+        referral=referral,
+        reason=ErasureReason.RETENTION,
+        erased_at=now,
+        rows=rows,
+    )
+    return referral
+
+
+@dataclass(frozen=True)
+class DueForAnonymisation:
+    cutoff: date
+    beneficiary_ids: list[int]
+    referral_ids: list[int]
+
+
+def due_for_anonymisation(*, today: date, retention_days: int | None = None) -> DueForAnonymisation:
+    """The people and the lone fiches whose retention period ended on `today`."""
+    if retention_days is None:
+        retention_days = settings.PERSONAL_DATA_RETENTION_DAYS
+    cutoff = anonymisation_cutoff(today=today, retention_days=retention_days)
+    return DueForAnonymisation(
+        cutoff=cutoff,
+        beneficiary_ids=list(
+            Beneficiary.objects.due_for_anonymisation(cutoff=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        referral_ids=list(
+            Referral.objects.unlinked_due_for_anonymisation(cutoff=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AnonymisationDone:
+    people: int
+    referrals_erased: int
+    referrals_linked: int
+
+
+def anonymise_past_retention(
+    *, today: date, retention_days: int | None = None
+) -> AnonymisationDone:
+    """The daily job: anonymise the people whose last pathway ended more than the
+    retention period before `today`, then retire the fiches that never became a person
+    on their own clock. One transaction per person or fiche: a failure leaves the
+    others done (and is raised)."""
+    due = due_for_anonymisation(today=today, retention_days=retention_days)
+    for pk in due.beneficiary_ids:
+        beneficiary_anonymise(beneficiary=Beneficiary(pk=pk))
+    # People anonymised just now took their declined fiches with them.
+    lone = Referral.objects.filter(pk__in=due.referral_ids, beneficiary__isnull=True)
+    erased = linked = 0
+    for pk in lone.order_by("pk").values_list("pk", flat=True):
+        referral = referral_retire(referral=Referral(pk=pk))
+        if referral.anonymised_at is None:
+            linked += 1
+        else:
+            erased += 1
+    return AnonymisationDone(
+        people=len(due.beneficiary_ids), referrals_erased=erased, referrals_linked=linked
+    )
+
+
+def file_access_record(*, beneficiary: Beneficiary, by: User, channel: str) -> FileAccess:
+    """Log one reading of a person's file (one INSERT, no history: the log is the trail)."""
+    return FileAccess.objects.create(
+        platform_id=beneficiary.platform_id, beneficiary=beneficiary, user=by, channel=channel
+    )
+
+
+def _give_up_pending_notifications(notifications_of) -> None:
+    notifications_of.filter(state=NotificationState.PENDING).update(
+        state=NotificationState.FAILED, send_error=UNSENT_AFTER_ANONYMISATION
+    )
+
+
+def idempotency_keys_purge(*, now: datetime) -> int:
+    """Delete the remembered API responses past IDEMPOTENCY_KEY_TTL_HOURS (they hold
+    personal data); how many."""
+    count, _ = expired_idempotency_keys(now=now).delete()
+    return count
+
+
+def expired_idempotency_keys(*, now: datetime):
+    return IdempotentRequest.objects.filter(
+        created_at__lt=now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    )
+
+
+# ---- notifications
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification, by: User | None) -> Notification:
+    """Staff send again a notification in "échec", or one stuck in "en attente"."""
+    notification = (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("referral__beneficiary")
+        .get(pk=notification.pk)
+    )
+    if notification.state == NotificationState.SENT:
+        raise Conflict("Cette notification a déjà été envoyée.")
+    beneficiary = notification.referral.beneficiary
+    if beneficiary is not None and beneficiary.anonymised_at is not None:
+        raise Conflict(
+            "Les données de cette personne ont été anonymisées : la notification ne peut "
+            "plus être envoyée."
+        )
+    now = timezone.now()
+    if not notification_may_resend(
+        state=notification.state,
+        last_activity=notification.last_activity,
+        now=now,
+        stuck_after=settings.NOTIFICATION_STUCK_AFTER,
+    ):
+        raise Conflict(
+            "Un envoi de cette notification est en cours : son résultat s'affichera ici. "
+            "Elle pourra être renvoyée si elle reste en attente."
+        )
+    notification.state = NotificationState.PENDING
+    notification.resent_at = now
+    notification.resent_by = by
+    notification.save(update_fields=["state", "resent_at", "resent_by"])
+    notifications.enqueue_on_commit(notification.pk, attempt=notification.attempts + 1)
+    return notification

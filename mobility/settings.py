@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from mobility import logs, sentry
 from mobility.cache_url import cache_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "mobility",
     "diagnostics",
     "fleet",
@@ -73,6 +76,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access log see every answer, the ones below included.
+    "mobility.middleware.RequestLogMiddleware",
+    # Before anything reads the body: an oversized one is a 413, not a 400 or a 500.
+    "mobility.middleware.RequestBodyLimitMiddleware",
+    # A database that does not answer is a 503 with Retry-After, never a 500 page.
+    "mobility.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers of every answer, static files included (CSP, Permissions-Policy).
     "csp.middleware.CSPMiddleware",
@@ -184,7 +193,31 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Plateforme mobilité <ne-pas-repondre@localhost>"
 )
+# Seconds an SMTP connection may wait on the server: a hanging relay fails the try (which
+# is retried later) instead of holding a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second.")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# Background work through Django's tasks API (the django-tasks backport; the same code
+# moves to django.tasks with Django 6). The database backend keeps the queue in the
+# project's database, SQLite or PostgreSQL alike; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A failed email is tried again after each of these delays, then left in "échec".
+NOTIFICATION_RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30)]
+# A pending notification nothing happened to for this long has lost its task (worker
+# killed mid-send): the daily retry job, or staff from the referral page, send it again.
+NOTIFICATION_STUCK_AFTER = timedelta(hours=1)
+# Finished task results are deleted after this many days (daily job); they hold ids only.
+TASK_RESULTS_RETENTION_DAYS = env_int("TASK_RESULTS_RETENTION_DAYS", 14)
+# A task still "running" this long after it started was left by a worker that died.
+TASK_LOST_AFTER = timedelta(hours=6)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -227,6 +260,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # The health check answers the proxy and the monitoring over plain HTTP on the host.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The largest request body (JSON or form) read, in bytes: beyond it, a 413 in French. The
+# project takes no file upload, so this bounds every request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
+if DATA_UPLOAD_MAX_MEMORY_SIZE < 1024:
+    raise ImproperlyConfigured("DATA_UPLOAD_MAX_MEMORY_SIZE must be at least 1024 (bytes).")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
@@ -255,14 +293,16 @@ REPORT_SECRECY_THRESHOLD = env_int("REPORT_SECRECY_THRESHOLD", 5)
 if REPORT_SECRECY_THRESHOLD < 1:
     raise ImproperlyConfigured("REPORT_SECRECY_THRESHOLD must be at least 1.")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # Chatty at INFO: a start-up banner, and every step of each PDF rendered.
-        "axes": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-    },
-}
+# Logs: one JSON object per line by default (text for the demo), each with the request id
+# and user id; never a name, e-mail, phone or search term (mobility/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in logs.LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logs.logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+
+# Errors go to Sentry when SENTRY_DSN is set, scrubbed of personal data (mobility/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    sentry.init_sentry(
+        dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production")
+    )

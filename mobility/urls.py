@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import views
+from mobility import health, views
 from mobility.api import api
 
 urlpatterns = [
@@ -20,8 +20,26 @@ urlpatterns = [
     path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("fiches/<int:pk>/accepter/", views.referral_accept, name="referral_accept"),
     path("fiches/<int:pk>/refuser/", views.referral_decline, name="referral_decline"),
+    path(
+        "fiches/<int:pk>/notifications/<int:notification_pk>/renvoyer/",
+        views.notification_resend,
+        name="notification_resend",
+    ),
     path("beneficiaires/", views.beneficiary_list, name="beneficiary_list"),
     path("beneficiaires/<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
+    path("beneficiaires/<int:pk>/effacement/", views.beneficiary_erase, name="beneficiary_erase"),
+    path(
+        "beneficiaires/<int:pk>/donnees.json",
+        views.beneficiary_personal_data,
+        {"extension": "json"},
+        name="beneficiary_personal_data_json",
+    ),
+    path(
+        "beneficiaires/<int:pk>/donnees.pdf",
+        views.beneficiary_personal_data,
+        {"extension": "pdf"},
+        name="beneficiary_personal_data_pdf",
+    ),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
     path("jetons-api/", views.api_tokens, name="api_tokens"),
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
@@ -31,4 +49,9 @@ urlpatterns = [
     path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+# Said in French, as JSON under /api/; a database that does not answer is a 503.
+handler400 = "mobility.http_errors.bad_request"
+handler500 = "mobility.http_errors.server_error"

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from mobility.enums import (
     API_TOKEN_ROLES,
     CASEWORK_ROLES,
     STAFF_ROLES,
+    FileAccessChannel,
     Need,
     ReferralStatus,
     Role,
@@ -37,16 +39,19 @@ from mobility.forms import (
     ApiTokenForm,
     BeneficiaryFilterForm,
     DeclineForm,
+    ErasureRequestForm,
     PathwayCloseForm,
     ReferralFilterForm,
     ReferralForm,
     add_domain_errors,
 )
 from mobility.history import beneficiary_history
-from mobility.models import ApiToken, Beneficiary, Notification, Pathway, Referral
+from mobility.models import ApiToken, Beneficiary, FileAccess, Notification, Pathway, Referral
 from mobility.rules import can_transition
 
 PAGE_SIZE = 25
+# The file shows an administrator its latest consultations; the admin lists them all.
+FILE_ACCESSES_SHOWN = 30
 REFERRAL_ROLES = (*CASEWORK_ROLES, Role.PRESCRIBER)
 # The inbox tabs name groups of fiches, hence plural labels of their own.
 STATUS_TABS = {
@@ -181,6 +186,7 @@ def _render_referral(request, referral, *, accept_form=None, decline_form=None):
             "accept_form": accept_form,
             "decline_form": decline_form or DeclineForm(),
             "trail": trail,
+            "may_resend": referral.platform_id in user.platform_ids(CASEWORK_ROLES),
             "needs": [label for value, label in Need.choices if value in referral.needs],
             "shows_beneficiary": referral.beneficiary_id
             and referral.platform_id in user.platform_ids(STAFF_ROLES),
@@ -235,6 +241,28 @@ def referral_decline(request, pk):
     return _render_referral(request, referral, decline_form=form)
 
 
+@require_POST
+@role_required(*CASEWORK_ROLES)
+def notification_resend(request, pk, notification_pk):
+    """Staff send again a notification in "échec" (or stuck), from the referral's trail."""
+    notification = get_object_or_404(
+        Notification.objects.for_user(request.user).filter(
+            platform_id__in=request.user.platform_ids(CASEWORK_ROLES)
+        ),
+        pk=notification_pk,
+        referral_id=pk,
+    )
+    try:
+        services.notification_resend(notification=notification, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("La notification repart : son envoi s'affichera dans quelques instants.")
+        )
+    return redirect("referral_detail", pk=pk)
+
+
 # Beneficiaries and pathways ----------------------------------------------------------------
 
 
@@ -249,10 +277,21 @@ def beneficiary_list(request):
 
 
 def _render_beneficiary(request, beneficiary, *, close_form=None):
+    user = request.user
+    # Every reading of the file is logged; the administrators read the log on the file.
+    services.file_access_record(beneficiary=beneficiary, by=user, channel=FileAccessChannel.PAGE)
+    is_admin = beneficiary.platform_id in services.user_admin_platform_ids(user)
     pathways = beneficiary.pathways.select_related("opened_by", "closed_by").prefetch_related(
         pathway_diagnostics_prefetch()
     )
-    may_close = beneficiary.platform_id in request.user.platform_ids(CASEWORK_ROLES)
+    may_close = beneficiary.platform_id in user.platform_ids(CASEWORK_ROLES)
+    accesses = (
+        FileAccess.objects.for_user(user)
+        .filter(beneficiary=beneficiary)
+        .select_related("user")[:FILE_ACCESSES_SHOWN]
+        if is_admin
+        else None
+    )
     return render(
         request,
         "mobility/beneficiary_detail.html",
@@ -263,6 +302,8 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
             "history": beneficiary_history(beneficiary),
             "may_close": may_close,
             "close_form": close_form or PathwayCloseForm(),
+            "is_admin": is_admin,
+            "accesses": accesses,
         },
     )
 
@@ -271,6 +312,61 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
 def beneficiary_detail(request, pk):
     beneficiary = get_object_or_404(Beneficiary.objects.for_user(request.user), pk=pk)
     return _render_beneficiary(request, beneficiary)
+
+
+def _beneficiary_for_admin(request, pk) -> Beneficiary:
+    """A person of the user's platforms (else 404) whose platform they administer (else
+    the 403 page)."""
+    beneficiary = get_object_or_404(
+        Beneficiary.objects.for_user(request.user).select_related("platform"), pk=pk
+    )
+    if beneficiary.platform_id not in services.user_admin_platform_ids(request.user):
+        raise PermissionDenied
+    return beneficiary
+
+
+@role_required(Role.ADMIN)
+def beneficiary_erase(request, pk):
+    """The deletion request for one person: a reason, a confirmation, then the erasure."""
+    beneficiary = _beneficiary_for_admin(request, pk)
+    form = ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_erase_on_request(
+                beneficiary=beneficiary, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Les données personnelles de la personne n° %(pk)s sont effacées.")
+                % {"pk": beneficiary.pk},
+            )
+            return redirect("beneficiary_detail", pk=beneficiary.pk)
+    return render(
+        request, "mobility/beneficiary_erase.html", {"beneficiary": beneficiary, "form": form}
+    )
+
+
+@role_required(Role.ADMIN)
+def beneficiary_personal_data(request, pk, extension):
+    """Right of access: everything the platform holds on the person, JSON or PDF."""
+    from mobility import personal_data  # WeasyPrint loads only when a PDF is asked for
+
+    beneficiary = _beneficiary_for_admin(request, pk)
+    channel = {"json": FileAccessChannel.EXPORT_JSON, "pdf": FileAccessChannel.EXPORT_PDF}
+    services.file_access_record(
+        beneficiary=beneficiary, by=request.user, channel=channel[extension]
+    )
+    data = personal_data.personal_data(beneficiary, requested_by=request.user)
+    if extension == "json":
+        response = HttpResponse(data.to_json_bytes(), content_type="application/json")
+    else:
+        response = HttpResponse(personal_data.to_pdf(data), content_type="application/pdf")
+    name = personal_data.filename(beneficiary, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from mobility.enums import Role
+from tests.background import DATABASE_TASKS, HangingSmtpServer
 from tests.factories import PASSWORD, OrganisationFactory, PlatformFactory, member
 
 # A loaded CI machine (two test processes, PostgreSQL and Chromium on two cores) must not
@@ -77,3 +78,22 @@ def logged_in(user) -> Client:
 @pytest.fixture
 def instructor(platform):
     return member(Role.INSTRUCTOR, platform)
+
+
+# Fixtures of the background work's tests (tests/mobility/test_notification_delivery.py…).
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the database queue, as in production, for `run_worker()` to run."""
+    settings.TASKS = DATABASE_TASKS
+
+
+@pytest.fixture
+def hanging_smtp(settings):
+    """The configured mail server accepts connections and never answers."""
+    server = HangingSmtpServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 1
+    yield server
+    server.close()

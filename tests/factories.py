@@ -5,8 +5,16 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from mobility.enums import JobKind, OrganisationKind, Role, Sex
-from mobility.models import Beneficiary, Membership, Organisation, Platform, Referral, User
+from mobility.enums import JobKind, NotificationState, OrganisationKind, Role, Sex
+from mobility.models import (
+    Beneficiary,
+    Membership,
+    Notification,
+    Organisation,
+    Platform,
+    Referral,
+    User,
+)
 from mobility.rules import identity_key
 
 PASSWORD = "mot-de-passe-de-test"
@@ -105,3 +113,37 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     contract = "cdd"
     home_work_km = 18
     received_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=2))
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification recorded for a referral's referent, pending unless a trait says."""
+
+    class Meta:
+        model = Notification
+
+    referral = factory.SubFactory(ReferralFactory)
+    platform = factory.LazyAttribute(lambda n: n.referral.platform)
+    event = "referral_received"
+    recipient = factory.LazyAttribute(lambda n: n.referral.referent_email)
+    subject = factory.LazyAttribute(lambda n: f"Fiche de liaison n° {n.referral.pk} bien reçue")
+    body = "Bonjour, la plateforme a bien reçu votre fiche de liaison."
+
+    class Params:
+        sent = factory.Trait(
+            state=NotificationState.SENT,
+            attempts=1,
+            last_attempt_at=factory.LazyFunction(timezone.now),
+            sent_at=factory.LazyFunction(timezone.now),
+        )
+        failed = factory.Trait(
+            state=NotificationState.FAILED,
+            attempts=4,
+            last_attempt_at=factory.LazyFunction(timezone.now),
+            send_error="Connexion SMTP refusée",
+        )
+        # Pending, its last try two hours ago: its task was lost (a worker killed).
+        stuck = factory.Trait(
+            attempts=1,
+            created_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2)),
+            last_attempt_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2)),
+        )

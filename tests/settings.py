@@ -8,6 +8,10 @@ from mobility.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run at once, in the process that enqueues them (after the commit), so a test reads
+# the outcome right away. The tests of background work switch to the database backend and
+# its worker (tests/background.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Serve static files from the finders: the suite does not run collectstatic.

@@ -7,7 +7,9 @@ Decisions (README "Rapports aux financeurs"):
   people in detail, so the aggregates cost no privacy).
 - A funder user reads the reports of the platform(s) where they hold the funder role,
   addressed to their own organisation: they may not ask for the report addressed to
-  another funder (its share of the budget is not theirs to see).
+  another funder (its share of the budget is not theirs to see). They choose the period
+  but no filter on the people (mobility.reports.rules.refused_to_funders says why): 403.
+- The period is bounded (mobility.reports.rules.period_errors): 422, as for any bad date.
 - Prescribers, fleet staff and instructors have no access (403).
 - A platform that does not exist or is not the caller's is a 404, as API.md says.
 """
@@ -15,6 +17,7 @@ Decisions (README "Rapports aux financeurs"):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +26,7 @@ from django.utils import timezone
 from mobility.enums import OrganisationKind, Role
 from mobility.errors import Forbidden, InvalidInput, NotFound
 from mobility.models import Organisation, Platform, User
+from mobility.reports import rules
 from mobility.reports.queries import Scope
 
 REPORT_ROLES = frozenset({Role.ADMIN, Role.ADVISER, Role.FUNDER})
@@ -33,6 +37,18 @@ FORBIDDEN_MESSAGE = (
     "et aux financeurs de la plateforme."
 )
 PLATFORM_NOT_FOUND = "Plateforme introuvable : elle n'existe pas ou ne vous est pas accessible."
+FUNDER_FILTERS_MESSAGE = (
+    "Un compte financeur consulte le rapport de toute l'action de la plateforme, que son "
+    "financement couvre : il ne peut pas le restreindre à une structure prescriptrice, à "
+    "un territoire ou aux habitants des QPV. Retirez ces filtres."
+)
+FUNDER_FILTER_REFUSED = "Filtre non ouvert aux comptes financeurs."
+
+
+def _invalid_message(errors: dict[str, str]) -> str:
+    """One sentence a person can act on, naming each field in error."""
+    details = " ; ".join(f"{field} : {message}" for field, message in errors.items())
+    return f"La demande de rapport n'est pas valide ({details})."
 
 
 def can_read_reports(user: User) -> bool:
@@ -84,8 +100,9 @@ def resolve(user: User, request: ReportRequest, *, today: date | None = None) ->
         errors["start"] = "Indiquez le début de la période (AAAA-MM-JJ)."
     if request.end is None:
         errors["end"] = "Indiquez la fin de la période (AAAA-MM-JJ)."
-    if not errors and request.end < request.start:
-        errors["end"] = "La fin de la période précède son début."
+    if not errors:
+        # Bounded before anything computes with them (end + 1 day overflows on 9999-12-31).
+        errors.update(rules.period_errors(request.start, request.end, today=today))
     postal_code = (request.postal_code or "").strip()
     if postal_code and not POSTAL_CODE_PREFIX.match(postal_code):
         errors["postal_code"] = (
@@ -95,8 +112,10 @@ def resolve(user: User, request: ReportRequest, *, today: date | None = None) ->
     commune = (request.commune or "").strip()
     if len(commune) > 100:
         errors["commune"] = "Nom de commune trop long."
+    elif any(unicodedata.category(character).startswith("C") for character in commune):
+        errors["commune"] = "Le nom de commune contient des caractères invalides."
     if errors:
-        raise InvalidInput("La demande de rapport n'est pas valide.", errors=errors)
+        raise InvalidInput(_invalid_message(errors), errors=errors)
 
     allowed = report_platform_ids(user)
     if request.platform is None:
@@ -116,12 +135,23 @@ def resolve(user: User, request: ReportRequest, *, today: date | None = None) ->
 
     funder_id = request.funder
     funder_only = is_funder_only(user, platform_id)
+    people = rules.PeopleFilters(
+        prescriber_id=request.prescriber,
+        postal_code=postal_code,
+        commune=commune,
+        qpv_only=bool(request.qpv),
+    )
     if funder_only:
         own = own_funder_ids(user, platform_id)
         if funder_id is None and len(own) == 1:
             funder_id = next(iter(own))
         elif funder_id is not None and funder_id not in own:
             raise Forbidden("Vous ne pouvez consulter que le rapport adressé à votre organisation.")
+        refused = rules.refused_to_funders(people)
+        if refused:
+            raise Forbidden(
+                FUNDER_FILTERS_MESSAGE, errors=dict.fromkeys(refused, FUNDER_FILTER_REFUSED)
+            )
     wanted = {
         pk: kind
         for pk, kind in (
@@ -143,15 +173,15 @@ def resolve(user: User, request: ReportRequest, *, today: date | None = None) ->
                 "Cette structure n'est pas une structure prescriptrice de la plateforme."
             )
         if errors:
-            raise InvalidInput("La demande de rapport n'est pas valide.", errors=errors)
+            raise InvalidInput(_invalid_message(errors), errors=errors)
     return Scope(
         start=request.start,
         end=request.end,
         platform_ids=(platform_id,),
         today=today,
         funder_id=funder_id,
-        prescriber_id=request.prescriber,
-        postal_code=postal_code,
-        commune=commune,
-        qpv_only=bool(request.qpv),
+        prescriber_id=people.prescriber_id,
+        postal_code=people.postal_code,
+        commune=people.commune,
+        qpv_only=people.qpv_only,
     )

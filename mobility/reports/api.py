@@ -40,7 +40,12 @@ class UsageQuery(Schema):
         "personne. Secret statistique : un effectif de 1 à 4 personnes vaut `null` (la liste "
         "des chiffres masqués est dans `secrecy.masked`). Filtres facultatifs : `funder` "
         "(financeur destinataire), `prescriber` (personnes orientées par cette structure), "
-        "`postal_code` (début du code postal), `commune`, `qpv` (habitants des QPV)."
+        "`postal_code` (début du code postal), `commune`, `qpv` (habitants des QPV) ; ces "
+        "quatre derniers sont réservés au personnel de la plateforme (403 pour un compte "
+        "financeur), et un chiffre filtré est aussi masqué quand il laisse de côté 1 à 4 "
+        "personnes d'un rapport moins filtré. Période : du 2000-01-01 à un an après "
+        "aujourd'hui, 10 ans au plus (422 sinon). Les fichiers CSV et XLSX n'ont aucune "
+        "formule."
     ),
 )
 def usage(request: HttpRequest, filters: Query[UsageQuery]):

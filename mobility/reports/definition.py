@@ -1,10 +1,12 @@
 """The funder usage report (DESIGN.md section 3, API.md "Reports"), defined once.
 
 `usage_report(scope)` runs the aggregate queries of mobility.reports.queries, shapes them
-with pandas, applies the statistical secrecy of mobility.reports.secrecy and returns a
-`Report`: the JSON document of the API, plus the list of what was masked. The HTML page,
-the PDF, the CSV, the XLSX and the API all read this one object; `rows(report)` gives the
-flat table (one row per figure, with its French label) that the files and the tables use.
+with pandas, applies the statistical secrecy of mobility.reports.secrecy (for a filtered
+report, also against every report that encloses it: each count of people comes `Layered`)
+and returns a `Report`: the JSON document of the API, plus the list of what was masked.
+The HTML page, the PDF, the CSV, the XLSX and the API all read this one object;
+`rows(report)` gives the flat table (one row per figure, with its French label) that the
+files and the tables use.
 
 What each figure means (README "Rapports aux financeurs" says the same in French):
 
@@ -45,7 +47,7 @@ from drivingschool.enums import ExamKind
 from fleet.enums import VehicleKind
 from mobility.enums import Need, Outcome
 from mobility.reports import queries, secrecy
-from mobility.reports.queries import Scope
+from mobility.reports.queries import Layered, Scope
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,8 +89,23 @@ class Report:
         return path in self.masked
 
 
+def _layers(value: int | Layered[int]) -> Layered[int]:
+    return value if isinstance(value, Layered) else Layered(value)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A masked breakdown: the parts to show, and whether its total must go too."""
+
+    parts: dict
+    hides_total: bool
+
+
 class _Masker:
-    """Applies the secrecy rules while recording which paths were masked."""
+    """Applies the secrecy rules while recording which paths were masked.
+
+    Counts of people come `Layered`: the report's own and the same count in each
+    enclosing report, for the complement rule (secrecy rule 4)."""
 
     def __init__(self, threshold: int):
         self.threshold = threshold
@@ -99,34 +116,43 @@ class _Masker:
             self.masked.append(path)
         return value
 
-    def count(self, path: str, value: int) -> int | None:
-        return self._note(path, secrecy.mask_count(value, self.threshold), value)
+    def count(self, path: str, value: int | Layered[int], *, hide: bool = False) -> int | None:
+        """A count of people; `hide`: a breakdown's lone masked part is this total."""
+        counts = _layers(value)
+        shown = (
+            None
+            if hide
+            else secrecy.mask_count(counts.own, self.threshold, enclosing=counts.enclosing)
+        )
+        return self._note(path, shown, counts.own)
 
-    def breakdown(self, path: str, parts: dict, *, shown=None) -> dict:
+    def breakdown(self, path: str, parts: Layered[dict], *, shown=None) -> Breakdown:
         """Mask a breakdown; `shown` lists the parts displayed (default: all)."""
-        masked = secrecy.masked_parts(parts, self.threshold)
+        masked = secrecy.masked_parts(parts.own, self.threshold, enclosing=parts.enclosing)
         result = {}
-        for key, value in parts.items():
+        for key, value in parts.own.items():
             if shown is not None and key not in shown:
                 continue
             where = f"{path}.{key}" if path else key
             result[key] = self._note(where, None if key in masked else value, value)
-        return result
+        return Breakdown(result, secrecy.hides_total(parts.own, masked))
 
-    def by_people(self, path: str, values: dict, people: dict) -> dict:
-        masked = secrecy.masked_parts(people, self.threshold)
+    def by_people(self, path: str, values: dict, people: Layered[dict]) -> dict:
+        masked = secrecy.masked_parts(people.own, self.threshold, enclosing=people.enclosing)
         return {
             key: self._note(f"{path}.{key}", None if key in masked else value, value)
             for key, value in values.items()
         }
 
     def rate(self, path, numerator, denominator, *, people, numerator_masked=False, digits=4):
+        counts = _layers(people)
         value = secrecy.mask_rate(
             numerator,
             denominator,
-            people=people,
+            people=counts.own,
             threshold=self.threshold,
             numerator_masked=numerator_masked,
+            enclosing=counts.enclosing,
         )
         if value is None:
             # Nothing to divide by is "not applicable", not a secret.
@@ -135,8 +161,11 @@ class _Masker:
             return None
         return round(float(value), digits)
 
-    def over_people(self, path: str, value, *, people: int):
-        shown = secrecy.mask_over_people(value, people=people, threshold=self.threshold)
+    def over_people(self, path: str, value, *, people: int | Layered[int]):
+        counts = _layers(people)
+        shown = secrecy.mask_over_people(
+            value, people=counts.own, threshold=self.threshold, enclosing=counts.enclosing
+        )
         return self._note(path, shown, value)
 
 
@@ -174,16 +203,23 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
     }
 
     # Referrals, by prescriber organisation: a breakdown of the total.
-    by_prescriber = queries.referrals_by_prescriber(scope).sort_values(
-        ["count", "organisation"], ascending=[False, True]
+    referrals = queries.referrals_by_prescriber(scope)
+    by_prescriber = referrals.own.sort_values(["count", "organisation"], ascending=[False, True])
+    parts = referrals.map(
+        lambda frame: {
+            int(pk): int(count)
+            for pk, count in zip(frame["prescriber_id"], frame["count"], strict=True)
+        }
     )
-    total_referrals = int(by_prescriber["count"].sum())
-    parts = dict(
-        zip(by_prescriber["prescriber_id"], by_prescriber["count"].astype(int), strict=True)
-    )
-    masked_prescribers = secrecy.masked_parts(parts, limit)
+    # The parts in the order shown: ties of the secondary masking go to the first.
+    ordered = {int(pk): parts.own[int(pk)] for pk in by_prescriber["prescriber_id"]}
+    masked_prescribers = secrecy.masked_parts(ordered, limit, enclosing=parts.enclosing)
     data["referrals"] = {
-        "total": mask.count("referrals.total", total_referrals),
+        "total": mask.count(
+            "referrals.total",
+            parts.map(lambda counts: sum(counts.values())),
+            hide=secrecy.hides_total(ordered, masked_prescribers),
+        ),
         "organisations": int(len(by_prescriber)),
         "by_prescriber": [],
     }
@@ -197,58 +233,82 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
 
     # People met: sex is a breakdown; QPV and RSA each split the people in two.
     people = queries.people_met(scope)
-    met = people["met"]
+    met = people.map(lambda p: p["met"])
     sexes = mask.breakdown(
-        "people", {"women": people["women"], "men": people["men"], "other": people["other"]}
+        "people", people.map(lambda p: {"women": p["women"], "men": p["men"], "other": p["other"]})
     )
     qpv = mask.breakdown(
-        "people", {"qpv_count": people["qpv"], "not_qpv": met - people["qpv"]}, shown={"qpv_count"}
+        "people",
+        people.map(lambda p: {"qpv_count": p["qpv"], "not_qpv": p["met"] - p["qpv"]}),
+        shown={"qpv_count"},
     )
     rsa = mask.breakdown(
-        "people", {"rsa_count": people["rsa"], "not_rsa": met - people["rsa"]}, shown={"rsa_count"}
+        "people",
+        people.map(lambda p: {"rsa_count": p["rsa"], "not_rsa": p["met"] - p["rsa"]}),
+        shown={"rsa_count"},
     )
     data["people"] = {
-        "met": mask.count("people.met", met),
-        **sexes,
+        "met": mask.count(
+            "people.met", met, hide=sexes.hides_total or qpv.hides_total or rsa.hides_total
+        ),
+        **sexes.parts,
         "qpv": mask.rate(
             "people.qpv",
-            people["qpv"],
-            met,
+            people.own["qpv"],
+            met.own,
             people=met,
-            numerator_masked=qpv["qpv_count"] is None,
+            numerator_masked=qpv.parts["qpv_count"] is None,
         ),
         "rsa": mask.rate(
             "people.rsa",
-            people["rsa"],
-            met,
+            people.own["rsa"],
+            met.own,
             people=met,
-            numerator_masked=rsa["rsa_count"] is None,
+            numerator_masked=rsa.parts["rsa_count"] is None,
         ),
-        **qpv,
-        **rsa,
+        **qpv.parts,
+        **rsa.parts,
     }
 
     # Services started, per kind: a breakdown of their total.
     rentals = queries.rentals_started_by_kind(scope)
-    started = pd.Series(
-        {RENTAL_SERVICE[kind]: rentals.get(kind, 0) for kind in VehicleKind.values}, dtype="int64"
-    )
-    started[Need.DRIVING_SCHOOL] = queries.enrolments_started(scope)
-    started[Need.DIAGNOSTIC] = queries.entry_diagnostics(scope)
-    started = started.reindex([kind.value for kind in SERVICE_KINDS], fill_value=0)
-    services = {kind: int(value) for kind, value in started.items()}
+    enrolments = queries.enrolments_started(scope)
+    diagnostics = queries.entry_diagnostics(scope)
+
+    def started(index: int | None) -> dict[str, int]:
+        def pick(layered):
+            return layered.own if index is None else layered.enclosing[index]
+
+        by_kind = pick(rentals)
+        counts = pd.Series(
+            {RENTAL_SERVICE[kind]: by_kind.get(kind, 0) for kind in VehicleKind.values},
+            dtype="int64",
+        )
+        counts[Need.DRIVING_SCHOOL] = pick(enrolments)
+        counts[Need.DIAGNOSTIC] = pick(diagnostics)
+        counts = counts.reindex([kind.value for kind in SERVICE_KINDS], fill_value=0)
+        return {kind: int(value) for kind, value in counts.items()}
+
+    services = Layered(started(None), tuple(started(i) for i in range(len(rentals.enclosing))))
+    by_kind = mask.breakdown("services.by_kind", services)
     data["services"] = {
-        "total": mask.count("services.total", int(started.sum())),
-        "by_kind": mask.breakdown("services.by_kind", services),
+        "total": mask.count(
+            "services.total",
+            services.map(lambda counts: sum(counts.values())),
+            hide=by_kind.hides_total,
+        ),
+        "by_kind": by_kind.parts,
     }
 
     # Fleet: volumes per vehicle kind, masked where fewer than the threshold rode.
-    days = queries.rental_days_by_kind(scope).reindex(VehicleKind.values, fill_value=0)
-    km = pd.Series(queries.km_by_kind(scope), dtype="int64").reindex(
-        VehicleKind.values, fill_value=0
+    days = queries.rental_days_by_kind(scope)
+    km = queries.km_by_kind(scope)
+    people_by_kind = days.map(
+        lambda groups: {
+            kind: int(groups.get(kind, {}).get("people", 0)) for kind in VehicleKind.values
+        }
     )
-    people_by_kind = {kind: int(days.loc[kind, "people"]) for kind in VehicleKind.values}
-    rental_days = {kind: int(days.loc[kind, "days"]) for kind in VehicleKind.values}
+    rental_days = {kind: int(days.own.get(kind, {}).get("days", 0)) for kind in VehicleKind.values}
     renters = queries.renters(scope)
     money_in = queries.revenue(scope)
     returned = queries.returned_rentals(scope)
@@ -256,7 +316,7 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
     data["fleet"] = {
         "rental_days": mask.by_people("fleet.rental_days", rental_days, people_by_kind),
         "km": mask.by_people(
-            "fleet.km", {kind: int(km[kind]) for kind in VehicleKind.values}, people_by_kind
+            "fleet.km", {kind: int(km.get(kind, 0)) for kind in VehicleKind.values}, people_by_kind
         ),
         "occupancy_rate": mask.rate(
             "fleet.occupancy_rate",
@@ -293,18 +353,18 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
         ),
     }
     for kind in ExamKind.values:
-        sat = exams[kind]
-        presented = mask.count(f"drivingschool.{kind}.presented", sat["presented"])
-        passed = mask.count(f"drivingschool.{kind}.passed", sat["passed"])
+        sat = exams.map(lambda by_kind, kind=kind: by_kind[kind])
+        presented = sat.map(lambda counts: counts["presented"])
+        passed = mask.count(f"drivingschool.{kind}.passed", sat.map(lambda c: c["passed"]))
         average = averages[kind]
         school[kind] = {
-            "presented": presented,
+            "presented": mask.count(f"drivingschool.{kind}.presented", presented),
             "passed": passed,
             "pass_rate": mask.rate(
                 f"drivingschool.{kind}.pass_rate",
-                sat["passed"],
-                sat["presented"],
-                people=sat["presented"],
+                sat.own["passed"],
+                sat.own["presented"],
+                people=presented,
                 numerator_masked=passed is None,
             ),
             "departmental_average": None if average is None else round(float(average), 4),
@@ -313,26 +373,32 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
 
     # Pathways: openings, exits per outcome (a breakdown), durable solutions.
     paths = queries.pathways(scope)
-    closed = paths["closed"]
-    data["pathways"] = {
-        "opened": mask.count("pathways.opened", paths["opened"]),
-        "closed": mask.count("pathways.closed", closed),
-    }
-    data["outcomes"] = mask.breakdown(
-        "outcomes", {outcome: paths[f"outcome_{outcome}"] for outcome in Outcome.values}
+    closed = paths.map(lambda p: p["closed"])
+    outcomes = mask.breakdown(
+        "outcomes",
+        paths.map(lambda p: {outcome: p[f"outcome_{outcome}"] for outcome in Outcome.values}),
     )
     durable = mask.breakdown(
         "",
-        {"durable_solution": paths["durable"], "not_durable": closed - paths["durable"]},
+        paths.map(
+            lambda p: {"durable_solution": p["durable"], "not_durable": p["closed"] - p["durable"]}
+        ),
         shown={"durable_solution"},
     )
-    data["durable_solution"] = durable["durable_solution"]
+    data["pathways"] = {
+        "opened": mask.count("pathways.opened", paths.map(lambda p: p["opened"])),
+        "closed": mask.count(
+            "pathways.closed", closed, hide=outcomes.hides_total or durable.hides_total
+        ),
+    }
+    data["outcomes"] = outcomes.parts
+    data["durable_solution"] = durable.parts["durable_solution"]
     data["durable_solution_rate"] = mask.rate(
         "durable_solution_rate",
-        paths["durable"],
-        closed,
+        paths.own["durable"],
+        closed.own,
         people=closed,
-        numerator_masked=durable["durable_solution"] is None,
+        numerator_masked=durable.parts["durable_solution"] is None,
     )
 
     # Potentiel de mobilité, entry and exit of the same pathways.
@@ -356,8 +422,8 @@ def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
         "funder_amount": money(funder_budget) if scope.funder_id else None,
     }
     cost = None
-    if total_budget is not None and met:
-        cost = total_budget / met
+    if total_budget is not None and met.own:
+        cost = total_budget / met.own
     data["cost_per_beneficiary"] = money(mask.over_people("cost_per_beneficiary", cost, people=met))
     data["secrecy"] = {"threshold": limit, "masked": list(mask.masked)}
     return Report(data=data, masked=list(mask.masked), threshold=limit)

@@ -1,8 +1,11 @@
-"""The report as files: CSV and XLSX (pandas, aggregates only) and PDF (WeasyPrint).
+"""The report as files: CSV (pandas) and XLSX (openpyxl), aggregates only, and PDF
+(WeasyPrint).
 
 All three read the same Report and the same flat table (definition.rows). Masked figures
-are a dash, unknown ones an empty cell. The PDF fetches nothing but the project's static
-files (the fonts it ships in static/reports/fonts): any other URL is refused.
+are a dash, unknown ones an empty cell. Every CSV and XLSX cell is written through
+mobility.spreadsheets, so that no name or filter can become a formula. The PDF fetches
+nothing but the project's static files (the fonts it ships in static/reports/fonts): any
+other URL is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mobility import spreadsheets
 from mobility.pdf import render_pdf
 from mobility.reports import presentation
 from mobility.reports.definition import Report, rows
@@ -121,7 +125,8 @@ def _csv_value(value, unit: str) -> str:
 
 
 def to_csv(report: Report) -> bytes:
-    """Semicolon-separated, decimal comma, UTF-8 with BOM: what a French spreadsheet reads."""
+    """Semicolon-separated, decimal comma, UTF-8 with BOM: what a French spreadsheet reads.
+    Every cell goes through spreadsheets.csv_cell: none is evaluated as a formula."""
     import pandas as pd  # loaded on the first report, not at start-up
 
     head = pd.DataFrame(
@@ -140,43 +145,60 @@ def to_csv(report: Report) -> bytes:
     frame["valeur"] = [
         _csv_value(value, unit) for value, unit in zip(frame["valeur"], frame["unité"], strict=True)
     ]
-    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")
+    return frame.map(spreadsheets.csv_cell).to_csv(sep=";", index=False).encode("utf-8-sig")
+
+
+def _write_rows(sheet, rows_: list[list]) -> None:
+    """Every cell through spreadsheets.xlsx_cell: numbers stay numbers, text stays text."""
+    from openpyxl.styles import Font
+
+    for row_number, values in enumerate(rows_, start=1):
+        for column, value in enumerate(values, start=1):
+            spreadsheets.xlsx_cell(sheet.cell(row=row_number, column=column), value)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
 
 
 def to_xlsx(report: Report) -> bytes:
     """Two sheets: the figures (with number formats) and what the report covers."""
-    import pandas as pd  # loaded on the first report, not at start-up
+    from openpyxl import Workbook  # loaded with the first XLSX, not at start-up
 
-    frame = table(report)
-    numbers = frame.copy()
-    numbers["valeur"] = [
-        float(value) if row.unit == "money" and value not in (None, MASKED) else value
-        for value, row in zip(frame["valeur"], rows(report), strict=True)
-    ]
-    sheet = numbers.rename(
-        columns={
-            "rubrique": _("Rubrique"),
-            "libellé": _("Indicateur"),
-            "valeur": _("Valeur"),
-            "indicateur": _("Code"),
-            "unité": _("Unité"),
-        }
-    )[[_("Rubrique"), _("Indicateur"), _("Valeur"), _("Code"), _("Unité")]]
-    cover = pd.DataFrame(scope_lines(report), columns=[_("Rubrique"), _("Valeur")])
+    figures_rows = rows(report)
+    workbook = Workbook()
+    figures = workbook.active
+    figures.title = _("Rapport")
+    _write_rows(
+        figures,
+        [
+            [_("Rubrique"), _("Indicateur"), _("Valeur"), _("Code"), _("Unité")],
+            *(
+                [row.section, row.label, _xlsx_value(row), row.code, row.unit]
+                for row in figures_rows
+            ),
+        ],
+    )
+    for index, row in enumerate(figures_rows, start=2):
+        figures.cell(row=index, column=3).number_format = XLSX_FORMATS.get(row.unit, "General")
+    for column, width in zip("ABCDE", (26, 62, 14, 34, 8), strict=True):
+        figures.column_dimensions[column].width = width
+    figures.freeze_panes = "A2"
+    about = workbook.create_sheet(_("Périmètre"))
+    _write_rows(about, [[_("Rubrique"), _("Valeur")], *map(list, scope_lines(report))])
+    about.column_dimensions["A"].width = 28
+    about.column_dimensions["B"].width = 110
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        sheet.to_excel(writer, sheet_name=_("Rapport"), index=False)
-        cover.to_excel(writer, sheet_name=_("Périmètre"), index=False)
-        figures = writer.sheets[_("Rapport")]
-        for index, unit in enumerate(frame["unité"], start=2):
-            figures.cell(row=index, column=3).number_format = XLSX_FORMATS.get(unit, "General")
-        for column, width in zip("ABCDE", (26, 62, 14, 34, 8), strict=True):
-            figures.column_dimensions[column].width = width
-        figures.freeze_panes = "A2"
-        about = writer.sheets[_("Périmètre")]
-        about.column_dimensions["A"].width = 28
-        about.column_dimensions["B"].width = 110
+    workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_value(row):
+    """A figure as a spreadsheet cell: money as a number (formatted in euros), a dash
+    when masked, empty when unknown."""
+    if row.masked:
+        return MASKED
+    if row.unit == "money" and row.value is not None:
+        return float(row.value)
+    return row.value
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from mobility.forms import DateInput
 from mobility.models import Organisation, Platform, User
 from mobility.reports import access
 
+PEOPLE_FIELDS = ("prescriber", "postal_code", "commune", "qpv")
+
 
 def default_period(today: date) -> tuple[date, date]:
     """The calendar year so far: what a funder's annual review asks first."""
@@ -64,13 +66,31 @@ class ReportForm(forms.Form):
             self.fields["platform"].widget = forms.HiddenInput()
         organisations = Organisation.objects.filter(platform_id=platform_id).active()
         funders = organisations.filter(kind=OrganisationKind.FUNDER).order_by("name")
-        if platform_id and access.is_funder_only(user, platform_id):
+        self.funder_only = bool(platform_id and access.is_funder_only(user, platform_id))
+        if self.funder_only:
             funders = funders.filter(pk__in=access.own_funder_ids(user, platform_id))
             self.fields["funder"].empty_label = None
+            # A funder reads the whole action its funding covers (rules.refused_to_funders):
+            # the filters on the people are not offered, and ignored if typed in the URL.
+            for name in PEOPLE_FIELDS:
+                del self.fields[name]
         self.fields["funder"].queryset = funders
-        self.fields["prescriber"].queryset = organisations.filter(
-            kind=OrganisationKind.PRESCRIBER
-        ).order_by("name")
+        if "prescriber" in self.fields:
+            self.fields["prescriber"].queryset = organisations.filter(
+                kind=OrganisationKind.PRESCRIBER
+            ).order_by("name")
+
+    @property
+    def people_fields(self) -> list:
+        return [self[name] for name in PEOPLE_FIELDS if name in self.fields]
+
+    def query(self) -> dict[str, str]:
+        """The request's parameters this form knows, for the download links."""
+        return {
+            name: value
+            for name, value in self.data.items()
+            if name in self.fields and value not in ("", None)
+        }
 
     def report_request(self) -> access.ReportRequest:
         data = self.cleaned_data

@@ -9,17 +9,31 @@ Each figure counts in the period of its own date (API.md "Reports"): a referral 
 reception, a pathway on its opening or its exit, a service on its start, a check-in, a
 payment or an exam on its day, a lesson on its start. Volumes over time (rental days,
 fleet capacity) count the days of the period they cover.
+
+Secrecy that survives subtraction (mobility.reports.secrecy, rule 4) needs, beside each
+count of people of a filtered report, the same count in every report that encloses it
+(`Layered`: the report's own value, then the enclosing ones, in the order of
+Scope.cuts). They come from the same query. Its rows are those of the platforms and the
+period, whatever the people, grouped by where each person stands on each filter (a few
+boolean or small integer columns: `Flags`); every person falls in exactly one group, so
+a report's counts, even of distinct people, and sums are the sums of the groups it holds,
+added up in Python over a few dozen rows at most. A filtered report thus costs the same
+number of queries as a whole one, and a report on everyone is grouped by nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db.models import (
+    Aggregate,
     Avg,
+    BooleanField,
+    Case,
     Count,
     DateField,
     DurationField,
@@ -30,9 +44,11 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
@@ -47,12 +63,28 @@ from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
 from fleet.rules import OWED_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
+from mobility.reports.rules import SHORTEST_POSTAL_PREFIX, PeopleFilters, enclosing
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ACCEPTED = (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
 ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass(frozen=True)
+class Layered(Generic[T]):
+    """A figure of the report (`own`) and the same figure in each report that encloses it
+    (`enclosing`, in the order of Scope.cuts; empty for a report on everyone)."""
+
+    own: T
+    enclosing: tuple[T, ...] = ()
+
+    def map(self, function: Callable[[T], U]) -> Layered[U]:
+        return Layered(function(self.own), tuple(function(value) for value in self.enclosing))
 
 
 @dataclass(frozen=True)
@@ -79,8 +111,22 @@ class Scope:
     now: datetime | None = field(default=None, compare=False)
 
     @property
+    def filters(self) -> PeopleFilters:
+        return PeopleFilters(
+            prescriber_id=self.prescriber_id,
+            postal_code=self.postal_code,
+            commune=self.commune,
+            qpv_only=self.qpv_only,
+        )
+
+    @property
     def filters_people(self) -> bool:
-        return bool(self.prescriber_id or self.postal_code or self.commune or self.qpv_only)
+        return not self.filters.is_everyone
+
+    @property
+    def cuts(self) -> tuple[PeopleFilters, ...]:
+        """The people of this report, then those of each report that encloses it."""
+        return (self.filters, *enclosing(self.filters))
 
     @property
     def end_exclusive(self) -> date:
@@ -99,34 +145,161 @@ class Scope:
         now = self.now or timezone.now()
         return lower, min(upper, now)
 
-    def people(self, prefix: str, *, with_prescriber: bool = True) -> Q:
-        """The filters on the person reached through `prefix` ("" for Beneficiary)."""
-        condition = Q()
-        if self.postal_code:
-            condition &= Q(**{f"{prefix}postal_code__startswith": self.postal_code})
-        if self.commune:
-            condition &= Q(**{f"{prefix}commune__iexact": self.commune})
-        if self.qpv_only:
-            condition &= Q(**{f"{prefix}qpv": True})
-        if self.prescriber_id and with_prescriber:
-            condition &= Q(
-                Exists(
-                    Referral.objects.filter(
-                        beneficiary_id=OuterRef(f"{prefix}id" if prefix else "pk"),
-                        prescriber_id=self.prescriber_id,
-                        status__in=ACCEPTED,
-                    )
-                )
-            )
-        return condition
+    def rows(self, model, **period) -> QuerySet:
+        """Rows of `model` on the scope's platforms, whatever the people (the queries
+        group them by `Flags` to count each report's people)."""
+        return model.objects.filter(platform_id__in=self.platform_ids, **period).order_by()
 
-    def rows(self, model, prefix: str, **period):
-        """Rows of `model` on the scope's platforms, people filtered through `prefix`."""
-        return (
-            model.objects.filter(platform_id__in=self.platform_ids, **period)
-            .filter(self.people(prefix))
-            .order_by()
-        )
+
+# ---- where each row's person stands on the filters, and each report's share of the rows
+
+PRESCRIBER, POSTAL_CODE, COMMUNE, QPV = (
+    "cut_prescriber",
+    "cut_postal_code",
+    "cut_commune",
+    "cut_qpv",
+)
+
+
+def _boolean(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Columns telling where a row's person stands on each filter of the report: referred
+    by the prescriber, the length of the longest of the report's postal-code prefixes
+    their code starts with (0: none), living in the commune, in a QPV."""
+
+    columns: dict
+
+    @classmethod
+    def of_person(
+        cls, filters: PeopleFilters, prefix: str, *, referred: QuerySet | None = None
+    ) -> Flags:
+        """The person reached through `prefix` ("" for Beneficiary). `referred`: the
+        fiches that make someone the prescriber's (default: accepted at any time)."""
+        prescribed = None
+        if filters.prescriber_id:
+            if referred is None:
+                referred = Referral.objects.filter(status__in=ACCEPTED)
+            # An uncorrelated IN: the database reads the prescriber's people once.
+            people = (
+                referred.filter(prescriber_id=filters.prescriber_id, beneficiary_id__isnull=False)
+                .order_by()
+                .values("beneficiary_id")
+            )
+            prescribed = Q(**{f"{prefix}id__in" if prefix else "pk__in": people})
+        return cls.build(filters, prefix, prescribed)
+
+    @classmethod
+    def of_referral(cls, filters: PeopleFilters) -> Flags:
+        """The person as a fiche describes them, and the fiche's prescriber."""
+        prescribed = Q(prescriber_id=filters.prescriber_id) if filters.prescriber_id else None
+        return cls.build(filters, "", prescribed)
+
+    @classmethod
+    def build(cls, filters: PeopleFilters, prefix: str, prescribed: Q | None) -> Flags:
+        columns = {}
+        if prescribed is not None:
+            columns[PRESCRIBER] = _boolean(prescribed)
+        if filters.postal_code:
+            lengths = range(len(filters.postal_code), SHORTEST_POSTAL_PREFIX - 1, -1)
+            columns[POSTAL_CODE] = Case(
+                *(
+                    When(
+                        Q(**{f"{prefix}postal_code__startswith": filters.postal_code[:length]}),
+                        then=Value(length),
+                    )
+                    for length in lengths
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        if filters.commune:
+            columns[COMMUNE] = _boolean(Q(**{f"{prefix}commune__iexact": filters.commune}))
+        if filters.qpv_only:
+            columns[QPV] = _boolean(Q(**{f"{prefix}qpv": True}))
+        return cls(columns)
+
+
+def holds(cut: PeopleFilters, group: Mapping) -> bool:
+    """True when the people of a group of rows (its `Flags` values) are in `cut`."""
+    return (
+        (not cut.prescriber_id or bool(group[PRESCRIBER]))
+        and (not cut.postal_code or (group[POSTAL_CODE] or 0) >= len(cut.postal_code))
+        and (not cut.commune or bool(group[COMMUNE]))
+        and (not cut.qpv_only or bool(group[QPV]))
+    )
+
+
+def _plus(total, value):
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+# Aggregate names never meet a field's name (an aggregate named "qpv" would hide the
+# field that another aggregate filters on).
+AGGREGATE = "figure_"
+
+
+def layered(
+    scope: Scope,
+    queryset: QuerySet,
+    flags: Flags,
+    *,
+    key: str | None = None,
+    label: str | None = None,
+    figures: Mapping[str, Aggregate] | None = None,
+    people: Mapping[str, Aggregate] | None = None,
+) -> Layered[dict]:
+    """Run one aggregate query and give each report its share.
+
+    `figures` (sums) are given for the report only, `people` (counts) for the report and
+    each enclosing one. Both must add up over disjoint groups of people: counts, distinct
+    counts of people, sums (a mean is a sum and a count). With `key`, the values come per
+    value of that column ({key value: values}, the groups with rows of that report only);
+    `label` is a column that depends on the key only (a name), given with the values.
+    """
+    figures, people = dict(figures or {}), dict(people or {})
+    aggregates = {AGGREGATE + name: value for name, value in {**figures, **people}.items()}
+    group_by = [name for name in (key, label) if name] + list(flags.columns)
+    if group_by:
+        rows = list(queryset.annotate(**flags.columns).values(*group_by).annotate(**aggregates))
+    else:
+        rows = [queryset.aggregate(**aggregates)]
+
+    def share(cut: PeopleFilters, names: Iterable[str]) -> dict:
+        totals: dict = {}
+        for row in rows:
+            if not holds(cut, row):
+                continue
+            values = totals.setdefault(row[key] if key else None, dict.fromkeys(names))
+            if label:
+                values[label] = row[label]
+            for name in names:
+                values[name] = _plus(values[name], row[AGGREGATE + name])
+        if key:
+            return totals
+        return totals.get(None, dict.fromkeys(names))
+
+    cuts = scope.cuts
+    return Layered(
+        share(cuts[0], [*figures, *people]),
+        tuple(share(cut, list(people)) for cut in cuts[1:]),
+    )
+
+
+def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
+    """Distinct people (`path`: the beneficiary id) of `queryset`, in each report."""
+    prefix = path.removesuffix("_id") + "__"
+    return layered(
+        scope,
+        queryset,
+        Flags.of_person(scope.filters, prefix),
+        people={"people": Count(path, distinct=True)},
+    ).map(lambda values: values["people"] or 0)
 
 
 def _days(expression) -> ExpressionWrapper:
@@ -144,8 +317,9 @@ def _as_days(value) -> int:
 # ---- referrals and people
 
 
-def referrals_by_prescriber(scope: Scope) -> pd.DataFrame:
-    """Referrals received in the period, per prescriber organisation (id, name, count)."""
+def referrals_by_prescriber(scope: Scope) -> Layered[pd.DataFrame]:
+    """Referrals received in the period, per prescriber organisation (id, name, count):
+    the organisations that sent some, in the report and in each enclosing report."""
     import pandas as pd  # loaded on the first report, not at start-up
 
     referrals = Referral.objects.filter(
@@ -153,79 +327,92 @@ def referrals_by_prescriber(scope: Scope) -> pd.DataFrame:
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     ).order_by()
-    if scope.postal_code:
-        referrals = referrals.filter(postal_code__startswith=scope.postal_code)
-    if scope.commune:
-        referrals = referrals.filter(commune__iexact=scope.commune)
-    if scope.qpv_only:
-        referrals = referrals.filter(qpv=True)
-    if scope.prescriber_id:
-        referrals = referrals.filter(prescriber_id=scope.prescriber_id)
-    rows = referrals.values("prescriber_id", "prescriber__name").annotate(count=Count("pk"))
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["prescriber_id", "prescriber__name", "count"]
+    counts = layered(
+        scope,
+        referrals,
+        Flags.of_referral(scope.filters),
+        key="prescriber_id",
+        label="prescriber__name",
+        people={"count": Count("pk")},
     )
-    return frame.rename(columns={"prescriber__name": "organisation"})
+
+    def frame(groups: dict) -> pd.DataFrame:
+        records = [
+            {"prescriber_id": pk, "organisation": values["prescriber__name"], "count": count}
+            for pk, values in groups.items()
+            if (count := values["count"])
+        ]
+        return pd.DataFrame.from_records(
+            records, columns=["prescriber_id", "organisation", "count"]
+        )
+
+    return counts.map(frame)
 
 
-def people_met(scope: Scope) -> dict[str, int]:
-    """People of the referrals received in the period and accepted (or since closed)."""
-    accepted = Referral.objects.filter(
-        beneficiary_id=OuterRef("pk"),
+def people_met(scope: Scope) -> Layered[dict[str, int]]:
+    """People of the referrals received in the period and accepted (or since closed).
+
+    For a prescriber, the people of its own such referrals."""
+    in_period = Referral.objects.filter(
         status__in=ACCEPTED,
         received_on__gte=scope.start,
         received_on__lte=scope.end,
     )
-    if scope.prescriber_id:
-        accepted = accepted.filter(prescriber_id=scope.prescriber_id)
     people = Beneficiary.objects.filter(
-        Exists(accepted),
-        scope.people("", with_prescriber=False),
+        Exists(in_period.filter(beneficiary_id=OuterRef("pk"))),
         platform_id__in=scope.platform_ids,
-    )
-    return people.order_by().aggregate(
-        met=Count("pk"),
-        women=Count("pk", filter=Q(sex="f")),
-        men=Count("pk", filter=Q(sex="m")),
-        other=Count("pk", filter=Q(sex="x")),
-        qpv=Count("pk", filter=Q(qpv=True)),
-        rsa=Count("pk", filter=Q(rsa=True)),
-    )
+    ).order_by()
+    return layered(
+        scope,
+        people,
+        Flags.of_person(scope.filters, "", referred=in_period),
+        people={
+            "met": Count("pk"),
+            "women": Count("pk", filter=Q(sex="f")),
+            "men": Count("pk", filter=Q(sex="m")),
+            "other": Count("pk", filter=Q(sex="x")),
+            "qpv": Count("pk", filter=Q(qpv=True)),
+            "rsa": Count("pk", filter=Q(rsa=True)),
+        },
+    ).map(lambda counts: {name: value or 0 for name, value in counts.items()})
 
 
 # ---- services started
 
 
-def rentals_started_by_kind(scope: Scope) -> dict[str, int]:
+def rentals_started_by_kind(scope: Scope) -> Layered[dict[str, int]]:
     """People who started a rental in the period, per vehicle kind."""
-    rows = (
-        scope.rows(Rental, "beneficiary__", start_date__gte=scope.start, start_date__lte=scope.end)
-        .values("vehicle__kind")
-        .annotate(people=Count("beneficiary_id", distinct=True))
-    )
-    return {row["vehicle__kind"]: row["people"] for row in rows}
+    return layered(
+        scope,
+        scope.rows(Rental, start_date__gte=scope.start, start_date__lte=scope.end),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        people={"people": Count("beneficiary_id", distinct=True)},
+    ).map(lambda groups: {kind: values["people"] for kind, values in groups.items()})
 
 
-def enrolments_started(scope: Scope) -> int:
+def enrolments_started(scope: Scope) -> Layered[int]:
     """People who started the auto-école sociale in the period."""
-    return scope.rows(
-        Enrolment,
-        "pathway__beneficiary__",
-        start_date__gte=scope.start,
-        start_date__lte=scope.end,
-    ).aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(Enrolment, start_date__gte=scope.start, start_date__lte=scope.end),
+        "pathway__beneficiary_id",
+    )
 
 
-def entry_diagnostics(scope: Scope) -> int:
+def entry_diagnostics(scope: Scope) -> Layered[int]:
     """People whose entry diagnostic (completed) was taken in the period."""
-    return scope.rows(
-        Diagnostic,
-        "pathway__beneficiary__",
-        kind=DiagnosticKind.ENTRY,
-        status=DiagnosticStatus.COMPLETED,
-        taken_on__gte=scope.start,
-        taken_on__lte=scope.end,
-    ).aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(
+            Diagnostic,
+            kind=DiagnosticKind.ENTRY,
+            status=DiagnosticStatus.COMPLETED,
+            taken_on__gte=scope.start,
+            taken_on__lte=scope.end,
+        ),
+        "pathway__beneficiary_id",
+    )
 
 
 # ---- fleet
@@ -234,9 +421,7 @@ def entry_diagnostics(scope: Scope) -> int:
 def _rentals_in_use(scope: Scope):
     """Rentals with at least one day of use in [start, horizon), with `days` annotated."""
     horizon = scope.horizon
-    rentals = scope.rows(Rental, "beneficiary__").filter(
-        start_date__lt=horizon,
-    )
+    rentals = scope.rows(Rental).filter(start_date__lt=horizon)
     rentals = rentals.filter(Q(end_date__isnull=True) | Q(end_date__gt=scope.start))
     first = Greatest(F("start_date"), Value(scope.start, output_field=DateField()))
     last = Least(
@@ -246,30 +431,31 @@ def _rentals_in_use(scope: Scope):
     return rentals.annotate(first_day=first, last_day=last).filter(last_day__gt=F("first_day"))
 
 
-def rental_days_by_kind(scope: Scope) -> pd.DataFrame:
-    """Rental days in the period and the people behind them, per vehicle kind.
+def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
+    """Rental days in the period and the people behind them, per vehicle kind
+    ({kind: {"days", "people"}}; the enclosing reports give only the people).
 
     A rental occupies the days from its start (included) to its return (excluded), as a
     rental counts them (API.md); an open one up to today.
     """
-    import pandas as pd  # loaded on the first report, not at start-up
-
-    rows = (
-        _rentals_in_use(scope)
-        .values("vehicle__kind")
-        .annotate(
-            days=Sum(_days(F("last_day") - F("first_day"))),
-            people=Count("beneficiary_id", distinct=True),
-        )
+    by_kind = layered(
+        scope,
+        _rentals_in_use(scope),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        figures={"days": Sum(_days(F("last_day") - F("first_day")))},
+        people={"people": Count("beneficiary_id", distinct=True)},
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["vehicle__kind", "days", "people"])
-    frame["days"] = frame["days"].map(_as_days)
-    return frame.rename(columns={"vehicle__kind": "kind"}).set_index("kind")
+    own = {
+        kind: {"days": _as_days(values["days"]), "people": values["people"]}
+        for kind, values in by_kind.own.items()
+    }
+    return Layered(own, by_kind.enclosing)
 
 
-def renters(scope: Scope) -> int:
+def renters(scope: Scope) -> Layered[int]:
     """Distinct people with rental days in the period (all kinds)."""
-    return _rentals_in_use(scope).aggregate(people=Count("beneficiary_id", distinct=True))["people"]
+    return _people_count(scope, _rentals_in_use(scope), "beneficiary_id")
 
 
 def km_by_kind(scope: Scope) -> dict[str, int]:
@@ -285,38 +471,40 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
         rental__end_date__lte=scope.end,
     )
     in_period = Q(date__gte=scope.start, date__lte=scope.end)
-    checkins = (
-        scope.rows(CheckIn, "rental__beneficiary__")
-        .filter(in_period | returned_in_period)
-        .values("rental__vehicle__kind")
-        .annotate(
-            km=Sum("km_driven", filter=in_period),
-            before_return=Sum("km_driven", filter=returned_in_period),
-        )
-    )
-    km: dict[str, int] = {}
-    for row in checkins:
-        kind = row["rental__vehicle__kind"]
-        km[kind] = int(row["km"] or 0) - int(row["before_return"] or 0)
-    returns = (
+    checkins = layered(
+        scope,
+        scope.rows(CheckIn).filter(in_period | returned_in_period),
+        Flags.of_person(scope.filters, "rental__beneficiary__"),
+        key="rental__vehicle__kind",
+        figures={
+            "km": Sum("km_driven", filter=in_period),
+            "before_return": Sum("km_driven", filter=returned_in_period),
+        },
+    ).own
+    km = {
+        kind: int(values["km"] or 0) - int(values["before_return"] or 0)
+        for kind, values in checkins.items()
+    }
+    returns = layered(
+        scope,
         scope.rows(
             Rental,
-            "beneficiary__",
             status=RentalStatus.RETURNED,
             end_date__gte=scope.start,
             end_date__lte=scope.end,
-        )
-        .values("vehicle__kind")
-        .annotate(
-            km=Sum(
+        ),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        key="vehicle__kind",
+        figures={
+            "km": Sum(
                 ExpressionWrapper(
                     F("end_odometer_km") - F("start_odometer_km"), output_field=IntegerField()
                 )
             )
-        )
-    )
-    for row in returns:
-        km[row["vehicle__kind"]] = km.get(row["vehicle__kind"], 0) + int(row["km"] or 0)
+        },
+    ).own
+    for kind, values in returns.items():
+        km[kind] = km.get(kind, 0) + int(values["km"] or 0)
     return km
 
 
@@ -353,13 +541,15 @@ def fleet_capacity_days(scope: Scope) -> int:
 def revenue(scope: Scope) -> dict[str, object]:
     """Money of the rentals dated in the period: collected (payments and retained
     deposits), charged (amounts due and damages), and the people who paid."""
-    entries = scope.rows(
-        LedgerEntry, "rental__beneficiary__", date__gte=scope.start, date__lte=scope.end
-    )
-    totals = entries.aggregate(
-        collected=Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
-        charged=Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
-    )
+    totals = layered(
+        scope,
+        scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end),
+        Flags.of_person(scope.filters, "rental__beneficiary__"),
+        figures={
+            "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
+            "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
+        },
+    ).own
     # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
     # sort them all.
     paid = LedgerEntry.objects.filter(
@@ -368,11 +558,7 @@ def revenue(scope: Scope) -> dict[str, object]:
         date__gte=scope.start,
         date__lte=scope.end,
     )
-    payers = (
-        scope.rows(Rental, "beneficiary__")
-        .filter(Exists(paid))
-        .aggregate(people=Count("beneficiary_id", distinct=True))["people"]
-    )
+    payers = _people_count(scope, scope.rows(Rental).filter(Exists(paid)), "beneficiary_id")
     return {
         "collected": totals["collected"] or Decimal("0.00"),
         "charged": totals["charged"] or Decimal("0.00"),
@@ -382,37 +568,44 @@ def revenue(scope: Scope) -> dict[str, object]:
 
 def returned_rentals(scope: Scope) -> dict[str, object]:
     """Rentals returned in the period: how many, by how many people, their total days."""
-    totals = scope.rows(
-        Rental,
-        "beneficiary__",
-        status=RentalStatus.RETURNED,
-        end_date__gte=scope.start,
-        end_date__lte=scope.end,
-    ).aggregate(
-        count=Count("pk"),
-        people=Count("beneficiary_id", distinct=True),
-        days=Sum(_days(F("end_date") - F("start_date"))),
+    totals = layered(
+        scope,
+        scope.rows(
+            Rental,
+            status=RentalStatus.RETURNED,
+            end_date__gte=scope.start,
+            end_date__lte=scope.end,
+        ),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        figures={"count": Count("pk"), "days": Sum(_days(F("end_date") - F("start_date")))},
+        people={"people": Count("beneficiary_id", distinct=True)},
     )
-    return {"count": totals["count"], "people": totals["people"], "days": _as_days(totals["days"])}
+    return {
+        "count": totals.own["count"] or 0,
+        "people": totals.map(lambda values: values["people"] or 0),
+        "days": _as_days(totals.own["days"]),
+    }
 
 
 # ---- driving school
 
 
-def enrolled(scope: Scope) -> int:
+def enrolled(scope: Scope) -> Layered[int]:
     """People in training in the period: enrolled in it, or marked on a lesson held in it."""
     lower, upper = scope.local_bounds()
     marked = Attendance.objects.filter(
         enrolment_id=OuterRef("pk"), lesson__start__gte=lower, lesson__start__lt=upper
     )
-    return (
-        scope.rows(Enrolment, "pathway__beneficiary__")
-        .filter(Q(start_date__gte=scope.start, start_date__lte=scope.end) | Exists(marked))
-        .aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    return _people_count(
+        scope,
+        scope.rows(Enrolment).filter(
+            Q(start_date__gte=scope.start, start_date__lte=scope.end) | Exists(marked)
+        ),
+        "pathway__beneficiary_id",
     )
 
 
-def attendance(scope: Scope) -> dict[str, int]:
+def attendance(scope: Scope) -> dict[str, object]:
     """Attended and counted minutes of the lessons held in the period (the rule of
     drivingschool.assiduity: late is attended, excused counts as held if the programme
     says so, unexcused always), and the people concerned."""
@@ -425,17 +618,20 @@ def attendance(scope: Scope) -> dict[str, int]:
     counted = Q(status__in=[*ATTENDED, AttendanceStatus.UNEXCUSED]) | Q(
         status=AttendanceStatus.EXCUSED, enrolment__programme__excused_count_as_held=True
     )
-    totals = scope.rows(Attendance, "enrolment__pathway__beneficiary__", **held).aggregate(
-        attended=Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
-        counted=Sum("lesson__duration_minutes", filter=counted),
-    )
+    totals = layered(
+        scope,
+        scope.rows(Attendance, **held),
+        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
+        figures={
+            "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
+            "counted": Sum("lesson__duration_minutes", filter=counted),
+        },
+    ).own
     # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
     # would sort millions of them.
     marked = Attendance.objects.filter(enrolment_id=OuterRef("pk"), **held)
-    people = (
-        scope.rows(Enrolment, "pathway__beneficiary__")
-        .filter(Exists(marked))
-        .aggregate(people=Count("pathway__beneficiary_id", distinct=True))["people"]
+    people = _people_count(
+        scope, scope.rows(Enrolment).filter(Exists(marked)), "pathway__beneficiary_id"
     )
     return {
         "attended": totals["attended"] or 0,
@@ -444,27 +640,26 @@ def attendance(scope: Scope) -> dict[str, int]:
     }
 
 
-def exams(scope: Scope) -> dict[str, dict[str, int]]:
+def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     """Per exam kind: people who sat it in the period, and those who passed it then."""
-    rows = (
-        scope.rows(
-            ExamAttempt,
-            "enrolment__pathway__beneficiary__",
-            date__gte=scope.start,
-            date__lte=scope.end,
-        )
-        .values("kind")
-        .annotate(
-            presented=Count("enrolment__pathway__beneficiary_id", distinct=True),
-            passed=Count(
-                "enrolment__pathway__beneficiary_id", distinct=True, filter=Q(passed=True)
-            ),
-        )
-    )
-    result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
-    for row in rows:
-        result[row["kind"]] = {"presented": row["presented"], "passed": row["passed"]}
-    return result
+    person = "enrolment__pathway__beneficiary_id"
+
+    def by_kind(groups: dict) -> dict[str, dict[str, int]]:
+        result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
+        for kind, values in groups.items():
+            result[kind] = {"presented": values["presented"], "passed": values["passed"]}
+        return result
+
+    return layered(
+        scope,
+        scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end),
+        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
+        key="kind",
+        people={
+            "presented": Count(person, distinct=True),
+            "passed": Count(person, distinct=True, filter=Q(passed=True)),
+        },
+    ).map(by_kind)
 
 
 def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
@@ -479,18 +674,23 @@ def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
 # ---- pathways: openings, exits, progress
 
 
-def pathways(scope: Scope) -> dict[str, int]:
+def pathways(scope: Scope) -> Layered[dict[str, int]]:
     """Pathways opened and closed in the period; exits per outcome; durable solutions."""
     opened = Q(opened_on__gte=scope.start, opened_on__lte=scope.end)
     closed = Q(closed_on__gte=scope.start, closed_on__lte=scope.end)
-    aggregates = {
+    counts = {
         "opened": Count("pk", filter=opened),
         "closed": Count("pk", filter=closed),
         "durable": Count("pk", filter=closed & Q(durable_solution=True)),
     }
     for outcome in Outcome.values:
-        aggregates[f"outcome_{outcome}"] = Count("pk", filter=closed & Q(outcome=outcome))
-    return scope.rows(Pathway, "beneficiary__").filter(opened | closed).aggregate(**aggregates)
+        counts[f"outcome_{outcome}"] = Count("pk", filter=closed & Q(outcome=outcome))
+    return layered(
+        scope,
+        scope.rows(Pathway).filter(opened | closed),
+        Flags.of_person(scope.filters, "beneficiary__"),
+        people=counts,
+    ).map(lambda values: {name: value or 0 for name, value in values.items()})
 
 
 def mobility_potential(scope: Scope) -> dict[str, object]:
@@ -499,7 +699,6 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
     join (a pathway has at most one entry diagnostic: a database constraint)."""
     exits = scope.rows(
         Diagnostic,
-        "pathway__beneficiary__",
         kind=DiagnosticKind.EXIT,
         status=DiagnosticStatus.COMPLETED,
         taken_on__gte=scope.start,
@@ -508,11 +707,30 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
         pathway__diagnostics__kind=DiagnosticKind.ENTRY,
         pathway__diagnostics__status=DiagnosticStatus.COMPLETED,
     )
-    return exits.aggregate(
-        people=Count("pathway__beneficiary_id", distinct=True),
-        entry_mean=Avg("pathway__diagnostics__mobility_potential"),
-        exit_mean=Avg("mobility_potential"),
+    entry = "pathway__diagnostics__mobility_potential"
+    # Means as sums and counts: they add up over the groups of people.
+    potential = layered(
+        scope,
+        exits,
+        Flags.of_person(scope.filters, "pathway__beneficiary__"),
+        figures={
+            "entry_sum": Sum(entry),
+            "entry_count": Count(entry),
+            "exit_sum": Sum("mobility_potential"),
+            "exit_count": Count("mobility_potential"),
+        },
+        people={"people": Count("pathway__beneficiary_id", distinct=True)},
     )
+    own = potential.own
+
+    def mean(total, count):
+        return total / count if count else None
+
+    return {
+        "people": potential.map(lambda values: values["people"] or 0),
+        "entry_mean": mean(own["entry_sum"], own["entry_count"]),
+        "exit_mean": mean(own["exit_sum"], own["exit_count"]),
+    }
 
 
 # ---- budget and names

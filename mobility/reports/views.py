@@ -43,7 +43,7 @@ def _report_from(request):
 @login_required
 def report_page(request):
     form, report = _report_from(request)
-    query = urlencode({k: v for k, v in form.data.items() if v not in ("", None)})
+    query = urlencode(form.query())
     return render(
         request,
         "reports/report.html",

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from mobility import services
 from mobility.demo_data import DEMO_PASSWORD, MAIN_PLATFORM, SECOND_PLATFORM, referral_plans
@@ -207,3 +208,12 @@ def test_notifications_reach_no_configured_mail_server(settings):
     assert not notifications.filter(sent_at__isnull=True).exists()
     assert not notifications.exclude(send_error="").exists()
     assert all(n.recipient.endswith(".example") for n in notifications)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_notifications_leave_at_seeding_not_through_the_task_queue(database_tasks):
+    # In production settings, a queued notification would later reach the real server.
+    seed()
+
+    assert not Notification.objects.exclude(state="sent").exists()
+    assert not DBTaskResult.objects.exists()

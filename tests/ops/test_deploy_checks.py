@@ -14,7 +14,7 @@ def documented_environment() -> dict[str, str]:
     for line in ENV_FILE.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
-            environment[key] = value
+            environment[key] = value.strip('"')
     return environment
 
 

@@ -1,20 +1,22 @@
-"""Anonymise the people whose last pathway ended more than PERSONAL_DATA_RETENTION_DAYS ago.
+"""Anonymise the people whose last pathway ended more than PERSONAL_DATA_RETENTION_DAYS ago,
+and the fiches that never became a person once their own retention period is over.
 
-Run it daily (cron). Without --wet-run it only counts; each person is anonymised in a
-transaction of its own, so one failure leaves the others done.
+Run it daily (cron, or the background tasks). Without --wet-run it only counts; each
+person and each fiche is handled in a transaction of its own, so one failure leaves the
+others done. The work is services.anonymise_past_retention.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from mobility import services
-from mobility.models import Beneficiary
-from mobility.rules import anonymisation_cutoff
 
 
 class Command(BaseCommand):
-    help = "Anonymise les personnes sorties de parcours depuis plus que la durée de conservation."
+    help = (
+        "Anonymise les personnes sorties de parcours depuis plus que la durée de conservation, "
+        "et les fiches de liaison jamais devenues un parcours arrivées à la leur."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,20 +24,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, wet_run: bool, **options):
-        cutoff = anonymisation_cutoff(
-            today=timezone.localdate(), retention_days=settings.PERSONAL_DATA_RETENTION_DAYS
-        )
-        due = list(
-            Beneficiary.objects.due_for_anonymisation(cutoff=cutoff)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        today = timezone.localdate()
         if not wet_run:
+            due = services.due_for_anonymisation(today=today)
             self.stdout.write(
-                f"{len(due)} personne(s) à anonymiser (dernière sortie au plus tard le "
-                f"{cutoff:%d/%m/%Y}) — simulation : relancez avec --wet-run."
+                f"{len(due.beneficiary_ids)} personne(s) à anonymiser (dernière sortie au plus "
+                f"tard le {due.cutoff:%d/%m/%Y}) et {len(due.referral_ids)} fiche(s) de "
+                "liaison sans parcours arrivée(s) à échéance — simulation : relancez avec "
+                "--wet-run."
             )
             return
-        for pk in due:
-            services.beneficiary_anonymise(beneficiary=Beneficiary.objects.get(pk=pk))
-        self.stdout.write(f"{len(due)} personne(s) anonymisée(s).")
+        done = services.anonymise_past_retention(today=today)
+        self.stdout.write(
+            f"{done.people} personne(s) anonymisée(s), {done.referrals_erased} fiche(s) de "
+            f"liaison sans parcours effacée(s), {done.referrals_linked} rattachée(s) à la "
+            "personne suivie qu'elles nomment."
+        )

@@ -2,18 +2,15 @@
 one-time form tokens consumed as long ago.
 
 They hold whole responses, personal data included, and serve only while a tablet may
-still retry; a form token past that age is refused anyway (mobility.form_tokens). Run
-this daily (cron). Without --wet-run it only says what it would do.
+still retry; a form token past that age is refused anyway (mobility.form_tokens). The
+daily job `idempotency_purge` (mobility/jobs.py) runs the same service every night.
+Without --wet-run it only says what it would do.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from mobility import form_tokens
-from mobility.models import IdempotentRequest
+from mobility import form_tokens, services
 
 
 class Command(BaseCommand):
@@ -29,16 +26,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, wet_run: bool, **options):
         now = timezone.now()
-        limit = now - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-        expired = IdempotentRequest.objects.filter(created_at__lt=limit)
         if wet_run:
-            count, _ = expired.delete()
+            count = services.idempotency_keys_purge(now=now)
             forms_count = form_tokens.purge(now=now)
             self.stdout.write(f"{count} réponse(s) mémorisée(s) supprimée(s).")
             self.stdout.write(f"{forms_count} jeton(s) de formulaire consommé(s) supprimé(s).")
         else:
+            expired = services.expired_idempotency_keys(now=now).count()
             self.stdout.write(
-                f"{expired.count()} réponse(s) mémorisée(s) à supprimer "
+                f"{expired} réponse(s) mémorisée(s) à supprimer "
                 "(simulation : relancez avec --wet-run pour supprimer)."
             )
             self.stdout.write(

@@ -35,10 +35,13 @@ from mobility.reports import demo as reports_demo
 # mail framework once the transaction commits), but to an in-memory outbox that dies
 # with the process: the console is not flooded with dozens of messages, and an SMTP
 # server configured by the environment never mails the invented referents. `sent_at`
-# is therefore true: the mail framework did accept each message, at seeding time.
+# is therefore true: the mail framework did accept each message, at seeding time. The
+# send tasks run at once, in this process, for the same reason: queued, a worker would
+# send them later through the configured mail server.
 # override_settings (the documented way to change a setting for a while) restores the
-# configured backend afterwards, even when the seed fails.
+# configured backends afterwards, even when the seed fails.
 DEMO_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 class Command(BaseCommand):
@@ -73,7 +76,10 @@ class Command(BaseCommand):
                 f"{', '.join(taken)}. Utilisez une base vide pour charger la démo."
             )
 
-        with override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND), transaction.atomic():
+        with (
+            override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND, TASKS=DEMO_TASKS),
+            transaction.atomic(),
+        ):
             referrals = self._seed()
             if dry_run:
                 transaction.set_rollback(True)

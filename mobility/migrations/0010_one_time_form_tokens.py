@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobility', '0005_api_token_expiry_and_history'),
+        ('mobility', '0009_api_token_expiry_and_history'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def give_existing_tokens_an_expiry(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobility', '0004_beneficiary_anonymised_at'),
+        ('mobility', '0008_erasure_audit_consultation_log_referral_retention'),
     ]
 
     operations = [
