@@ -1,4 +1,4 @@
-"""Diagnostics API router (../shared/API.md, "Diagnostics"), mounted under /api/v1/.
+"""Diagnostics API router (docs/api.md, "Diagnostics"), mounted under /api/v1/.
 
 Handlers parse, scope with `for_user`, call one service and shape the answer.
 """

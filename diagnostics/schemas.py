@@ -1,4 +1,4 @@
-"""API schemas of the diagnostics (../shared/API.md, "Diagnostics"), with explicit fields."""
+"""API schemas of the diagnostics (docs/api.md, "Diagnostics"), with explicit fields."""
 
 from datetime import date
 from typing import Literal

@@ -66,7 +66,7 @@ def progress_between(entry: Diagnostic | None, later: Diagnostic | None) -> scor
 
 
 def pathway_progress(diagnostics: Iterable[Diagnostic]) -> scoring.Progress:
-    """API.md progress: exit minus entry (nulls until the exit diagnostic is done)."""
+    """docs/api.md progress: exit minus entry (nulls until the exit diagnostic is done)."""
     entry, exit_ = entry_and_exit(diagnostics)
     return progress_between(entry, exit_)
 

@@ -1,4 +1,4 @@
-"""Driving-school API router (../shared/API.md, "Driving school"), mounted at
+"""Driving-school API router (docs/api.md, "Driving school"), mounted at
 /api/v1/drivingschool/. Handlers parse, scope with `for_user`, call one service and shape
 the answer; the rules live in drivingschool.assiduity and drivingschool.services.
 """

@@ -29,7 +29,7 @@ from mobility.models import Organisation, Pathway, Platform, User
 
 
 def default_suggested_hours() -> dict:
-    """Hours suggested per orientation group of the diagnostic (DESIGN.md, section 3).
+    """Hours suggested per orientation group of the diagnostic (docs/regles-metier.md).
 
     Group 1: practical evaluation and quote; group 2: the pre-training course first
     (17 h 30, five mornings); group 3 is absent: refer to a specialised partner.

@@ -1,4 +1,4 @@
-"""API schemas of the auto-école sociale (../shared/API.md, "Driving school")."""
+"""API schemas of the auto-école sociale (docs/api.md, "Driving school")."""
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Fleet API router (../shared/API.md, "Fleet"), mounted at /api/v1/fleet/.
+"""Fleet API router (docs/api.md, "Fleet"), mounted at /api/v1/fleet/.
 
 Handlers parse, scope with `for_user`, call one service and shape the answer; the rules
 live in fleet.services, fleet.tariffs, fleet.eligibility and fleet.rules.

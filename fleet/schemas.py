@@ -1,4 +1,4 @@
-"""API schemas of the fleet (../shared/API.md, "Fleet"), with explicit fields.
+"""API schemas of the fleet (docs/api.md, "Fleet"), with explicit fields.
 
 Money goes out as strings with two decimals ("17.50"), km as numbers.
 """
@@ -27,7 +27,7 @@ def _empty_is_none(value):
     return None if value == "" else value
 
 
-# A query filter written empty (`?kind=&status=`, as API.md shows them) means no filter.
+# A query filter written empty (`?kind=&status=`, as docs/api.md shows them) means no filter.
 NoFilter = BeforeValidator(_empty_is_none)
 
 

@@ -1,4 +1,4 @@
-"""Core API router: organisations, referrals, beneficiaries, pathways (API.md, "Core").
+"""Core API router: organisations, referrals, beneficiaries, pathways (docs/api.md, "Core").
 
 Handlers parse, scope with `for_user`, call one service and shape the answer; the rules
 live in mobility.services and mobility.rules.

@@ -209,7 +209,7 @@ SECOND_ORGANISATIONS = (
     OrganisationSpec("ADIE — antenne des Ardennes", OrganisationKind.PARTNER, "35213855200912"),
 )
 
-# --- Accounts (../shared/API.md "Demo dataset and accounts") ----------------------------
+# --- Accounts (docs/api.md "Demo dataset and accounts") ----------------------------
 
 ACCOUNTS = (
     Account("admin", "Nadia", "Rahmani", Role.ADMIN, MAIN_PLATFORM, superuser=True),

@@ -1,4 +1,4 @@
-"""API schemas of the core domain (../shared/API.md, "Core"), with explicit fields."""
+"""API schemas of the core domain (docs/api.md, "Core"), with explicit fields."""
 
 from datetime import date, datetime
 from decimal import Decimal

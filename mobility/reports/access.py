@@ -11,7 +11,7 @@ Decisions (README "Rapports aux financeurs"):
   but no filter on the people (mobility.reports.rules.refused_to_funders says why): 403.
 - The period is bounded (mobility.reports.rules.period_errors): 422, as for any bad date.
 - Prescribers, fleet staff and instructors have no access (403).
-- A platform that does not exist or is not the caller's is a 404, as API.md says.
+- A platform that does not exist or is not the caller's is a 404, as docs/api.md says.
 """
 
 from __future__ import annotations

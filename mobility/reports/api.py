@@ -1,4 +1,4 @@
-"""Reports router (API.md "Reports"), mounted at /api/v1/reports/.
+"""Reports router (docs/api.md "Reports"), mounted at /api/v1/reports/.
 
 `GET /usage` parses the query string, lets mobility.reports.access check it (403, 404,
 422 with a French sentence), computes the one report and returns it as JSON, or as the

@@ -1,4 +1,4 @@
-"""The funder usage report (DESIGN.md section 3, API.md "Reports"), defined once.
+"""The funder usage report (docs/regles-metier.md, docs/api.md "Reports"), defined once.
 
 `usage_report(scope)` runs the aggregate queries of mobility.reports.queries, shapes them
 with pandas, applies the statistical secrecy of mobility.reports.secrecy (for a filtered

@@ -5,7 +5,7 @@ pandas frames of a few grouped rows): the database counts, sums and averages; Py
 never walks the operational rows. The number of queries is fixed, whatever the volume
 (tests/reports/test_report_queries.py pins it).
 
-Each figure counts in the period of its own date (API.md "Reports"): a referral on its
+Each figure counts in the period of its own date (docs/api.md "Reports"): a referral on its
 reception, a pathway on its opening or its exit, a service on its start, a check-in, a
 payment or an exam on its day, a lesson on its start. Volumes over time (rental days,
 fleet capacity) count the days of the period they cover.
@@ -436,7 +436,7 @@ def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     ({kind: {"days", "people"}}; the enclosing reports give only the people).
 
     A rental occupies the days from its start (included) to its return (excluded), as a
-    rental counts them (API.md); an open one up to today.
+    rental counts them (docs/api.md); an open one up to today.
     """
     by_kind = layered(
         scope,

@@ -1,4 +1,4 @@
-"""Statistical secrecy of the funder reports (DESIGN.md section 3): pure, no ORM, no I/O.
+"""Statistical secrecy of the funder reports (docs/regles-metier.md): pure, no ORM, no I/O.
 
 The rules, decided here and tested exhaustively in tests/reports/test_secrecy*.py:
 

@@ -1,4 +1,4 @@
-"""API.md "Diagnostics": the questionnaire, recording a diagnostic, the progress."""
+"""docs/api.md "Diagnostics": the questionnaire, recording a diagnostic, the progress."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""API: enrolments, their state, exclusion and funding (API.md, "Driving school")."""
+"""API: enrolments, their state, exclusion and funding (docs/api.md, "Driving school")."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""API: lessons, the attendance sheet, exams (API.md, "Driving school")."""
+"""API: lessons, the attendance sheet, exams (docs/api.md, "Driving school")."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The fleet API takes and gives what API.md writes, verbatim: the return body without a
+"""The fleet API takes and gives what docs/api.md writes, verbatim: the return body without a
 checklist, empty filters, paginated ledger."""
 
 from fleet.enums import RentalStatus
@@ -9,7 +9,7 @@ BASE = "/api/v1/fleet"
 
 
 def test_the_return_body_of_api_md_is_accepted_and_records_no_condition(api, fleet_user, rental):
-    # API.md: {date, odometer_km, damages, deposit_retained, deposit_retained_reason}
+    # docs/api.md: {date, odometer_km, damages, deposit_retained, deposit_retained_reason}
     response = api(fleet_user).post(
         f"{BASE}/rentals/{rental.pk}/return",
         {

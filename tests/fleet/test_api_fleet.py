@@ -1,4 +1,4 @@
-"""The fleet API of API.md: paths, fields, money as strings, errors, roles, tenancy."""
+"""The fleet API of docs/api.md: paths, fields, money as strings, errors, roles, tenancy."""
 
 from datetime import timedelta
 

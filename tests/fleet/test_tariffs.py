@@ -1,4 +1,4 @@
-"""The pure tariff function: worked examples of DESIGN.md and its properties."""
+"""The pure tariff function: worked examples of docs/regles-metier.md and its properties."""
 
 from datetime import date, timedelta
 from decimal import Decimal

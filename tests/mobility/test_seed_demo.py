@@ -24,7 +24,7 @@ from mobility.models import (
     User,
 )
 
-# The accounts of ../shared/API.md "Demo dataset and accounts".
+# The accounts of docs/api.md "Demo dataset and accounts".
 MAIN_ACCOUNTS = {
     "admin": Role.ADMIN,
     "conseiller": Role.ADVISER,

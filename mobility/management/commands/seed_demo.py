@@ -1,4 +1,4 @@
-"""Load the demo dataset: two platforms, the accounts of API.md, organisations, referrals.
+"""Load the demo dataset: two platforms, the accounts of docs/api.md, organisations, referrals.
 
 Referrals go through the services (submit, accept, decline, close), exactly as a page or
 the API would drive them, so their history, notifications and constraints are real.
