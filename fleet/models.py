@@ -699,9 +699,15 @@ class LedgerEntry(models.Model):
                 | ~Q(method=""),
                 name="fleet_ledger_money_moved_has_method",
             ),
-            # Every payment has a receipt number, and nothing else has one.
+            # Every payment has a receipt number, and nothing else has one. (`isnull=False`
+            # too: for a NULL number `>= 1` is unknown, which a CHECK lets through.)
             models.CheckConstraint(
-                condition=Q(kind=EntryKind.PAYMENT, reverses__isnull=True, receipt_number__gte=1)
+                condition=Q(
+                    kind=EntryKind.PAYMENT,
+                    reverses__isnull=True,
+                    receipt_number__isnull=False,
+                    receipt_number__gte=1,
+                )
                 | (
                     ~Q(kind=EntryKind.PAYMENT, reverses__isnull=True)
                     & Q(receipt_number__isnull=True)

@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'payment'), ('receipt_number__gte', 1), ('reverses__isnull', True)), models.Q(models.Q(('kind', 'payment'), ('reverses__isnull', True), _negated=True), ('receipt_number__isnull', True)), _connector='OR'), name='fleet_ledger_payment_has_receipt_number'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'payment'), ('receipt_number__gte', 1), ('receipt_number__isnull', False), ('reverses__isnull', True)), models.Q(models.Q(('kind', 'payment'), ('reverses__isnull', True), _negated=True), ('receipt_number__isnull', True)), _connector='OR'), name='fleet_ledger_payment_has_receipt_number'),
         ),
         migrations.AddConstraint(
             model_name='ledgerentry',
