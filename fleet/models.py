@@ -728,6 +728,15 @@ class LedgerEntry(models.Model):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    @property
+    def reversed_by(self) -> LedgerEntry | None:
+        """This entry's reversal, if any (select_related("reversal") saves a query). A
+        reversal has no key: Django would look for the entries whose `reverses` is NULL,
+        that is every original entry, so it is not asked."""
+        if self.reversal_key is None:
+            return None
+        return getattr(self, "reversal", None)
+
 
 class ReceiptCounter(models.Model):
     """The last receipt number a platform gave. A payment locks this row to take the next

@@ -129,5 +129,5 @@ def receipt(entries, entry_id: int) -> Receipt:
     return Receipt(
         payment=payment,
         balance=rules.balance(rows.order_by().values_list("kind", "amount")),
-        reversal=getattr(payment, "reversal", None),
+        reversal=payment.reversed_by,
     )

@@ -903,7 +903,7 @@ def reversal_refusal(entry: LedgerEntry, *, rental: Rental) -> str | None:
     return rules.reversal_problem(
         kind=entry.kind,
         is_reversal=entry.is_reversal,
-        already_reversed=hasattr(entry, "reversal"),
+        already_reversed=entry.reversed_by is not None,
         rental_open=rental.is_open,
     )
 
