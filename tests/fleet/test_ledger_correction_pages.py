@@ -235,3 +235,28 @@ def test_other_roles_get_the_403_page(platform, rental, role):
     client = logged_in(member(role, platform))
     for url in (correct_url(rental, deposit), refund_url(rental), receipt_url(rental, deposit)):
         assert client.get(url).status_code == 403
+
+
+def test_the_rental_page_query_count_does_not_grow_with_corrections(fleet_user, rental):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(fleet_user)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(detail(rental)).status_code == 200
+        return len(queries)
+
+    services.payment_record(
+        by=fleet_user, rental=rental, day=days_ago(2), amount=Decimal("5"), method="cash"
+    )
+    few = count()
+    for _ in range(3):
+        typo = services.payment_record(
+            by=fleet_user, rental=rental, day=days_ago(1), amount=Decimal("304"), method="cash"
+        )
+        services.ledger_entry_reverse(
+            entry=typo, by=fleet_user, reason="Faute de frappe.", correct_amount=Decimal("30.40")
+        )
+    assert count() == few
