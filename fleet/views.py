@@ -26,6 +26,7 @@ from fleet.forms import (
 from fleet.models import LedgerEntry, Rental, Vehicle
 from fleet.pdf import receipt_filename, receipt_pdf, render_pdf
 from fleet.tariffs import euros
+from fleet.templatetags.fleet_tags import balance as balance_text
 from mobility.errors import DomainError, InvalidInput, NotFound
 from mobility.forms import add_domain_errors
 from mobility.models import Platform
@@ -287,10 +288,7 @@ def payment_create(request, pk):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("Paiement enregistré : reçu n° %(number)s.") % {"number": payment.receipt_number},
-            )
+            messages.success(request, _("Paiement enregistré."))
             return _detail_with_receipt(rental, payment)
     else:
         messages.error(request, _("Le paiement n'est pas valide : vérifiez le montant et la date."))
@@ -363,7 +361,9 @@ def ledger_entry_reverse(request, pk, entry_pk):
     context = {"rental": rental, "entry": entry, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if form.is_confirmed:
+        # « Modifier » goes back to the form with what was typed.
+        editing = "edit" in request.POST
+        if form.is_confirmed and not editing:
             try:
                 result = services.ledger_entry_reverse(
                     entry=entry,
@@ -377,11 +377,11 @@ def ledger_entry_reverse(request, pk, entry_pk):
             else:
                 messages.success(
                     request,
-                    _("Écriture n° %(pk)s contre-passée : solde %(balance)s.")
-                    % {"pk": entry.pk, "balance": euros(result.balance.due)},
+                    _("Écriture n° %(pk)s contre-passée : solde dû %(balance)s.")
+                    % {"pk": entry.pk, "balance": balance_text(result.balance.due)},
                 )
                 return _detail_with_receipt(rental, result.replacement)
-        else:
+        elif not editing:
             before, after = services.reversal_balances(entry, data["correct_amount"])
             context.update(
                 confirm=True,
@@ -403,7 +403,9 @@ def rental_refund(request, pk):
     context = {"rental": rental, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if form.is_confirmed:
+        # « Modifier » goes back to the form with what was typed.
+        editing = "edit" in request.POST
+        if form.is_confirmed and not editing:
             try:
                 services.rental_refund(
                     rental=rental,
@@ -423,7 +425,7 @@ def rental_refund(request, pk):
                     % {"amount": euros(data["amount"])},
                 )
                 return redirect("fleet:rental_detail", pk=rental.pk)
-        else:
+        elif not editing:
             before, after = services.refund_balances(rental, data["amount"])
             context.update(
                 confirm=True,

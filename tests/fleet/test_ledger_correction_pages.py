@@ -45,8 +45,8 @@ def test_after_a_payment_the_rental_page_offers_its_receipt(fleet_user, rental):
         follow=True,
     )
     payment = LedgerEntry.objects.get(kind=EntryKind.PAYMENT)
-    content = response.content.decode()
-    assert "reçu n° 1" in content
+    content = html.unescape(response.content.decode())
+    assert "Reçu n° 1 du paiement de 30,40\xa0€" in content
     assert receipt_url(rental, payment) in content
     assert "Imprimer le reçu (PDF)" in content
 
@@ -260,3 +260,17 @@ def test_the_rental_page_query_count_does_not_grow_with_corrections(fleet_user, 
             entry=typo, by=fleet_user, reason="Faute de frappe.", correct_amount=Decimal("30.40")
         )
     assert count() == few
+
+
+def test_modifier_goes_back_to_the_form_with_what_was_typed(fleet_user, rental):
+    typo = services.payment_record(
+        by=fleet_user, rental=rental, day=days_ago(1), amount=Decimal("304"), method="cash"
+    )
+    response = logged_in(fleet_user).post(
+        correct_url(rental, typo),
+        {"reason": "Faute de frappe.", "correct_amount": "30,40", "confirmed": "1", "edit": "1"},
+    )
+    content = text(response)
+    assert "Vérifiez avant de confirmer" not in content
+    assert "Faute de frappe." in content and 'value="30,40"' in content
+    assert not LedgerEntry.objects.filter(reverses__isnull=False).exists()
