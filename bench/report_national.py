@@ -77,6 +77,7 @@ TABLES = [
     "drivingschool_fundingtranche",
     "drivingschool_enrolment",
     "drivingschool_programme",
+    "fleet_receiptcounter",
     "fleet_ledgerentry",
     "fleet_checkin",
     "fleet_rental",
@@ -243,14 +244,20 @@ def build(cursor, platforms: int) -> None:
                    10000 + 150 * w, '{}', 7.00, 150, 201.6, 0, '', now(), %(user)s,
                    r.platform_id, r.id
             FROM fleet_rental r, generate_series(1, 5) w;
-            INSERT INTO fleet_ledgerentry (id, kind, date, amount, method, label, created_at,
-                checkin_id, created_by_id, platform_id, rental_id)
-            SELECT c.id * 2 - 1, 'charge', c.date, 7.00, '', '', now(), c.id, %(user)s,
-                   c.platform_id, c.rental_id FROM fleet_checkin c;
-            INSERT INTO fleet_ledgerentry (id, kind, date, amount, method, label, created_at,
-                checkin_id, created_by_id, platform_id, rental_id)
-            SELECT c.id * 2, 'payment', c.date, 7.00, 'cash', '', now(), c.id, %(user)s,
-                   c.platform_id, c.rental_id FROM fleet_checkin c WHERE c.id %% 10 <> 0;
+            INSERT INTO fleet_ledgerentry (id, kind, date, amount, method, label, reason,
+                reversal_key, created_at, checkin_id, created_by_id, platform_id, rental_id)
+            SELECT c.id * 2 - 1, 'charge', c.date, 7.00, '', '', '', gen_random_uuid(), now(),
+                   c.id, %(user)s, c.platform_id, c.rental_id FROM fleet_checkin c;
+            INSERT INTO fleet_ledgerentry (id, kind, date, amount, method, label, reason,
+                reversal_key, receipt_number, created_at, checkin_id, created_by_id,
+                platform_id, rental_id)
+            SELECT c.id * 2, 'payment', c.date, 7.00, 'cash', '', '', gen_random_uuid(),
+                   row_number() OVER (PARTITION BY c.platform_id ORDER BY c.id), now(), c.id,
+                   %(user)s, c.platform_id, c.rental_id
+            FROM fleet_checkin c WHERE c.id %% 10 <> 0;
+            INSERT INTO fleet_receiptcounter (platform_id, last_number)
+            SELECT platform_id, max(receipt_number) FROM fleet_ledgerentry
+            WHERE receipt_number IS NOT NULL GROUP BY platform_id;
             """,
         ),
         (

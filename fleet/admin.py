@@ -150,7 +150,7 @@ class CheckInAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["rental", "date", "kind", "amount", "method", "label"]
+    list_display = ["rental", "date", "kind", "amount", "method", "receipt_number", "label"]
     list_filter = ["kind", "method", "platform"]
     list_select_related = ["rental__vehicle", "rental__beneficiary"]
     date_hierarchy = "date"

@@ -6,7 +6,7 @@ live in fleet.services, fleet.tariffs, fleet.eligibility and fleet.rules.
 
 from datetime import timedelta
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from fleet import selectors, services
 from fleet.enums import FLEET_ROLES
 from fleet.models import LedgerEntry, Rental, Vehicle
+from fleet.pdf import receipt_filename, receipt_pdf
 from fleet.schemas import (
     CheckInIn,
     CheckInOut,
@@ -23,10 +24,13 @@ from fleet.schemas import (
     PaymentRecordIn,
     QuoteFilters,
     QuoteOut,
+    RefundIn,
     RentalFilters,
     RentalIn,
     RentalOut,
     ReturnIn,
+    ReversalIn,
+    ReversalOut,
     VehicleFilters,
     VehicleIn,
     VehicleOut,
@@ -50,6 +54,11 @@ def require_fleet(request: HttpRequest) -> None:
 def vehicles_for(request: HttpRequest):
     require_fleet(request)
     return Vehicle.objects.for_user(request.user)
+
+
+def entries_for(request: HttpRequest):
+    require_fleet(request)
+    return LedgerEntry.objects.for_user(request.user).select_related("reverses", "reversal")
 
 
 def rentals_for(request: HttpRequest):
@@ -271,7 +280,70 @@ def create_payment(request: HttpRequest, rental_id: int, payload: PaymentRecordI
 @paginate(LimitOffsetPagination)
 def rental_ledger(request: HttpRequest, rental_id: int):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
-    return LedgerEntry.objects.filter(rental=rental).order_by("date", "pk")
+    return entries_for(request).filter(rental=rental).order_by("date", "pk")
+
+
+@router.post(
+    "/rentals/{rental_id}/refunds",
+    response={201: LedgerEntryOut},
+    summary="Rembourser le trop-perçu d'une location rendue (accepte Idempotency-Key)",
+)
+def create_refund(request: HttpRequest, rental_id: int, payload: RefundIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    entry = services.rental_refund(
+        rental=rental,
+        amount=payload.amount,
+        by=request.user,
+        reason=payload.reason,
+        method=payload.method,
+        day=payload.date,
+    )
+    return Status(201, entry)
+
+
+# ---- ledger entries: corrections and receipts
+
+
+@router.get("/ledger/{entry_id}", response=LedgerEntryOut, summary="Lire une écriture")
+def get_ledger_entry(request: HttpRequest, entry_id: int):
+    return get_object_or_404(entries_for(request), pk=entry_id)
+
+
+@router.post(
+    "/ledger/{entry_id}/reverse",
+    response={201: ReversalOut},
+    summary="Contre-passer une écriture erronée, avec le montant correct s'il y en a un "
+    "(accepte Idempotency-Key)",
+)
+def reverse_ledger_entry(request: HttpRequest, entry_id: int, payload: ReversalIn):
+    entry = get_object_or_404(entries_for(request), pk=entry_id)
+    result = services.ledger_entry_reverse(
+        entry=entry, by=request.user, reason=payload.reason, correct_amount=payload.correct_amount
+    )
+    return Status(
+        201,
+        {
+            "reversal": result.reversal,
+            "replacement": result.replacement,
+            "balance": result.balance.due,
+        },
+    )
+
+
+@router.get(
+    "/ledger/{entry_id}/receipt",
+    summary="Le reçu d'un paiement (PDF)",
+    response={200: None},
+    openapi_extra={
+        "responses": {200: {"description": "Le reçu", "content": {"application/pdf": {}}}}
+    },
+)
+def ledger_entry_receipt(request: HttpRequest, entry_id: int):
+    require_fleet(request)
+    receipt = selectors.receipt(LedgerEntry.objects.for_user(request.user), entry_id)
+    response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(receipt)}"'
+    return response
 
 
 @router.post("/rentals/{rental_id}/return", response=RentalOut, summary="Enregistrer le retour")

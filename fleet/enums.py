@@ -60,7 +60,8 @@ class PaymentMethod(models.TextChoices):
 
 
 class EntryKind(models.TextChoices):
-    """A ledger row. Charges and damages are owed; payments and retained deposit settle."""
+    """A ledger row. Charges and damages are owed; payments and retained deposit settle;
+    a refund gives back money paid beyond what was owed."""
 
     CHARGE = "charge", _("montant dû")
     PAYMENT = "payment", _("paiement")
@@ -68,6 +69,7 @@ class EntryKind(models.TextChoices):
     DEPOSIT_REFUND = "deposit_refund", _("caution rendue")
     DEPOSIT_RETAINED = "deposit_retained", _("caution retenue")
     DAMAGE = "damage", _("dommage")
+    REFUND = "refund", _("remboursement")
 
 
 class SituationCode(models.TextChoices):

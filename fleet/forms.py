@@ -268,3 +268,57 @@ class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
             for i in range(1, MAX_DAMAGES + 1)
             if self.cleaned_data.get(f"damage_{i}_description")
         ]
+
+
+class ConfirmationMixin:
+    """A correction is written on a second step, after the person has read its effect on
+    the balance; `seen_last_entry_id` is the ledger as that step showed it."""
+
+    def add_confirmation_fields(self):
+        self.fields["confirmed"] = forms.BooleanField(required=False, widget=forms.HiddenInput)
+        self.fields["seen_last_entry_id"] = forms.IntegerField(
+            required=False, widget=forms.HiddenInput
+        )
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("confirmed"))
+
+
+class ReversalForm(ConfirmationMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : 304,00 € saisis au lieu de 30,40 €."),
+    )
+    correct_amount = decimal_field(
+        _("Montant correct (€)"),
+        help_text=_(
+            "Laissez vide pour annuler l'écriture ; sinon ce montant est enregistré à sa "
+            "place, à la même date."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_confirmation_fields()
+
+
+class RefundForm(ConfirmationMixin, forms.Form):
+    amount = decimal_field(_("Montant remboursé (€)"), required=True)
+    method = forms.ChoiceField(
+        label=_("Remboursé par"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+    )
+    date = forms.DateField(label=_("Date du remboursement"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motif du remboursement"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : trop-perçu après le retour du véhicule."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.add_confirmation_fields()

@@ -7,10 +7,11 @@ reason. Balances are never stored: they are derived from the ledger rows.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,7 @@ from fleet.enums import (
     VehicleKind,
     VehicleStatus,
 )
-from fleet.rules import OWED_KINDS, SETTLING_KINDS
+from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
 from mobility.models import Beneficiary, Pathway, Platform, User
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -352,12 +353,18 @@ class Vehicle(models.Model):
         return self.label
 
 
-def _ledger_sum(kinds) -> Coalesce:
+def _ledger_sum(kinds, minus=()) -> Coalesce:
+    """The sum of a rental's entries of `kinds`, less those of `minus` (one subquery)."""
+    signed = Case(
+        When(kind__in=list(minus), then=-F("amount")),
+        default=F("amount"),
+        output_field=models.DecimalField(**MONEY),
+    )
     rows = (
-        LedgerEntry.objects.filter(rental=OuterRef("pk"), kind__in=list(kinds))
+        LedgerEntry.objects.filter(rental=OuterRef("pk"), kind__in=[*kinds, *minus])
         .order_by()
         .values("rental")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(signed))
         .values("total")
     )
     return Coalesce(
@@ -378,7 +385,7 @@ class RentalQuerySet(models.QuerySet):
         """Annotate `charged`, `paid`, `deposit_in`, `deposit_out`: one subquery each."""
         return self.annotate(
             charged=_ledger_sum(OWED_KINDS),
-            paid=_ledger_sum(SETTLING_KINDS),
+            paid=_ledger_sum(SETTLING_KINDS, minus=REFUND_KINDS),
             deposit_in=_ledger_sum({EntryKind.DEPOSIT_IN}),
             deposit_out=_ledger_sum({EntryKind.DEPOSIT_REFUND, EntryKind.DEPOSIT_RETAINED}),
         )
@@ -532,6 +539,14 @@ class Rental(models.Model):
     def deposit_held(self) -> Decimal:
         return tariffs.money(self.deposit_in - self.deposit_out)
 
+    @property
+    def refundable(self) -> Decimal:
+        """What may be given back (needs `with_balance()`): the overpaid balance of a
+        returned rental; while it is open, an advance pays the next check-ins."""
+        if self.is_open:
+            return Decimal("0.00")
+        return max(-self.balance_due, Decimal("0.00"))
+
 
 class CheckInQuerySet(models.QuerySet):
     def for_user(self, user: User) -> CheckInQuerySet:
@@ -594,7 +609,9 @@ class LedgerEntryQuerySet(models.QuerySet):
 
 
 class LedgerEntry(models.Model):
-    """One money movement of a rental. Amounts are positive; the kind gives the direction."""
+    """One money movement of a rental; the kind gives the direction. An entry is never
+    edited nor deleted: a mistake is cancelled by a reversal, an entry of the same kind and
+    the opposite amount that points at it (and a refund gives back what was overpaid)."""
 
     platform = models.ForeignKey(
         Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
@@ -617,6 +634,37 @@ class LedgerEntry(models.Model):
         _("moyen de paiement"), max_length=20, choices=PaymentMethod.choices, blank=True
     )
     label = models.CharField(_("libellé"), max_length=255, blank=True)
+    reason = models.TextField(
+        _("motif"),
+        blank=True,
+        help_text=_("Obligatoire pour une contre-passation ou un remboursement."),
+    )
+    # Only an original entry has a key, and a reversal points at that key: so a reversal,
+    # which has none, cannot itself be reversed. The foreign key says it, not only the code.
+    reversal_key = models.UUIDField(
+        _("clé de contre-passation"),
+        null=True,
+        blank=True,
+        unique=True,
+        default=uuid.uuid4,
+        editable=False,
+    )
+    # One-to-one: an entry is reversed at most once.
+    reverses = models.OneToOneField(
+        "self",
+        to_field="reversal_key",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("contre-passe l'écriture"),
+    )
+    receipt_number = models.PositiveIntegerField(
+        _("n° de reçu"),
+        null=True,
+        blank=True,
+        help_text=_("Chaque paiement reçoit le numéro suivant de sa plateforme."),
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("saisi par")
     )
@@ -630,7 +678,15 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("écritures")
         ordering = ["rental", "date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="fleet_ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, reversal_key__isnull=False, amount__gt=0)
+                | Q(reverses__isnull=False, reversal_key__isnull=True, amount__lt=0),
+                name="fleet_ledger_amount_positive_or_reversed",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) & ~Q(kind=EntryKind.REFUND) | ~Q(reason=""),
+                name="fleet_ledger_correction_has_reason",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=EntryKind.values), name="fleet_ledger_kind_valid"
             ),
@@ -639,10 +695,61 @@ class LedgerEntry(models.Model):
                 name="fleet_ledger_method_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=[EntryKind.PAYMENT, EntryKind.DEPOSIT_IN]) | ~Q(method=""),
-                name="fleet_ledger_money_in_has_method",
+                condition=~Q(kind__in=[EntryKind.PAYMENT, EntryKind.DEPOSIT_IN, EntryKind.REFUND])
+                | ~Q(method=""),
+                name="fleet_ledger_money_moved_has_method",
+            ),
+            # Every payment has a receipt number, and nothing else has one. (`isnull=False`
+            # too: for a NULL number `>= 1` is unknown, which a CHECK lets through.)
+            models.CheckConstraint(
+                condition=Q(
+                    kind=EntryKind.PAYMENT,
+                    reverses__isnull=True,
+                    receipt_number__isnull=False,
+                    receipt_number__gte=1,
+                )
+                | (
+                    ~Q(kind=EntryKind.PAYMENT, reverses__isnull=True)
+                    & Q(receipt_number__isnull=True)
+                ),
+                name="fleet_ledger_payment_has_receipt_number",
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "receipt_number"],
+                condition=Q(receipt_number__isnull=False),
+                name="fleet_ledger_receipt_number_unique_per_platform",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} € — location n° {self.rental_id}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    @property
+    def reversed_by(self) -> LedgerEntry | None:
+        """This entry's reversal, if any (select_related("reversal") saves a query). A
+        reversal has no key: Django would look for the entries whose `reverses` is NULL,
+        that is every original entry, so it is not asked."""
+        if self.reversal_key is None:
+            return None
+        return getattr(self, "reversal", None)
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a platform gave. A payment locks this row to take the next
+    number in its own transaction: numbers follow each other without gaps or repeats."""
+
+    platform = models.OneToOneField(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    last_number = models.PositiveIntegerField(_("dernier n° de reçu"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur des reçus")
+        verbose_name_plural = _("compteurs des reçus")
+
+    def __str__(self) -> str:
+        return f"{self.platform} — reçu n° {self.last_number}"

@@ -102,24 +102,89 @@ class Balance:
     def due(self) -> Decimal:
         return money(self.charged - self.paid)
 
+    @property
+    def overpaid(self) -> Decimal:
+        """What the person paid beyond what is owed (0 when nothing is)."""
+        return max(-self.due, ZERO)
+
 
 OWED_KINDS = frozenset({EntryKind.CHARGE, EntryKind.DAMAGE})
 SETTLING_KINDS = frozenset({EntryKind.PAYMENT, EntryKind.DEPOSIT_RETAINED})
+# Money given back to the person: it takes away from what was paid.
+REFUND_KINDS = frozenset({EntryKind.REFUND})
 
 
 def balance(entries: Iterable[tuple[str, Decimal]]) -> Balance:
-    """The balance of (kind, amount) ledger rows, amounts being positive."""
+    """The balance of (kind, amount) ledger rows. An entry's amount is positive; its
+    reversal carries the same kind and the opposite amount, so the two cancel out."""
     charged = paid = deposit = ZERO
     for kind, amount in entries:
         if kind in OWED_KINDS:
             charged += amount
         elif kind in SETTLING_KINDS:
             paid += amount
+        elif kind in REFUND_KINDS:
+            paid -= amount
         if kind == EntryKind.DEPOSIT_IN:
             deposit += amount
         elif kind in (EntryKind.DEPOSIT_REFUND, EntryKind.DEPOSIT_RETAINED):
             deposit -= amount
     return Balance(money(charged), money(paid), money(deposit))
+
+
+# ---- corrections: a mistake is never edited away, it is reversed or refunded
+
+# What a reversal may cancel. The deposit's refund and retention at the return follow from
+# the balance of that day: too much retained shows as an overpayment, which a refund settles.
+REVERSIBLE_KINDS = frozenset(
+    {EntryKind.CHARGE, EntryKind.DAMAGE, EntryKind.PAYMENT, EntryKind.REFUND, EntryKind.DEPOSIT_IN}
+)
+
+
+def reversal_problem(
+    *, kind: str, is_reversal: bool, already_reversed: bool, rental_open: bool
+) -> str | None:
+    """Why an entry cannot be reversed, in French (None: it can)."""
+    if is_reversal:
+        return (
+            "Cette écriture est une contre-passation : elle ne se contre-passe pas. Si la "
+            "correction était une erreur, enregistrez à nouveau l'écriture juste."
+        )
+    if already_reversed:
+        return "Cette écriture est déjà contre-passée."
+    if kind not in REVERSIBLE_KINDS:
+        return (
+            "La caution rendue ou retenue au retour ne se contre-passe pas : ce qui a été "
+            "retenu en trop apparaît comme un trop-perçu, qui se rembourse."
+        )
+    if kind == EntryKind.DEPOSIT_IN and not rental_open:
+        return (
+            "La caution d'une location rendue ne se contre-passe plus : elle a été rendue ou "
+            "retenue au retour."
+        )
+    return None
+
+
+def correct_amount_problem(*, amount: Decimal, original: Decimal) -> str | None:
+    """What is wrong with the amount an entry should have had (None: nothing)."""
+    if amount <= 0:
+        return "Le montant correct doit être positif (sans montant : l'écriture est annulée)."
+    if amount > MAX_PAYMENT:
+        return f"Le montant correct ne peut pas dépasser {euros(MAX_PAYMENT)}."
+    if money(amount) == money(original):
+        return "C'est déjà le montant de l'écriture : il n'y a rien à corriger."
+    return None
+
+
+def refund_problem(*, amount: Decimal, balance: Balance) -> str | None:
+    """What is wrong with giving `amount` back to the person (None: nothing)."""
+    if amount <= 0:
+        return "Le montant remboursé doit être positif."
+    if balance.overpaid <= 0:
+        return "La personne n'a rien payé en trop : il n'y a rien à rembourser."
+    if money(amount) > balance.overpaid:
+        return f"Le remboursement ne peut pas dépasser le trop-perçu ({euros(balance.overpaid)})."
+    return None
 
 
 def situation(

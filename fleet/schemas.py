@@ -19,6 +19,7 @@ StatusCode = Literal["available", "rented", "maintenance", "retired"]
 ConditionCode = Literal["ok", "worn", "damaged"]
 MethodCode = Literal["cash", "card", "transfer", "cheque"]
 Money = Decimal
+OptionalDate = date | None
 # Money goes out as a string with two decimals, whatever the database returned.
 MoneyStr = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
 
@@ -230,6 +231,8 @@ class PaymentRecordIn(PaymentIn):
 
 
 class LedgerEntryOut(Schema):
+    """An entry; for lists, select_related("reverses", "reversal") avoids a query per row."""
+
     id: int
     rental_id: int
     kind: str
@@ -237,6 +240,45 @@ class LedgerEntryOut(Schema):
     amount: MoneyStr
     method: str
     label: str
+    reason: str
+    receipt_number: int | None
+    reverses_id: int | None = Field(
+        None, description="L'écriture que celle-ci contre-passe (montant opposé)."
+    )
+    reversed_by_id: int | None = Field(None, description="La contre-passation de cette écriture.")
+
+    @staticmethod
+    def resolve_reverses_id(entry) -> int | None:
+        return entry.reverses.pk if entry.reverses_id else None
+
+    @staticmethod
+    def resolve_reversed_by_id(entry) -> int | None:
+        return entry.reversed_by.pk if entry.reversed_by else None
+
+
+class ReversalIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=2000)
+    correct_amount: Money | None = Field(
+        None,
+        gt=0,
+        max_digits=10,
+        decimal_places=2,
+        description="Le montant que l'écriture aurait dû avoir : enregistré à sa place.",
+    )
+
+
+class ReversalOut(Schema):
+    reversal: LedgerEntryOut
+    replacement: LedgerEntryOut | None
+    balance: MoneyStr
+
+
+class RefundIn(InputSchema):
+    amount: Money = Field(gt=0, max_digits=10, decimal_places=2)
+    method: MethodCode
+    reason: str = Field(min_length=1, max_length=2000)
+    # `OptionalDate`: the field's name would hide the type in its own annotation.
+    date: OptionalDate = Field(None, description="Par défaut : aujourd'hui.")
 
 
 class DamageIn(InputSchema):

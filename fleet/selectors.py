@@ -11,8 +11,9 @@ from django.db.models import F
 
 from fleet import defaults, rules
 from fleet.enums import RentalStatus, VehicleStatus
-from fleet.models import Rental, Vehicle
+from fleet.models import LedgerEntry, Rental, Vehicle
 from mobility import weeks
+from mobility.errors import NotFound
 from mobility.models import User
 
 
@@ -98,4 +99,35 @@ def board(user: User, *, today: date) -> Board:
         reaching_max=[r for r in open_rentals if reaching_max_length(r, today=today)],
         microcredit=[r for r in open_rentals if r.microcredit_from and r.microcredit_from <= today],
         unpaid=[r for r in open_rentals + returned_unpaid if r.balance_due > 0],
+    )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    payment: LedgerEntry
+    # The rental's balance just after this payment, in the order the entries were
+    # recorded: a receipt printed again later says the same.
+    balance: rules.Balance
+    # The reversal that cancelled the payment, if it was a mistake.
+    reversal: LedgerEntry | None
+
+
+def receipt(entries, entry_id: int) -> Receipt:
+    """The receipt of a payment among `entries` (a scoped LedgerEntry queryset)."""
+    payment = (
+        entries.filter(pk=entry_id)
+        .select_related(
+            "platform", "rental__vehicle", "rental__beneficiary", "created_by", "reversal"
+        )
+        .first()
+    )
+    if payment is None:
+        raise NotFound("Écriture introuvable.")
+    if payment.receipt_number is None:
+        raise NotFound("Cette écriture n'est pas un paiement : elle n'a pas de reçu.")
+    rows = LedgerEntry.objects.filter(rental_id=payment.rental_id, pk__lte=payment.pk)
+    return Receipt(
+        payment=payment,
+        balance=rules.balance(rows.order_by().values_list("kind", "amount")),
+        reversal=payment.reversed_by,
     )

@@ -30,6 +30,7 @@ from fleet.models import (
     EligibilityRule,
     FleetSettings,
     LedgerEntry,
+    ReceiptCounter,
     Rental,
     TariffGrid,
     TariffReduction,
@@ -544,7 +545,10 @@ def _notify_rental_started(rental: Rental, *, by: User) -> None:
         )
 
 
-def _entry(rental, kind, amount, day, by, *, method="", label="", checkin=None) -> LedgerEntry:
+def _entry(
+    rental, kind, amount, day, by, *, method="", label="", checkin=None, reason=""
+) -> LedgerEntry:
+    receipt_number = _next_receipt_number(rental.platform_id) if kind == EntryKind.PAYMENT else None
     return save_with_author(
         LedgerEntry(
             platform_id=rental.platform_id,
@@ -555,10 +559,25 @@ def _entry(rental, kind, amount, day, by, *, method="", label="", checkin=None) 
             amount=tariffs.money(amount),
             method=method,
             label=label[:255],
+            reason=reason,
+            receipt_number=receipt_number,
             created_by=by,
         ),
         by=by,
     )
+
+
+def _next_receipt_number(platform_id: int) -> int:
+    """The platform's next receipt number. The counter row stays locked until the payment's
+    transaction ends: a concurrent payment waits, and a payment rolled back gives its
+    number back, so the numbers have no gaps. Call inside a transaction."""
+    # Two first payments of a platform may race to create the row: get_or_create settles
+    # it on the unique platform.
+    ReceiptCounter.objects.get_or_create(platform_id=platform_id)
+    counter = ReceiptCounter.objects.select_for_update().get(platform_id=platform_id)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
 
 
 def rental_balance(rental: Rental) -> rules.Balance:
@@ -616,6 +635,8 @@ class CheckInResult:
     quote: tariffs.Quote
     amount_paid: Decimal
     balance: rules.Balance
+    # The payment made at the check-in, with its receipt number.
+    payment: LedgerEntry | None = None
 
 
 @transaction.atomic
@@ -678,9 +699,10 @@ def checkin_record(
             label=f"Location du {previous_day:%d/%m/%Y} au {day:%d/%m/%Y} ({quote.days} j)",
         )
     paid = tariffs.ZERO
+    payment = None
     if payment_amount is not None:
         paid = tariffs.money(payment_amount)
-        _entry(
+        payment = _entry(
             rental,
             EntryKind.PAYMENT,
             paid,
@@ -691,7 +713,7 @@ def checkin_record(
             label="Paiement au point étape",
         )
     _update_odometer(rental.vehicle, odometer_km, by)
-    return CheckInResult(checkin, quote, paid, rental_balance(rental))
+    return CheckInResult(checkin, quote, paid, rental_balance(rental), payment)
 
 
 def _update_odometer(vehicle: Vehicle, odometer_km: int, by: User, status: str | None = None):
@@ -845,3 +867,185 @@ def rental_return(
     save_with_author(rental, by=by)
     _update_odometer(rental.vehicle, odometer_km, by, status=vehicle_status)
     return rental
+
+
+# ---- corrections: a mistake is reversed or refunded, never edited
+
+
+def _lock_rental(rental_id: int, by: User) -> Rental:
+    rental = (
+        Rental.objects.select_for_update(of=("self",))
+        .select_related("vehicle", "beneficiary")
+        .get(pk=rental_id)
+    )
+    require_fleet_role(by, rental.platform_id)
+    return rental
+
+
+def ledger_last_entry_id(rental: Rental) -> int | None:
+    """What a confirmation page saw of the ledger (see `_check_unchanged`)."""
+    return rental.ledger.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def _check_unchanged(rental: Rental, seen_last_entry_id: int | None) -> None:
+    """A confirmation shows the effect on the balance: if an entry was written since it
+    was shown (the same form sent twice, a colleague's payment), the effect shown is no
+    longer true, so nothing is written."""
+    if seen_last_entry_id is not None and ledger_last_entry_id(rental) != seen_last_entry_id:
+        raise Conflict(
+            "Les écritures de la location ont changé depuis l'affichage de la confirmation "
+            "(formulaire envoyé deux fois ?) : rien n'a été enregistré, vérifiez le solde."
+        )
+
+
+def reversal_refusal(entry: LedgerEntry, *, rental: Rental) -> str | None:
+    """Why `entry` cannot be reversed, or None (select_related("reversal") saves a query)."""
+    return rules.reversal_problem(
+        kind=entry.kind,
+        is_reversal=entry.is_reversal,
+        already_reversed=entry.reversed_by is not None,
+        rental_open=rental.is_open,
+    )
+
+
+@dataclass(frozen=True)
+class Reversal:
+    reversal: LedgerEntry
+    # The entry written with the right amount, when the correction gave one.
+    replacement: LedgerEntry | None
+    balance: rules.Balance
+
+
+def reversal_balances(
+    entry: LedgerEntry, correct_amount: Decimal | None = None
+) -> tuple[rules.Balance, rules.Balance]:
+    """The rental's balance now and after reversing `entry` (and writing the correct
+    amount), for the confirmation a person reads before correcting."""
+    rows = list(entry.rental.ledger.order_by().values_list("kind", "amount"))
+    after = [*rows, (entry.kind, -entry.amount)]
+    if correct_amount is not None:
+        after.append((entry.kind, tariffs.money(correct_amount)))
+    return rules.balance(rows), rules.balance(after)
+
+
+@transaction.atomic
+def ledger_entry_reverse(
+    *,
+    entry: LedgerEntry,
+    by: User,
+    reason: str,
+    correct_amount: Decimal | None = None,
+    seen_last_entry_id: int | None = None,
+) -> Reversal:
+    """Cancel a mistaken entry by its reversal: an entry of the same kind and the opposite
+    amount, dated like the entry (the movement it describes did not happen), with the
+    reason and its author. With `correct_amount`, the entry the person meant is written
+    in its place (a 304,00 € typo for 30,40 €): a payment gets its own receipt number.
+    Possible after the return too, except for the deposit, settled at the return."""
+    rental = _lock_rental(entry.rental_id, by)
+    entry = LedgerEntry.objects.select_related("checkin", "reversal").get(pk=entry.pk)
+    if problem := reversal_refusal(entry, rental=rental):
+        raise Conflict(problem)
+    _check_unchanged(rental, seen_last_entry_id)
+    errors = {}
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = "Écrivez le motif de la correction."
+    if correct_amount is not None and (
+        amount_problem := rules.correct_amount_problem(amount=correct_amount, original=entry.amount)
+    ):
+        errors["correct_amount"] = amount_problem
+    if errors:
+        raise InvalidInput(
+            "La correction n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
+    reversal = LedgerEntry(
+        platform_id=rental.platform_id,
+        rental=rental,
+        checkin=entry.checkin,
+        kind=entry.kind,
+        date=entry.date,
+        amount=-entry.amount,
+        method=entry.method,
+        label=f"Contre-passation de l'écriture n° {entry.pk}",
+        reason=reason,
+        reverses=entry,
+        reversal_key=None,
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            save_with_author(reversal, by=by)
+    except IntegrityError as error:
+        # The one-to-one: another correction of this entry was recorded first.
+        raise Conflict("Cette écriture est déjà contre-passée.") from error
+    replacement = None
+    if correct_amount is not None:
+        replacement = _entry(
+            rental,
+            entry.kind,
+            correct_amount,
+            entry.date,
+            by,
+            method=entry.method,
+            checkin=entry.checkin,
+            label=f"Montant corrigé de l'écriture n° {entry.pk}",
+            reason=reason,
+        )
+    return Reversal(reversal, replacement, rental_balance(rental))
+
+
+def refund_balances(rental: Rental, amount: Decimal) -> tuple[rules.Balance, rules.Balance]:
+    """The rental's balance now and after giving `amount` back (for the confirmation)."""
+    rows = list(rental.ledger.order_by().values_list("kind", "amount"))
+    return rules.balance(rows), rules.balance([*rows, (EntryKind.REFUND, tariffs.money(amount))])
+
+
+@transaction.atomic
+def rental_refund(
+    *,
+    rental: Rental,
+    amount: Decimal,
+    by: User,
+    reason: str,
+    method: str,
+    day: date | None = None,
+    seen_last_entry_id: int | None = None,
+) -> LedgerEntry:
+    """Give back to the person, after the return, money paid beyond what the rental
+    owed: never more than the overpaid balance."""
+    rental = _lock_rental(rental.pk, by)
+    if rental.is_open:
+        raise Conflict(
+            "Un trop-perçu se rembourse après le retour du véhicule : d'ici là, l'avance "
+            "couvre les prochains points étapes."
+        )
+    _check_unchanged(rental, seen_last_entry_id)
+    today = timezone.localdate()
+    day = day or today
+    errors = {}
+    if method not in PaymentMethod.values:
+        errors["method"] = "Moyen de remboursement : cash, card, transfer ou cheque."
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = "Écrivez le motif du remboursement."
+    if day > today:
+        errors["date"] = "La date ne peut pas être dans le futur."
+    elif day < rental.end_date:
+        errors["date"] = "La date ne peut pas précéder le retour du véhicule."
+    if problem := rules.refund_problem(amount=amount, balance=rental_balance(rental)):
+        errors["amount"] = problem
+    if errors:
+        raise InvalidInput(
+            "Le remboursement n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
+    return _entry(
+        rental,
+        EntryKind.REFUND,
+        amount,
+        day,
+        by,
+        method=method,
+        label="Remboursement du trop-perçu",
+        reason=reason,
+    )

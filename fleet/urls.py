@@ -14,4 +14,13 @@ urlpatterns = [
     path("locations/<int:pk>/point-etape/", views.checkin_create, name="checkin_create"),
     path("locations/<int:pk>/paiement/", views.payment_create, name="payment_create"),
     path("locations/<int:pk>/retour/", views.rental_return, name="rental_return"),
+    path(
+        "locations/<int:pk>/recus/<int:entry_pk>.pdf", views.payment_receipt, name="payment_receipt"
+    ),
+    path(
+        "locations/<int:pk>/ecritures/<int:entry_pk>/corriger/",
+        views.ledger_entry_reverse,
+        name="ledger_entry_reverse",
+    ),
+    path("locations/<int:pk>/rembourser/", views.rental_refund, name="rental_refund"),
 ]

@@ -4,7 +4,7 @@ service, show a DomainError as a form error or a message."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,16 +16,19 @@ from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind
 from fleet.forms import (
     CheckInForm,
     PaymentForm,
+    RefundForm,
     RentalForm,
     ReturnForm,
+    ReversalForm,
     VehicleForm,
     VehicleStatusForm,
 )
-from fleet.models import Rental, Vehicle
-from fleet.pdf import render_pdf
+from fleet.models import LedgerEntry, Rental, Vehicle
+from fleet.pdf import receipt_filename, receipt_pdf, render_pdf
 from fleet.tariffs import euros
+from fleet.templatetags.fleet_tags import balance as balance_text
 from mobility import form_tokens
-from mobility.errors import DomainError, InvalidInput
+from mobility.errors import DomainError, InvalidInput, NotFound
 from mobility.form_tokens import one_time_form
 from mobility.forms import add_domain_errors
 from mobility.models import Platform
@@ -153,8 +156,17 @@ def rental_create(request):
 def rental_detail(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
     checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
-    ledger = rental.ledger.select_related("created_by").order_by("date", "pk")
+    ledger = list(
+        rental.ledger.select_related("created_by", "reverses", "reversal").order_by("date", "pk")
+    )
+    for entry in ledger:
+        entry.correctable = services.reversal_refusal(entry, rental=rental) is None
     today = timezone.localdate()
+    # The receipt of the payment just recorded, offered for printing.
+    new_receipt = next(
+        (e for e in ledger if str(e.pk) == request.GET.get("recu") and e.receipt_number),
+        None,
+    )
     return render(
         request,
         "fleet/rental_detail.html",
@@ -162,6 +174,7 @@ def rental_detail(request, pk):
             "rental": rental,
             "checkins": checkins,
             "ledger": ledger,
+            "new_receipt": new_receipt,
             "payment_form": PaymentForm(),
             "today": today,
             "microcredit_due": rental.is_open
@@ -247,7 +260,7 @@ def checkin_create(request, pk):
                     _("Attention : %(km)s km au-delà du forfait sur la période.")
                     % {"km": result.checkin.km_over},
                 )
-            return redirect("fleet:rental_detail", pk=rental.pk)
+            return _detail_with_receipt(rental, result.payment)
     previous = rental.checkins.order_by("-date", "-pk").first()
     since = previous.date if previous else rental.start_date
     today = timezone.localdate()
@@ -278,7 +291,7 @@ def payment_create(request, pk):
     if form.is_valid():
         try:
             with form_tokens.submission(request, form, result_url=_detail_url(rental)):
-                services.payment_record(
+                payment = services.payment_record(
                     by=request.user,
                     rental=rental,
                     day=form.cleaned_data["date"],
@@ -289,9 +302,16 @@ def payment_create(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Paiement enregistré."))
+            return _detail_with_receipt(rental, payment)
     else:
         messages.error(request, _("Le paiement n'est pas valide : vérifiez le montant et la date."))
     return redirect("fleet:rental_detail", pk=rental.pk)
+
+
+def _detail_with_receipt(rental, payment):
+    """Back to the rental page, which offers to print the payment's receipt."""
+    url = reverse("fleet:rental_detail", args=[rental.pk])
+    return redirect(f"{url}?recu={payment.pk}" if payment else url)
 
 
 @role_required(*FLEET)
@@ -325,6 +345,110 @@ def rental_return(request, pk):
             messages.success(request, _("Retour enregistré : la location est close."))
             return redirect("fleet:rental_detail", pk=rental.pk)
     return render(request, "fleet/return_form.html", {"rental": rental, "form": form})
+
+
+@role_required(*FLEET)
+def payment_receipt(request, pk, entry_pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    try:
+        receipt = selectors.receipt(
+            LedgerEntry.objects.for_user(request.user).filter(rental=rental), entry_pk
+        )
+    except NotFound as error:
+        raise Http404(error.message) from error
+    response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt_filename(receipt)}"'
+    return response
+
+
+@role_required(*FLEET)
+def ledger_entry_reverse(request, pk, entry_pk):
+    """Correct a mistaken entry: a form, then its effect on the balance to confirm."""
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    entry = get_object_or_404(
+        rental.ledger.select_related("reversal", "reverses", "created_by"), pk=entry_pk
+    )
+    refusal = services.reversal_refusal(entry, rental=rental)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    form = ReversalForm(request.POST or None)
+    context = {"rental": rental, "entry": entry, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # « Modifier » goes back to the form with what was typed.
+        editing = "edit" in request.POST
+        if form.is_confirmed and not editing:
+            try:
+                result = services.ledger_entry_reverse(
+                    entry=entry,
+                    by=request.user,
+                    reason=data["reason"],
+                    correct_amount=data["correct_amount"],
+                    seen_last_entry_id=data["seen_last_entry_id"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Écriture n° %(pk)s contre-passée : solde dû %(balance)s.")
+                    % {"pk": entry.pk, "balance": balance_text(result.balance.due)},
+                )
+                return _detail_with_receipt(rental, result.replacement)
+        elif not editing:
+            before, after = services.reversal_balances(entry, data["correct_amount"])
+            context.update(
+                confirm=True,
+                before=before,
+                after=after,
+                seen_last_entry_id=services.ledger_last_entry_id(rental),
+            )
+    return render(request, "fleet/reversal_form.html", context)
+
+
+@role_required(*FLEET)
+def rental_refund(request, pk):
+    """Give back what a returned rental overpaid: a form, then its effect to confirm."""
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    if rental.refundable <= 0:
+        messages.error(request, _("Cette location n'a pas de trop-perçu à rembourser."))
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    form = RefundForm(request.POST or None, initial={"amount": rental.refundable})
+    context = {"rental": rental, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # « Modifier » goes back to the form with what was typed.
+        editing = "edit" in request.POST
+        if form.is_confirmed and not editing:
+            try:
+                services.rental_refund(
+                    rental=rental,
+                    amount=data["amount"],
+                    by=request.user,
+                    reason=data["reason"],
+                    method=data["method"],
+                    day=data["date"],
+                    seen_last_entry_id=data["seen_last_entry_id"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Remboursement de %(amount)s enregistré.")
+                    % {"amount": euros(data["amount"])},
+                )
+                return redirect("fleet:rental_detail", pk=rental.pk)
+        elif not editing:
+            before, after = services.refund_balances(rental, data["amount"])
+            context.update(
+                confirm=True,
+                before=before,
+                after=after,
+                seen_last_entry_id=services.ledger_last_entry_id(rental),
+            )
+    return render(request, "fleet/refund_form.html", context)
 
 
 def beneficiary_rentals(user, beneficiary) -> dict:

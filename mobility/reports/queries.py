@@ -60,7 +60,7 @@ from drivingschool.enums import AttendanceStatus, ExamKind
 from drivingschool.models import Attendance, Enrolment, ExamAttempt, Programme
 from fleet.enums import RentalStatus, VehicleStatus
 from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
-from fleet.rules import OWED_KINDS, SETTLING_KINDS
+from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
 from mobility.reports.rules import SHORTEST_POSTAL_PREFIX, PeopleFilters, enclosing
@@ -540,27 +540,32 @@ def fleet_capacity_days(scope: Scope) -> int:
 
 def revenue(scope: Scope) -> dict[str, object]:
     """Money of the rentals dated in the period: collected (payments and retained
-    deposits), charged (amounts due and damages), and the people who paid."""
+    deposits, less refunds), charged (amounts due and damages), and the people who paid.
+    A reversal carries the opposite amount of its entry, so the sums leave both out."""
     totals = layered(
         scope,
         scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end),
         Flags.of_person(scope.filters, "rental__beneficiary__"),
         figures={
             "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
+            "refunded": Sum("amount", filter=Q(kind__in=list(REFUND_KINDS))),
             "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
         },
     ).own
     # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
-    # sort them all.
+    # sort them all. A payment cancelled by its reversal is no payment.
     paid = LedgerEntry.objects.filter(
         rental_id=OuterRef("pk"),
         kind__in=list(SETTLING_KINDS),
+        reverses__isnull=True,
+        reversal__isnull=True,
         date__gte=scope.start,
         date__lte=scope.end,
     )
     payers = _people_count(scope, scope.rows(Rental).filter(Exists(paid)), "beneficiary_id")
     return {
-        "collected": totals["collected"] or Decimal("0.00"),
+        "collected": (totals["collected"] or Decimal("0.00"))
+        - (totals["refunded"] or Decimal("0.00")),
         "charged": totals["charged"] or Decimal("0.00"),
         "payers": payers,
     }
