@@ -186,8 +186,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "fleet.LedgerEntry",
         person="rental__beneficiary",
-        # Damage descriptions, deposit reasons and payment labels are typed in.
-        erase={"label": replaced_text},
+        # Damage descriptions, deposit reasons, payment labels and the reasons of
+        # corrections and refunds are typed in.
+        erase={"label": replaced_text, "reason": replaced_text},
     ),
     Rule(
         "drivingschool.Enrolment",

@@ -55,4 +55,4 @@ def test_revenue_leaves_out_reversed_payments_and_refunds(platform):
 
     assert money["collected"] == Decimal("17.50")
     assert money["charged"] == Decimal("17.50")
-    assert money["payers"] == 1
+    assert money["payers"].own == 1
