@@ -7,12 +7,12 @@ CSV, XLSX or PDF file the page offers.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from mobility.bounds import Day, Id
 from mobility.reports import access, formats
 from mobility.reports.definition import usage_report
 
@@ -20,11 +20,11 @@ router = Router(tags=["Rapports aux financeurs"])
 
 
 class UsageQuery(Schema):
-    start: date
-    end: date
-    platform: int | None = None
-    funder: int | None = None
-    prescriber: int | None = None
+    start: Day
+    end: Day
+    platform: Id | None = None
+    funder: Id | None = None
+    prescriber: Id | None = None
     postal_code: str = ""
     commune: str = ""
     qpv: bool = False
