@@ -73,8 +73,9 @@ class VehicleStatusIn(InputSchema):
 class QuoteFilters(Schema):
     beneficiary_id: Id
     kind: KindCode
-    start: Day
-    end: Day
+    # Plain dates: services.quote_for bounds the period more tightly, with its own words.
+    start: date
+    end: date
 
 
 class QuoteLineOut(Schema):

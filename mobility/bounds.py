@@ -3,7 +3,8 @@
 An unbounded `int` or `date` lets a request reach the database or date arithmetic with a
 value neither can hold (an id past bigint, `9999-12-31 + 1 day`), and the answer is a 500.
 Every schema and path parameter uses these types instead, so a wrong value is refused at
-the door with a French 422 (mobility.api turns the errors into sentences).
+the door with a French 422 (mobility.api turns the errors into sentences). A report's or a
+quote's period keeps plain dates: its own rules bound it more tightly, in their own words.
 """
 
 from datetime import date, datetime

@@ -7,12 +7,13 @@ CSV, XLSX or PDF file the page offers.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from mobility.bounds import Day, Id
+from mobility.bounds import Id
 from mobility.reports import access, formats
 from mobility.reports.definition import usage_report
 
@@ -20,8 +21,9 @@ router = Router(tags=["Rapports aux financeurs"])
 
 
 class UsageQuery(Schema):
-    start: Day
-    end: Day
+    # Plain dates: rules.period_errors bounds the period more tightly, with its own words.
+    start: date
+    end: date
     platform: Id | None = None
     funder: Id | None = None
     prescriber: Id | None = None
