@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from drivingschool.assiduity import LESSON_MAX_MINUTES, MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import TrancheKind
-from mobility.bounds import Day, Id, Moment
+from mobility.bounds import Day, Id
 from mobility.schemas import InputSchema
 
 LessonKindCode = Literal["theory", "driving", "simulator", "pre_training"]
@@ -96,7 +96,8 @@ class EnrolmentOut(Schema):
 
 class LessonIn(InputSchema):
     kind: LessonKindCode
-    start: Moment = Field(description="ISO 8601 ; sans décalage : heure de Paris.")
+    # A plain datetime: assiduity.lesson_problems bounds it to a year around today, in French.
+    start: datetime = Field(description="ISO 8601 ; sans décalage : heure de Paris.")
     duration_minutes: int = Field(gt=0, le=LESSON_MAX_MINUTES)
     # Neither emptiness nor repetitions are refused here: lesson_schedule says why in French.
     enrolment_ids: list[Id] = Field(max_length=MAX_LESSON_PARTICIPANTS)

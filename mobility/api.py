@@ -118,8 +118,6 @@ def _french(error: dict) -> str:
         return f"trop long ({context['max_length']} caractères au plus)"
     if kind == "greater_than_equal" and context.get("ge") not in (None, 0):
         return f"doit valoir au moins {context['ge']}"
-    if kind == "less_than_equal" and "le" in context:
-        return f"doit valoir au plus {context['le']}"
     return VALIDATION_MESSAGES.get(kind, FALLBACK_MESSAGE)
 
 

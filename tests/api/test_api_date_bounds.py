@@ -22,20 +22,6 @@ def test_a_closing_date_out_of_range_is_a_french_422(api, admin_user, day):
     assert response.json()["detail"] == f"Requête invalide : date : {MESSAGE}."
 
 
-def test_a_lesson_starting_in_year_9999_is_a_french_422(api, admin_user):
-    response = api(admin_user).post(
-        "/api/v1/drivingschool/lessons",
-        {
-            "kind": "driving",
-            "start": "9999-12-31T23:30:00+01:00",
-            "duration_minutes": 120,
-            "enrolment_ids": [1],
-        },
-    )
-    assert response.status_code == 422
-    assert response.json()["errors"] == {"start": MESSAGE}
-
-
 def test_a_lesson_list_from_year_one_is_a_french_422(api, admin_user):
     response = api(admin_user).get("/api/v1/drivingschool/lessons", start="0001-01-01T00:00:00")
     assert response.status_code == 422
