@@ -13,6 +13,7 @@ from ninja import Router, Status
 from diagnostics import selectors, services
 from diagnostics.models import Diagnostic
 from diagnostics.schemas import DiagnosticIn, DiagnosticOut, ProgressOut, QuestionnaireOut
+from mobility.bounds import Id
 from mobility.enums import STAFF_ROLES
 from mobility.errors import Forbidden
 from mobility.models import Pathway
@@ -79,7 +80,7 @@ def create_diagnostic(request: HttpRequest, payload: DiagnosticIn):
 
 
 @router.get("/diagnostics/{diagnostic_id}", response=DiagnosticOut, summary="Lire un diagnostic")
-def get_diagnostic(request: HttpRequest, diagnostic_id: int):
+def get_diagnostic(request: HttpRequest, diagnostic_id: Id):
     require_staff(request)
     diagnostic = get_object_or_404(
         Diagnostic.objects.for_user(request.user).completed().select_related("questionnaire"),
@@ -95,7 +96,7 @@ def get_diagnostic(request: HttpRequest, diagnostic_id: int):
     description="Tant que le diagnostic de sortie n'est pas fait, `exit`, `delta` et les "
     "écarts par dimension valent null (réponse 200).",
 )
-def get_progress(request: HttpRequest, pathway_id: int):
+def get_progress(request: HttpRequest, pathway_id: Id):
     require_staff(request)
     pathway = get_object_or_404(
         Pathway.objects.for_user(request.user).prefetch_related(

@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from diagnostics.scoring import MAX_QUESTIONS
+from mobility.bounds import MAX_POSITIVE_INT, Day, Id
 from mobility.schemas import InputSchema
 
 
@@ -48,15 +49,17 @@ class QuestionnaireOut(Schema):
 
 
 class DiagnosticIn(InputSchema):
-    pathway_id: int
+    pathway_id: Id
     kind: Literal["entry", "exit", "follow_up"]
-    date: date
+    date: Day
     # Bounded by the questionnaire in service (answer_problems); this only stops an absurd body.
     answers: dict[str, str] = Field(
         max_length=MAX_QUESTIONS, description="{code de question : code de réponse}"
     )
     questionnaire_version: int | None = Field(
         None,
+        ge=1,
+        le=MAX_POSITIVE_INT,
         description="Version pour laquelle les réponses ont été saisies (facultatif) : "
         "refusé si ce n'est pas la version en service.",
     )

@@ -3,8 +3,6 @@
 the answer; the rules live in drivingschool.assiduity and drivingschool.services.
 """
 
-from datetime import datetime
-
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -30,6 +28,7 @@ from drivingschool.schemas import (
     PaidIn,
     ReleaseIn,
 )
+from mobility.bounds import Id, Moment
 from mobility.enums import OrganisationKind
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, User
@@ -178,7 +177,7 @@ def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
 
 
 @router.get("/enrolments/{enrolment_id}", response=EnrolmentOut, summary="Lire une inscription")
-def get_enrolment(request: HttpRequest, enrolment_id: int):
+def get_enrolment(request: HttpRequest, enrolment_id: Id):
     return _read_enrolment(request, enrolment_id)
 
 
@@ -187,7 +186,7 @@ def get_enrolment(request: HttpRequest, enrolment_id: int):
     response=EnrolmentOut,
     summary="Noter la signature du contrat pédagogique",
 )
-def sign_agreement(request: HttpRequest, enrolment_id: int, payload: AgreementIn):
+def sign_agreement(request: HttpRequest, enrolment_id: Id, payload: AgreementIn):
     enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
     services.enrolment_sign_agreement(
         by=request.user, enrolment=enrolment, signed_on=payload.signed_on
@@ -198,7 +197,7 @@ def sign_agreement(request: HttpRequest, enrolment_id: int, payload: AgreementIn
 @router.post(
     "/enrolments/{enrolment_id}/exclude", response=EnrolmentOut, summary="Exclure du programme"
 )
-def exclude_enrolment(request: HttpRequest, enrolment_id: int, payload: ExcludeIn):
+def exclude_enrolment(request: HttpRequest, enrolment_id: Id, payload: ExcludeIn):
     enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
     _require(request, DECISION_ROLES)
     services.enrolment_exclude(by=request.user, enrolment=enrolment, reason=payload.reason)
@@ -210,7 +209,7 @@ def exclude_enrolment(request: HttpRequest, enrolment_id: int, payload: ExcludeI
     response={201: ExamOut},
     summary="Noter un passage d'examen",
 )
-def record_exam(request: HttpRequest, enrolment_id: int, payload: ExamIn):
+def record_exam(request: HttpRequest, enrolment_id: Id, payload: ExamIn):
     enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
     attempt = services.exam_record(
         by=request.user,
@@ -232,7 +231,7 @@ def _tranche(request: HttpRequest, enrolment_id: int, kind: str) -> FundingTranc
     response=EnrolmentOut,
     summary="Débloquer une tranche à la main (forcer : administrateur·rice, avec motif)",
 )
-def release_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload: ReleaseIn):
+def release_tranche(request: HttpRequest, enrolment_id: Id, kind: str, payload: ReleaseIn):
     tranche = _tranche(request, enrolment_id, kind)
     services.tranche_release(
         by=request.user, tranche=tranche, override_reason=payload.override_reason
@@ -245,7 +244,7 @@ def release_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload:
     response=EnrolmentOut,
     summary="Noter le versement d'une tranche par le financeur",
 )
-def pay_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload: PaidIn):
+def pay_tranche(request: HttpRequest, enrolment_id: Id, kind: str, payload: PaidIn):
     tranche = _tranche(request, enrolment_id, kind)
     services.tranche_mark_paid(by=request.user, tranche=tranche, paid_on=payload.paid_on)
     return _read_enrolment(request, enrolment_id)
@@ -258,9 +257,9 @@ def pay_tranche(request: HttpRequest, enrolment_id: int, kind: str, payload: Pai
 @paginate(LimitOffsetPagination)
 def list_lessons(
     request: HttpRequest,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    instructor_id: int | None = None,
+    start: Moment | None = None,
+    end: Moment | None = None,
+    instructor_id: Id | None = None,
 ):
     lessons = lessons_for(request)
     if start:
@@ -315,12 +314,12 @@ def create_lesson(request: HttpRequest, payload: LessonIn):
 
 
 @router.get("/lessons/{lesson_id}", response=LessonOut, summary="Lire une séance")
-def get_lesson(request: HttpRequest, lesson_id: int):
+def get_lesson(request: HttpRequest, lesson_id: Id):
     return get_object_or_404(lessons_for(request), pk=lesson_id)
 
 
 @router.post("/lessons/{lesson_id}/cancel", response=LessonOut, summary="Annuler une séance")
-def cancel_lesson(request: HttpRequest, lesson_id: int, payload: LessonCancelIn):
+def cancel_lesson(request: HttpRequest, lesson_id: Id, payload: LessonCancelIn):
     lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
     services.lesson_cancel(by=request.user, lesson=lesson, reason=payload.reason)
     return lessons_for(request).get(pk=lesson_id)
@@ -333,7 +332,7 @@ def cancel_lesson(request: HttpRequest, lesson_id: int, payload: LessonCancelIn)
 )
 def record_attendance(
     request: HttpRequest,
-    lesson_id: int,
+    lesson_id: Id,
     payload: list[AttendanceIn] = ATTENDANCE_SHEET,
 ):
     lesson = get_object_or_404(lessons_for(request), pk=lesson_id)

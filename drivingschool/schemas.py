@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from drivingschool.assiduity import LESSON_MAX_MINUTES, MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import TrancheKind
+from mobility.bounds import Day, Id
 from mobility.schemas import InputSchema
 
 LessonKindCode = Literal["theory", "driving", "simulator", "pre_training"]
@@ -16,8 +17,8 @@ ExamKindCode = Literal["theory", "driving"]
 
 
 class EnrolmentIn(InputSchema):
-    pathway_id: int
-    start_date: date
+    pathway_id: Id
+    start_date: Day
     theory_hours: Decimal | None = Field(
         None, ge=0, max_digits=5, decimal_places=2, description="Par défaut : suggéré."
     )
@@ -27,8 +28,8 @@ class EnrolmentIn(InputSchema):
     hourly_rate: Decimal | None = Field(
         None, ge=0, max_digits=6, decimal_places=2, description='Par défaut "6.00" (programme).'
     )
-    theory_funder_id: int | None = None
-    practical_funder_id: int | None = None
+    theory_funder_id: Id | None = None
+    practical_funder_id: Id | None = None
 
 
 class TrancheOut(Schema):
@@ -95,15 +96,16 @@ class EnrolmentOut(Schema):
 
 class LessonIn(InputSchema):
     kind: LessonKindCode
+    # A plain datetime: assiduity.lesson_problems bounds it to a year around today, in French.
     start: datetime = Field(description="ISO 8601 ; sans décalage : heure de Paris.")
     duration_minutes: int = Field(gt=0, le=LESSON_MAX_MINUTES)
     # Neither emptiness nor repetitions are refused here: lesson_schedule says why in French.
-    enrolment_ids: list[int] = Field(max_length=MAX_LESSON_PARTICIPANTS)
-    instructor_id: int | None = Field(None, description="Par défaut : vous, si moniteur·rice.")
+    enrolment_ids: list[Id] = Field(max_length=MAX_LESSON_PARTICIPANTS)
+    instructor_id: Id | None = Field(None, description="Par défaut : vous, si moniteur·rice.")
 
 
 class AttendanceIn(InputSchema):
-    enrolment_id: int
+    enrolment_id: Id
     status: AttendanceCode
     late_minutes: int | None = Field(None, ge=0, le=600)
     reason: str = Field("", max_length=2000)
@@ -149,7 +151,7 @@ class LessonCancelIn(InputSchema):
 
 class ExamIn(InputSchema):
     kind: ExamKindCode
-    date: date
+    date: Day
     passed: bool
 
 
@@ -166,7 +168,7 @@ class ExcludeIn(InputSchema):
 
 
 class AgreementIn(InputSchema):
-    signed_on: date
+    signed_on: Day
 
 
 class ReleaseIn(InputSchema):
@@ -174,4 +176,4 @@ class ReleaseIn(InputSchema):
 
 
 class PaidIn(InputSchema):
-    paid_on: date
+    paid_on: Day

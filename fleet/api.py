@@ -37,6 +37,7 @@ from fleet.schemas import (
     VehicleStatusIn,
 )
 from mobility import weeks
+from mobility.bounds import Id
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Pathway, Platform
 from mobility.pagination import LimitOffsetPagination
@@ -110,7 +111,7 @@ def create_vehicle(request: HttpRequest, payload: VehicleIn):
 
 
 @router.get("/vehicles/{vehicle_id}", response=VehicleOut, summary="Lire un véhicule")
-def get_vehicle(request: HttpRequest, vehicle_id: int):
+def get_vehicle(request: HttpRequest, vehicle_id: Id):
     return get_object_or_404(vehicles_for(request), pk=vehicle_id)
 
 
@@ -119,7 +120,7 @@ def get_vehicle(request: HttpRequest, vehicle_id: int):
     response=VehicleOut,
     summary="Mettre un véhicule en entretien, le rendre disponible ou le retirer",
 )
-def set_vehicle_status(request: HttpRequest, vehicle_id: int, payload: VehicleStatusIn):
+def set_vehicle_status(request: HttpRequest, vehicle_id: Id, payload: VehicleStatusIn):
     vehicle = get_object_or_404(vehicles_for(request), pk=vehicle_id)
     return services.vehicle_set_status(
         by=request.user, vehicle=vehicle, status=payload.status, notes=payload.notes
@@ -209,7 +210,7 @@ def create_rental(request: HttpRequest, payload: RentalIn):
 
 
 @router.get("/rentals/{rental_id}", response=RentalOut, summary="Lire une location")
-def get_rental(request: HttpRequest, rental_id: int):
+def get_rental(request: HttpRequest, rental_id: Id):
     return get_object_or_404(rentals_for(request), pk=rental_id)
 
 
@@ -218,7 +219,7 @@ def get_rental(request: HttpRequest, rental_id: int):
     response={201: CheckInOut},
     summary="Enregistrer un point étape (accepte Idempotency-Key)",
 )
-def create_checkin(request: HttpRequest, rental_id: int, payload: CheckInIn):
+def create_checkin(request: HttpRequest, rental_id: Id, payload: CheckInIn):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     result = services.checkin_record(
         by=request.user,
@@ -259,7 +260,7 @@ def create_checkin(request: HttpRequest, rental_id: int, payload: CheckInIn):
     response={201: LedgerEntryOut},
     summary="Enregistrer un paiement (accepte Idempotency-Key)",
 )
-def create_payment(request: HttpRequest, rental_id: int, payload: PaymentRecordIn):
+def create_payment(request: HttpRequest, rental_id: Id, payload: PaymentRecordIn):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     entry = services.payment_record(
         by=request.user,
@@ -278,7 +279,7 @@ def create_payment(request: HttpRequest, rental_id: int, payload: PaymentRecordI
     summary="Les écritures d'une location (dû, paiements, caution, dommages)",
 )
 @paginate(LimitOffsetPagination)
-def rental_ledger(request: HttpRequest, rental_id: int):
+def rental_ledger(request: HttpRequest, rental_id: Id):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     return entries_for(request).filter(rental=rental).order_by("date", "pk")
 
@@ -347,7 +348,7 @@ def ledger_entry_receipt(request: HttpRequest, entry_id: int):
 
 
 @router.post("/rentals/{rental_id}/return", response=RentalOut, summary="Enregistrer le retour")
-def return_rental(request: HttpRequest, rental_id: int, payload: ReturnIn):
+def return_rental(request: HttpRequest, rental_id: Id, payload: ReturnIn):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     services.rental_return(
         by=request.user,

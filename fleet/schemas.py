@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from fleet.rules import MAX_DAMAGE_LINES, MAX_ODOMETER_KM
 from fleet.tariffs import money
+from mobility.bounds import Day, Id
 from mobility.schemas import InputSchema
 
 KindCode = Literal["bike", "ebike", "scooter", "car"]
@@ -41,7 +42,7 @@ class VehicleIn(InputSchema):
     registration: str = Field("", max_length=20)
     odometer_km: int = Field(0, ge=0, le=MAX_ODOMETER_KM)
     site: str = Field("", max_length=100)
-    platform: int | None = Field(
+    platform: Id | None = Field(
         None, description="Plateforme (à préciser si vous travaillez pour plusieurs plateformes)."
     )
 
@@ -71,8 +72,9 @@ class VehicleStatusIn(InputSchema):
 
 
 class QuoteFilters(Schema):
-    beneficiary_id: int
+    beneficiary_id: Id
     kind: KindCode
+    # Plain dates: services.quote_for bounds the period more tightly, with its own words.
     start: date
     end: date
 
@@ -99,14 +101,14 @@ class QuoteOut(Schema):
 
 
 class RentalIn(InputSchema):
-    pathway_id: int
-    vehicle_id: int
-    start_date: date
+    pathway_id: Id
+    vehicle_id: Id
+    start_date: Day
     deposit: Money = Field(ge=0, max_digits=10, decimal_places=2)
     deposit_method: MethodCode = "cheque"
     contract_signed: bool
     home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
-    contract_end_date: date | None = Field(
+    contract_end_date: Day | None = Field(
         None, description="Fin du contrat de travail (CDD, intérim...) pour vérifier sa durée."
     )
     eligibility_override_reason: str = Field(
@@ -174,8 +176,8 @@ class RentalOut(Schema):
 
 class RentalFilters(Schema):
     status: Annotated[Literal["open", "returned"] | None, NoFilter] = None
-    pathway_id: Annotated[int | None, NoFilter] = None
-    vehicle_id: Annotated[int | None, NoFilter] = None
+    pathway_id: Annotated[Id | None, NoFilter] = None
+    vehicle_id: Annotated[Id | None, NoFilter] = None
 
 
 # ---- check-ins, payments, returns
@@ -199,7 +201,7 @@ class PaymentIn(InputSchema):
 
 
 class CheckInIn(InputSchema):
-    date: date
+    date: Day
     odometer_km: int = Field(ge=0, le=MAX_ODOMETER_KM)
     condition: ConditionIn
     payment: PaymentIn | None = None
@@ -226,7 +228,7 @@ class CheckInOut(Schema):
 
 
 class PaymentRecordIn(PaymentIn):
-    date: date
+    date: Day
     label: str = Field("", max_length=255)
 
 
@@ -287,7 +289,7 @@ class DamageIn(InputSchema):
 
 
 class ReturnIn(InputSchema):
-    date: date
+    date: Day
     odometer_km: int = Field(ge=0, le=MAX_ODOMETER_KM)
     condition: ConditionIn | None = Field(
         None, description="L'état au retour ; sans lui, aucun état n'est enregistré."

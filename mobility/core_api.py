@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
+from mobility.bounds import Id
 from mobility.enums import (
     CASEWORK_ROLES,
     STAFF_ROLES,
@@ -107,7 +108,7 @@ def referrals_for(request: HttpRequest):
 
 class ReferralFilters(FilterSchema):
     status: ReferralStatus | None = None
-    prescriber: int | None = None
+    prescriber: Id | None = None
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="Lister les fiches de liaison")
@@ -160,14 +161,14 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut, summary="Lire une fiche de liaison")
-def get_referral(request: HttpRequest, referral_id: int):
+def get_referral(request: HttpRequest, referral_id: Id):
     return get_object_or_404(referrals_for(request), pk=referral_id)
 
 
 @router.post(
     "/referrals/{referral_id}/accept", response=AcceptOut, summary="Accepter une fiche de liaison"
 )
-def accept_referral(request: HttpRequest, referral_id: int, payload: AcceptIn | None = None):
+def accept_referral(request: HttpRequest, referral_id: Id, payload: AcceptIn | None = None):
     referral = get_object_or_404(referrals_for(request), pk=referral_id)
     payload = payload or AcceptIn()
     beneficiary = None
@@ -197,7 +198,7 @@ def accept_referral(request: HttpRequest, referral_id: int, payload: AcceptIn | 
 @router.post(
     "/referrals/{referral_id}/decline", response=StatusOut, summary="Refuser une fiche de liaison"
 )
-def decline_referral(request: HttpRequest, referral_id: int, payload: DeclineIn):
+def decline_referral(request: HttpRequest, referral_id: Id, payload: DeclineIn):
     referral = get_object_or_404(referrals_for(request), pk=referral_id)
     referral = services.referral_decline(referral=referral, by=request.user, reason=payload.reason)
     return {"id": referral.pk, "status": referral.status}
@@ -229,7 +230,7 @@ def list_beneficiaries(request: HttpRequest, q: str | None = None):
     description="Chaque lecture est inscrite au journal des consultations de la fiche "
     "(qui, quand), que lisent les administrateur·rices de la plateforme.",
 )
-def get_beneficiary(request: HttpRequest, beneficiary_id: int):
+def get_beneficiary(request: HttpRequest, beneficiary_id: Id):
     beneficiary = get_object_or_404(beneficiaries_for(request), pk=beneficiary_id)
     services.file_access_record(
         beneficiary=beneficiary, by=request.user, channel=FileAccessChannel.API
@@ -251,12 +252,12 @@ def pathways_for(request: HttpRequest):
 
 
 @router.get("/pathways/{pathway_id}", response=PathwayOut, summary="Lire un parcours")
-def get_pathway(request: HttpRequest, pathway_id: int):
+def get_pathway(request: HttpRequest, pathway_id: Id):
     return get_object_or_404(pathways_for(request), pk=pathway_id)
 
 
 @router.post("/pathways/{pathway_id}/close", response=PathwayOut, summary="Clôturer un parcours")
-def close_pathway(request: HttpRequest, pathway_id: int, payload: PathwayCloseIn):
+def close_pathway(request: HttpRequest, pathway_id: Id, payload: PathwayCloseIn):
     pathway = get_object_or_404(pathways_for(request), pk=pathway_id)
     services.pathway_close(
         pathway=pathway,

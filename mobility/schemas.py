@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
+from mobility.bounds import Day, Id
 from mobility.enums import Need
 
 SexCode = Literal["f", "m", "x"]
@@ -35,7 +36,7 @@ class OrganisationIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["prescriber", "funder", "partner"]
     siret: str = Field("", max_length=20)
-    platform: int | None = Field(
+    platform: Id | None = Field(
         None, description="Plateforme (à préciser si vous administrez plusieurs plateformes)."
     )
 
@@ -60,7 +61,7 @@ class ReferentIn(InputSchema):
 class PersonIn(InputSchema):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    birth_date: date
+    birth_date: Day
     sex: SexCode
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
@@ -76,13 +77,13 @@ class PersonIn(InputSchema):
 
 class LicenceIn(InputSchema):
     held: bool = False
-    since: date | None = None
+    since: Day | None = None
 
 
 class JobIn(InputSchema):
     kind: Literal["job", "training", "search"]
     contract: ContractCode | None = None
-    start_date: date | None = None
+    start_date: Day | None = None
     address: str = Field("", max_length=255)
     home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     atypical_hours: bool = False
@@ -90,7 +91,7 @@ class JobIn(InputSchema):
 
 
 class ReferralIn(InputSchema):
-    prescriber: int
+    prescriber: Id
     referent: ReferentIn
     person: PersonIn
     licence: LicenceIn = LicenceIn()
@@ -99,7 +100,7 @@ class ReferralIn(InputSchema):
     # Each code at most once: never more entries than there are needs.
     needs: list[str] = Field([], max_length=len(Need))
     comment: str = Field("", max_length=5000)
-    received_on: date | None = None
+    received_on: Day | None = None
 
 
 class ReferentOut(Schema):
@@ -111,7 +112,7 @@ class ReferentOut(Schema):
 class PersonOut(Schema):
     first_name: str
     last_name: str
-    birth_date: date
+    birth_date: Day
     sex: str
     phone: str
     email: str
@@ -165,7 +166,7 @@ class ReferralOut(Schema):
 
     id: int
     status: str
-    prescriber: int
+    prescriber: Id
     prescriber_name: str
     referent: ReferentOut
     person: PersonOut
@@ -212,7 +213,7 @@ class ReferralOut(Schema):
 
 
 class AcceptIn(InputSchema):
-    beneficiary_id: int | None = Field(
+    beneficiary_id: Id | None = Field(
         None, description="Rattacher la fiche à cette personne déjà suivie (doublon confirmé)."
     )
     new_beneficiary: bool = Field(
@@ -269,7 +270,7 @@ class BeneficiaryOut(PersonOut):
 
 
 class PathwayCloseIn(InputSchema):
-    date: date
+    date: Day
     outcome: OutcomeCode
     durable_solution: bool
 

@@ -13,6 +13,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from mobility.bounds import Id
 from mobility.reports import access, formats
 from mobility.reports.definition import usage_report
 
@@ -20,11 +21,12 @@ router = Router(tags=["Rapports aux financeurs"])
 
 
 class UsageQuery(Schema):
+    # Plain dates: rules.period_errors bounds the period more tightly, with its own words.
     start: date
     end: date
-    platform: int | None = None
-    funder: int | None = None
-    prescriber: int | None = None
+    platform: Id | None = None
+    funder: Id | None = None
+    prescriber: Id | None = None
     postal_code: str = ""
     commune: str = ""
     qpv: bool = False
