@@ -49,6 +49,11 @@ SECTIONS_BY_ROLE: dict[str, frozenset[str]] = {
 }
 
 
+def user_sees(user, platform_id: int, section: str) -> bool:
+    """Whether `user` sees `section` of the files of one platform."""
+    return section in visible_sections(user.roles_on(platform_id))
+
+
 def visible_sections(roles: Iterable[str]) -> frozenset[str]:
     """The parts of a file shown to someone holding `roles` on the file's platform."""
     sections: frozenset[str] = frozenset()
