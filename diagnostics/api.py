@@ -17,12 +17,19 @@ from mobility.bounds import Id
 from mobility.enums import STAFF_ROLES
 from mobility.errors import Forbidden
 from mobility.models import Pathway
+from mobility.visibility import DIAGNOSTICS, user_sees
 
 router = Router(tags=["Diagnostics et potentiel de mobilité"])
 
 
 def require_staff(request: HttpRequest) -> None:
     if not request.user.has_role(*STAFF_ROLES):
+        raise Forbidden("Votre rôle ne donne pas accès aux diagnostics.")
+
+
+def require_diagnostics_of(request: HttpRequest, platform_id: int) -> None:
+    # Fleet staff and instructors do not read the answers (mobility/visibility.py).
+    if not user_sees(request.user, platform_id, DIAGNOSTICS):
         raise Forbidden("Votre rôle ne donne pas accès aux diagnostics.")
 
 
@@ -86,6 +93,7 @@ def get_diagnostic(request: HttpRequest, diagnostic_id: Id):
         Diagnostic.objects.for_user(request.user).completed().select_related("questionnaire"),
         pk=diagnostic_id,
     )
+    require_diagnostics_of(request, diagnostic.platform_id)
     return diagnostic_out(diagnostic)
 
 
@@ -104,4 +112,5 @@ def get_progress(request: HttpRequest, pathway_id: Id):
         ),
         pk=pathway_id,
     )
+    require_diagnostics_of(request, pathway.platform_id)
     return asdict(selectors.pathway_progress(pathway.diagnostics.all()))

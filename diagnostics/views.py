@@ -1,8 +1,9 @@
 """The interview pages: start, one screen per dimension, review, result, PDF.
 
 Thin like the API handlers: scope with `for_user`, call one service, show DomainErrors.
-Advisers and admins of the pathway's platform run diagnostics; fleet and instructors
-read the results; prescribers and funders see none of these pages.
+Advisers and admins of the pathway's platform run and read diagnostics; the answers are
+not the business of fleet staff and instructors (mobility/visibility.py), nor of
+prescribers and funders.
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ from mobility.errors import DomainError, InvalidInput
 from mobility.forms import add_domain_errors
 from mobility.models import Pathway
 from mobility.views import role_required
+from mobility.visibility import DIAGNOSTICS, user_sees
 
 
 def _diagnostic_for(request, pk) -> Diagnostic:
-    return get_object_or_404(
+    """A diagnostic of the user's platforms (else 404) they may read (else 403)."""
+    diagnostic = get_object_or_404(
         Diagnostic.objects.for_user(request.user).select_related(
             "questionnaire", "pathway__beneficiary", "adviser", "platform"
         ),
         pk=pk,
     )
+    if not user_sees(request.user, diagnostic.platform_id, DIAGNOSTICS):
+        raise PermissionDenied
+    return diagnostic
 
 
 def _draft_for(request, pk) -> Diagnostic:

@@ -27,17 +27,19 @@ from mobility.pagination import LimitOffsetPagination
 from mobility.schemas import (
     AcceptIn,
     AcceptOut,
-    BeneficiaryOut,
+    BeneficiaryRead,
     DeclineIn,
     FilterSchema,
     OrganisationIn,
     OrganisationOut,
     PathwayCloseIn,
     PathwayOut,
+    PathwayRead,
     ReferralIn,
     ReferralOut,
     StatusOut,
 )
+from mobility.visibility import ADDRESS, DIAGNOSTICS, ELIGIBILITY, visible_sections
 
 router = Router(tags=["Cœur : organisations, fiches de liaison, bénéficiaires, parcours"])
 
@@ -214,28 +216,58 @@ def beneficiaries_for(request: HttpRequest):
     )
 
 
-@router.get("/beneficiaries", response=list[BeneficiaryOut], summary="Lister les bénéficiaires")
+def beneficiary_out(request: HttpRequest, beneficiary: Beneficiary):
+    """The whole person for casework roles, what their work needs for fleet staff and
+    instructors (mobility/visibility.py decides)."""
+    sees = visible_sections(request.user.roles_on(beneficiary.platform_id))
+    beneficiary.shown_as = (
+        "full" if ADDRESS in sees else "fleet" if ELIGIBILITY in sees else "contact"
+    )
+    return beneficiary
+
+
+class BeneficiaryPage:
+    """What the paginator slices: each person shown as the reader's role on their
+    platform allows (a user may be adviser on one platform and fleet staff on another)."""
+
+    def __init__(self, request: HttpRequest, queryset):
+        self.request, self.queryset = request, queryset
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice):
+        return [beneficiary_out(self.request, b) for b in self.queryset[page]]
+
+
+@router.get(
+    "/beneficiaries",
+    response=list[BeneficiaryRead],
+    summary="Lister les bénéficiaires",
+)
 @paginate(LimitOffsetPagination)
 def list_beneficiaries(request: HttpRequest, q: str | None = None):
     beneficiaries = beneficiaries_for(request).active()
     if q:
         beneficiaries = beneficiaries.search(q)
-    return beneficiaries.order_by("last_name", "first_name", "pk")
+    return BeneficiaryPage(request, beneficiaries.order_by("last_name", "first_name", "pk"))
 
 
 @router.get(
     "/beneficiaries/{beneficiary_id}",
-    response=BeneficiaryOut,
+    response=BeneficiaryRead,
     summary="Lire un·e bénéficiaire",
     description="Chaque lecture est inscrite au journal des consultations de la fiche "
-    "(qui, quand), que lisent les administrateur·rices de la plateforme.",
+    "(qui, quand), que lisent les administrateur·rices de la plateforme. Les agent·es de "
+    "flotte et les moniteur·rices ne reçoivent que le nom, les coordonnées et ce que leur "
+    "travail demande (date de naissance et permis pour la flotte).",
 )
 def get_beneficiary(request: HttpRequest, beneficiary_id: Id):
     beneficiary = get_object_or_404(beneficiaries_for(request), pk=beneficiary_id)
     services.file_access_record(
         beneficiary=beneficiary, by=request.user, channel=FileAccessChannel.API
     )
-    return beneficiary
+    return beneficiary_out(request, beneficiary)
 
 
 # ---- pathways
@@ -251,9 +283,21 @@ def pathways_for(request: HttpRequest):
     )
 
 
-@router.get("/pathways/{pathway_id}", response=PathwayOut, summary="Lire un parcours")
+def pathway_out(request: HttpRequest, pathway: Pathway):
+    sees = visible_sections(request.user.roles_on(pathway.platform_id))
+    pathway.shown_as = "full" if DIAGNOSTICS in sees else "services"
+    return pathway
+
+
+@router.get(
+    "/pathways/{pathway_id}",
+    response=PathwayRead,
+    summary="Lire un parcours",
+    description="Les agent·es de flotte et les moniteur·rices n'en lisent que les services, "
+    "jamais les diagnostics ni la situation à la sortie.",
+)
 def get_pathway(request: HttpRequest, pathway_id: Id):
-    return get_object_or_404(pathways_for(request), pk=pathway_id)
+    return pathway_out(request, get_object_or_404(pathways_for(request), pk=pathway_id))
 
 
 @router.post("/pathways/{pathway_id}/close", response=PathwayOut, summary="Clôturer un parcours")

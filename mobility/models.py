@@ -64,6 +64,10 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         return {m.role for m in self.active_memberships()}
 
+    def roles_on(self, platform_id: int) -> set[str]:
+        """The roles held on one platform (a person's file shows what they allow)."""
+        return {m.role for m in self.active_memberships() if m.platform_id == platform_id}
+
     def has_role(self, *roles) -> bool:
         return bool(self.roles() & set(roles))
 

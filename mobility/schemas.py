@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Discriminator, Tag, field_validator
 
 from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
 from mobility.bounds import Day, Id
@@ -269,6 +269,45 @@ class BeneficiaryOut(PersonOut):
         return beneficiary.pathways.all()
 
 
+class BeneficiaryContactOut(Schema):
+    """A beneficiary as instructors read them (mobility/visibility.py): name and contact."""
+
+    shown_as: ClassVar[str] = "contact"
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+
+
+class BeneficiaryFleetOut(BeneficiaryContactOut):
+    """A beneficiary as fleet staff read them: contact and the eligibility facts of a
+    rental (age, licence), never the address, the social status or the pathways."""
+
+    shown_as: ClassVar[str] = "fleet"
+    birth_date: date
+    licence: LicenceOut
+
+    @staticmethod
+    def resolve_licence(beneficiary):
+        return beneficiary
+
+
+def _shown_as(obj) -> str:
+    # Validating, the model instance the handler tagged from mobility.visibility;
+    # serialising, the schema instance's own tag. Untagged means read in full.
+    return getattr(obj, "shown_as", "full")
+
+
+# The reader's role on the person's platform picks the schema (core_api.beneficiary_out).
+BeneficiaryRead = Annotated[
+    Annotated[BeneficiaryOut, Tag("full")]
+    | Annotated[BeneficiaryFleetOut, Tag("fleet")]
+    | Annotated[BeneficiaryContactOut, Tag("contact")],
+    Discriminator(_shown_as),
+]
+
+
 class PathwayCloseIn(InputSchema):
     date: Day
     outcome: OutcomeCode
@@ -339,3 +378,27 @@ class PathwayOut(Schema):
             for enrolment in pathway.driving_enrolments.all()
         ]
         return sorted(services, key=lambda service: (service["started_on"], service["kind"]))
+
+
+class PathwayLimitedOut(Schema):
+    """A pathway as fleet staff and instructors read it: its services, never the
+    diagnostics, the progress or the outcome."""
+
+    shown_as: ClassVar[str] = "services"
+    id: int
+    status: str
+    beneficiary_id: int
+    opened_on: date
+    closed_on: date | None
+    services: list[ServiceOut] = []
+
+    # The queryset must prefetch "rentals__vehicle" and "driving_enrolments".
+    @staticmethod
+    def resolve_services(pathway) -> list[dict]:
+        return PathwayOut.resolve_services(pathway)
+
+
+PathwayRead = Annotated[
+    Annotated[PathwayOut, Tag("full")] | Annotated[PathwayLimitedOut, Tag("services")],
+    Discriminator(_shown_as),
+]

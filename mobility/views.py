@@ -48,6 +48,7 @@ from mobility.forms import (
 from mobility.history import beneficiary_history
 from mobility.models import ApiToken, Beneficiary, FileAccess, Notification, Pathway, Referral
 from mobility.rules import can_transition
+from mobility.visibility import visible_sections
 
 PAGE_SIZE = 25
 # The file shows an administrator its latest consultations; the admin lists them all.
@@ -281,6 +282,7 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
     # Every reading of the file is logged; the administrators read the log on the file.
     services.file_access_record(beneficiary=beneficiary, by=user, channel=FileAccessChannel.PAGE)
     is_admin = beneficiary.platform_id in services.user_admin_platform_ids(user)
+    sees = visible_sections(user.roles_on(beneficiary.platform_id))
     pathways = beneficiary.pathways.select_related("opened_by", "closed_by").prefetch_related(
         pathway_diagnostics_prefetch()
     )
@@ -299,7 +301,8 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
             "beneficiary": beneficiary,
             "pathways": pathways,
             "referrals": beneficiary.referrals.select_related("prescriber"),
-            "history": beneficiary_history(beneficiary),
+            "history": beneficiary_history(beneficiary) if "history" in sees else (),
+            "sees": sees,
             "may_close": may_close,
             "close_form": close_form or PathwayCloseForm(),
             "is_admin": is_admin,

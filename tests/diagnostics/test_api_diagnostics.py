@@ -122,12 +122,13 @@ def test_a_diagnostic_on_another_platforms_pathway_is_404(other_adviser, pathway
     assert response.json()["detail"].startswith("Introuvable")
 
 
-def test_fleet_staff_may_read_but_not_record(platform, pathway, entry, definition):
+# Issue 10: the answers are not fleet staff's business (mobility/visibility.py).
+def test_fleet_staff_may_neither_read_nor_record(platform, pathway, entry, definition):
     client = ApiClient(member(Role.FLEET, platform))
     response = client.post("/api/v1/diagnostics", body(pathway, answers=best_answers(definition)))
     assert response.status_code == 403
-    assert client.get(f"/api/v1/diagnostics/{entry.pk}").status_code == 200
-    assert client.get(f"/api/v1/pathways/{pathway.pk}/progress").status_code == 200
+    assert client.get(f"/api/v1/diagnostics/{entry.pk}").status_code == 403
+    assert client.get(f"/api/v1/pathways/{pathway.pk}/progress").status_code == 403
 
 
 def test_a_second_entry_diagnostic_is_409(adviser, pathway, entry, definition):

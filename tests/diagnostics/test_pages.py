@@ -128,19 +128,20 @@ def test_a_second_entry_posted_anyway_is_refused_on_the_form(adviser, pathway, e
     assert Diagnostic.objects.count() == 1
 
 
+# Issue 10: the answers are not fleet staff's or instructors' business.
 @pytest.mark.parametrize("role", [Role.FLEET, Role.INSTRUCTOR])
-def test_fleet_and_instructors_read_results_but_run_no_interview(
+def test_fleet_and_instructors_neither_read_results_nor_run_interviews(
     platform, pathway, entry, adviser, role
 ):
     client = logged_in(member(role, platform))
-    assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 200
-    assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 200
+    assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 403
+    assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 403
     assert client.get(reverse("diagnostic_start", args=[pathway.pk])).status_code == 403
     draft = services.diagnostic_start(
         pathway=pathway, kind="follow_up", taken_on=timezone.localdate(), by=adviser
     )
     assert client.get(reverse("diagnostic_step", args=[draft.pk, 1])).status_code == 403
-    assert client.get(reverse("diagnostic_detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("diagnostic_detail", args=[draft.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.FUNDER])

@@ -1,0 +1,428 @@
+"""Least privilege, walked: every page and API operation, for every role of the platform,
+the same role on another platform, and anonymous, answers what the table says.
+
+The table lists every URL name of the resolver and every operation of the OpenAPI schema:
+a new page or operation without a line here fails the test. A second test renders every
+page as every role and follows each internal link: none may lead to a 403.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from diagnostics.models import Diagnostic
+from drivingschool.models import Enrolment, Lesson
+from fleet.models import Rental, Vehicle
+from mobility.demo_data import MAIN_PLATFORM, SECOND_PLATFORM
+from mobility.enums import Role
+from mobility.models import Notification, Organisation, Pathway, Platform, User
+from tests.factories import OrganisationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR, Role.PRESCRIBER, Role.FUNDER]
+# A reader is a role on the demo platform, "other <role>" on the second one, or anonymous.
+ANONYMOUS = "anonymous"
+READERS = [*ROLES, *(f"other {role}" for role in ROLES), ANONYMOUS]
+
+
+# The world ----------------------------------------------------------------------------------
+
+
+class World:
+    """The demo dataset, a second platform's staff for every role, and one object of the
+    demo platform for each kind of id a URL takes."""
+
+    def __init__(self):
+        call_command("seed_demo", stdout=StringIO())
+        main = Platform.objects.get(name=MAIN_PLATFORM)
+        second = Platform.objects.get(name=SECOND_PLATFORM)
+        self.users = {
+            role: User.objects.get(memberships__platform=main, memberships__role=role)
+            for role in ROLES
+        }
+        for role in ROLES:
+            found = User.objects.filter(memberships__platform=second, memberships__role=role)
+            organisation = None
+            if role in (Role.PRESCRIBER, Role.FUNDER):
+                organisation = Organisation.objects.filter(platform=second).first()
+                organisation = organisation or OrganisationFactory(platform=second)
+            self.users[f"other {role}"] = found.first() or member(
+                role, second, organisation=organisation if role == Role.PRESCRIBER else None
+            )
+        self.users[ANONYMOUS] = None
+        notification = Notification.objects.filter(
+            platform=main, referral__beneficiary__isnull=False
+        ).first()
+        self.referral = notification.referral
+        self.notification = notification
+        self.pathway = Pathway.objects.filter(platform=main, status="open").first()
+        self.beneficiary = self.pathway.beneficiary
+        self.diagnostic = Diagnostic.objects.filter(platform=main).completed().first()
+        self.enrolment = Enrolment.objects.filter(platform=main).first()
+        self.lesson = Lesson.objects.filter(platform=main).first()
+        self.vehicle = Vehicle.objects.filter(platform=main).first()
+        self.rental = Rental.objects.filter(platform=main, end_date__isnull=True).first()
+
+    def kwargs(self, name: str, pattern: str) -> dict:
+        """The ids a page takes, from the names of its URL's parameters."""
+        objects = {
+            "referral": self.referral,
+            "notification_resend": self.referral,
+            "beneficiary": self.beneficiary,
+            "pathway": self.pathway,
+            "diagnostic": self.diagnostic,
+            "drivingschool:enrolment": self.enrolment,
+            "drivingschool:agreement": self.enrolment,
+            "drivingschool:exam": self.enrolment,
+            "drivingschool:tranche": self.enrolment,
+            "drivingschool:attendance": self.lesson,
+            "fleet:vehicle": self.vehicle,
+            "fleet:rental": self.rental,
+            "fleet:checkin": self.rental,
+            "fleet:payment": self.rental,
+        }
+        values = {
+            "notification_pk": self.notification.pk,
+            "pathway_pk": self.pathway.pk,
+            "step": 1,
+            "kind": "theory",
+            "extension": "csv",
+        }
+        kwargs = {}
+        for parameter in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
+            if parameter == "pk":
+                owner = next(o for prefix, o in objects.items() if name.startswith(prefix))
+                kwargs["pk"] = owner.pk
+            else:
+                kwargs[parameter] = values[parameter]
+        return kwargs
+
+    def client(self, reader: str) -> Client:
+        client = Client()
+        user = self.users[reader]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def page_names() -> dict[str, str]:
+    """Every named page of the site (URL name → pattern), the Django admin and API aside."""
+    names = {}
+
+    def walk(patterns, prefix="", namespace=None):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in ("admin", "api"):
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                names[name] = prefix + str(entry.pattern)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def api_operations() -> dict[str, tuple[str, str]]:
+    """Every operation of the API (operationId → method, path), from its OpenAPI schema."""
+    from mobility.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+# The table ----------------------------------------------------------------------------------
+
+STAFF = {Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR}
+CASEWORK = {Role.ADMIN, Role.ADVISER}
+SCHOOL = {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}
+FLEET = {Role.ADMIN, Role.ADVISER, Role.FLEET}
+REFERRALS = {Role.ADMIN, Role.ADVISER, Role.PRESCRIBER}
+REPORTS = {Role.ADMIN, Role.ADVISER, Role.FUNDER}
+EVERYONE = set(ROLES)
+SIGNED_IN = {reader for reader in READERS if reader != ANONYMOUS}
+
+
+def row(
+    allowed,
+    *,
+    mine=200,
+    listing=False,
+    gate=None,
+    anonymous=302,
+    **overrides,
+) -> dict[str, int]:
+    """The status each reader gets.
+
+    `allowed` roles of the demo platform get `mine`; any other role, 403. The same roles on
+    the other platform get 404 (the object is not theirs), or `mine` for a `listing` of
+    their own platform. `gate` roles pass the door but not the object check: 403 on the
+    demo platform, 404 on the other. Anonymous visitors are sent to sign in (302) or get
+    401 from the API. `overrides` name single readers ("fleet", "other_admin"…).
+    """
+    gate = set(gate or allowed)
+    statuses = {ANONYMOUS: anonymous}
+    for role in ROLES:
+        statuses[role] = mine if role in allowed else 403
+        if role in allowed or role in gate:
+            statuses[f"other {role}"] = mine if listing and role in allowed else 404
+        else:
+            statuses[f"other {role}"] = 403
+    for reader, status in overrides.items():
+        statuses[reader.replace("other_", "other ")] = status
+    return statuses
+
+
+def same(status) -> dict[str, int]:
+    return dict.fromkeys(READERS, status)
+
+
+# POST-only pages are sent an empty form: refused readers must never reach the action.
+POSTED = {
+    "logout",
+    "referral_accept",
+    "referral_decline",
+    "notification_resend",
+    "pathway_close",
+    "drivingschool:agreement_sign",
+    "drivingschool:exam_record",
+    "drivingschool:enrolment_exclude",
+    "drivingschool:tranche_release",
+    "drivingschool:tranche_paid",
+    "fleet:vehicle_status",
+    "fleet:payment_create",
+}
+# The form again with its errors (200, or 422 on the auto-école pages), or back to the
+# page with a message (302).
+ANSWERED = (200, 302, 422)
+
+PAGES = {
+    "home": {**same(302), Role.FUNDER: 200, f"other {Role.FUNDER}": 200},  # each to their work
+    "login": {**same(302), ANONYMOUS: 200},
+    "logout": same(302),
+    "healthz": same(200),
+    # Fiches de liaison: the demo prescriber's organisation did not send this one (404).
+    "referral_list": row(REFERRALS, listing=True),
+    "referral_create": row(REFERRALS, listing=True),
+    "referral_detail": row(REFERRALS, prescriber=404),
+    "referral_accept": row(CASEWORK, mine=ANSWERED),
+    "referral_decline": row(CASEWORK, mine=ANSWERED),
+    "notification_resend": row(CASEWORK, mine=ANSWERED),
+    # Beneficiary files: every staff role, each seeing its part (mobility/visibility.py).
+    "beneficiary_list": row(STAFF, listing=True),
+    "beneficiary_detail": row(STAFF),
+    "beneficiary_erase": row({Role.ADMIN}),
+    "beneficiary_personal_data_json": row({Role.ADMIN}),
+    "beneficiary_personal_data_pdf": row({Role.ADMIN}),
+    "pathway_close": row(CASEWORK, mine=ANSWERED),
+    # Diagnostics: casework only; fleet staff and instructors pass the door, not the answers.
+    "diagnostic_start": row(CASEWORK),
+    "diagnostic_detail": row(CASEWORK, gate=STAFF),
+    "diagnostic_pdf": row(CASEWORK, gate=STAFF),
+    "diagnostic_step": row(CASEWORK, mine=302),  # a completed one shows its result
+    "diagnostic_review": row(CASEWORK, mine=302),
+    # Auto-école sociale.
+    "drivingschool:home": row(SCHOOL, listing=True),
+    "drivingschool:week": row(SCHOOL, listing=True),
+    "drivingschool:enrolment_create": row(SCHOOL, listing=True),
+    "drivingschool:lesson_create": row(SCHOOL, listing=True),
+    "drivingschool:programme": row({Role.ADMIN}, listing=True),
+    "drivingschool:enrolment_detail": row(SCHOOL),
+    "drivingschool:agreement_pdf": row(SCHOOL),
+    "drivingschool:attendance_sheet": row(SCHOOL),
+    "drivingschool:agreement_sign": row(SCHOOL, mine=ANSWERED),
+    "drivingschool:exam_record": row(SCHOOL, mine=ANSWERED),
+    "drivingschool:enrolment_exclude": row(CASEWORK, mine=ANSWERED),
+    "drivingschool:tranche_release": row(CASEWORK, mine=ANSWERED),
+    "drivingschool:tranche_paid": row(CASEWORK, mine=ANSWERED),
+    # Flotte.
+    "fleet:board": row(FLEET, listing=True),
+    "fleet:vehicle_list": row(FLEET, listing=True),
+    "fleet:rental_create": row(FLEET, listing=True),
+    "fleet:rental_detail": row(FLEET),
+    "fleet:rental_contract": row(FLEET),
+    "fleet:checkin_create": row(FLEET),
+    "fleet:rental_return": row(FLEET),
+    "fleet:vehicle_status": row(FLEET, mine=ANSWERED),
+    "fleet:payment_create": row(FLEET, mine=ANSWERED),
+    # Funders' reports: aggregates of their own platform.
+    "reports:page": row(REPORTS, listing=True),
+    "reports:export": row(REPORTS, listing=True),
+}
+
+# Write operations are sent an empty body: the API checks it (422) before the role, so
+# their line only proves that nobody gets in without signing in. Reads are walked fully.
+WRITE = {**same(422), ANONYMOUS: 401}
+
+
+def api_row(allowed, **options) -> dict[str, int]:
+    return row(allowed, anonymous=401, **options)
+
+
+API = {
+    "mobility_core_api_list_organisations": api_row(EVERYONE, listing=True),
+    "mobility_core_api_create_organisation": WRITE,
+    "mobility_core_api_list_referrals": api_row(REFERRALS, listing=True),
+    "mobility_core_api_create_referral": WRITE,
+    "mobility_core_api_get_referral": api_row(REFERRALS, prescriber=404),
+    # The fiche is accepted already (409) for those who may decide.
+    "mobility_core_api_accept_referral": api_row(
+        CASEWORK, mine=409, prescriber=404, other_prescriber=404
+    ),
+    "mobility_core_api_decline_referral": WRITE,
+    "mobility_core_api_list_beneficiaries": api_row(STAFF, listing=True),
+    "mobility_core_api_get_beneficiary": api_row(STAFF),
+    "mobility_core_api_get_pathway": api_row(STAFF),
+    "mobility_core_api_close_pathway": WRITE,
+    "diagnostics_api_get_questionnaire": api_row(STAFF, listing=True),
+    "diagnostics_api_create_diagnostic": WRITE,
+    "diagnostics_api_get_diagnostic": api_row(CASEWORK, gate=STAFF),
+    "diagnostics_api_get_progress": api_row(CASEWORK, gate=STAFF),
+    "drivingschool_api_list_enrolments": api_row(SCHOOL, listing=True),
+    "drivingschool_api_create_enrolment": WRITE,
+    "drivingschool_api_get_enrolment": api_row(SCHOOL),
+    "drivingschool_api_sign_agreement": WRITE,
+    "drivingschool_api_exclude_enrolment": WRITE,
+    "drivingschool_api_record_exam": WRITE,
+    # No body: the role is checked; the demo's first tranche is released already (409).
+    "drivingschool_api_release_tranche": api_row(CASEWORK, mine=409, gate=SCHOOL),
+    "drivingschool_api_pay_tranche": WRITE,
+    "drivingschool_api_list_lessons": api_row(SCHOOL, listing=True),
+    "drivingschool_api_create_lesson": WRITE,
+    "drivingschool_api_get_lesson": api_row(SCHOOL),
+    "drivingschool_api_cancel_lesson": WRITE,
+    "drivingschool_api_record_attendance": WRITE,
+    "fleet_api_list_vehicles": api_row(FLEET, listing=True),
+    "fleet_api_create_vehicle": WRITE,
+    "fleet_api_get_vehicle": api_row(FLEET),
+    "fleet_api_set_vehicle_status": WRITE,
+    # A person of another platform is an unknown beneficiary_id (422), as on the page.
+    "fleet_api_quote": api_row(FLEET, other_admin=422, other_adviser=422, other_fleet=422),
+    "fleet_api_list_rentals": api_row(FLEET, listing=True),
+    "fleet_api_create_rental": WRITE,
+    "fleet_api_get_rental": api_row(FLEET),
+    "fleet_api_rental_ledger": api_row(FLEET),
+    "fleet_api_create_checkin": WRITE,
+    "fleet_api_create_payment": WRITE,
+    "fleet_api_return_rental": WRITE,
+    "fleet_api_checkins_due": api_row(FLEET, listing=True),
+    "mobility_reports_api_usage": api_row(REPORTS, listing=True),
+}
+
+
+# The walks ----------------------------------------------------------------------------------
+
+
+def answered(client: Client, method: str, url: str) -> int:
+    if method == "GET":
+        return client.get(url).status_code
+    return client.post(url, "{}", content_type="application/json").status_code
+
+
+def mismatches(table: dict, calls) -> list[str]:
+    wrong = []
+    for key, method, url, world in calls:
+        for reader in READERS:
+            expected = table[key][reader]
+            status = answered(world.client(reader), method, url)
+            if status not in (expected if isinstance(expected, tuple) else (expected,)):
+                wrong.append(f"{key} as {reader}: {status}, expected {expected} ({url})")
+    return wrong
+
+
+def test_every_page_answers_each_reader_as_the_table_says():
+    world = World()
+    names = page_names()
+    assert set(names) == set(PAGES), "every page needs a line in PAGES"
+    calls = [
+        (
+            name,
+            "POST" if name in POSTED else "GET",
+            reverse(name, kwargs=world.kwargs(name, pattern)),
+            world,
+        )
+        for name, pattern in sorted(names.items())
+    ]
+    wrong = mismatches(PAGES, calls)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_api_operation_answers_each_reader_as_the_table_says():
+    world = World()
+    operations = api_operations()
+    assert set(operations) == set(API), "every API operation needs a line in API"
+    ids = {
+        "referral_id": world.referral.pk,
+        "beneficiary_id": world.beneficiary.pk,
+        "pathway_id": world.pathway.pk,
+        "diagnostic_id": world.diagnostic.pk,
+        "enrolment_id": world.enrolment.pk,
+        "kind": "theory",
+        "lesson_id": world.lesson.pk,
+        "vehicle_id": world.vehicle.pk,
+        "rental_id": world.rental.pk,
+    }
+    query = {
+        "fleet_api_quote": f"?beneficiary_id={world.beneficiary.pk}&kind={world.vehicle.kind}"
+        "&start=2026-01-05&end=2026-01-12",
+        "mobility_reports_api_usage": "?start=2026-01-01&end=2026-12-31",
+    }
+    calls = [
+        (
+            operation,
+            method,
+            re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path) + query.get(operation, ""),
+            world,
+        )
+        for operation, (method, path) in sorted(operations.items())
+    ]
+    wrong = mismatches(API, calls)
+    assert not wrong, "\n".join(wrong)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href and href.startswith("/") and not href.startswith("//"):
+            self.hrefs.add(href)
+
+
+def test_no_link_on_any_page_leads_to_a_403():
+    world = World()
+    refused = []
+    for reader in SIGNED_IN:
+        client = world.client(reader)
+        followed: set[str] = set()
+        for name, pattern in sorted(page_names().items()):
+            if name in POSTED:
+                continue
+            url = reverse(name, kwargs=world.kwargs(name, pattern))
+            response = client.get(url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            links = Links()
+            links.feed(response.content.decode())
+            for href in links.hrefs - followed:
+                followed.add(href)
+                if urlsplit(href).path.startswith(("/static/", "/admin/")):
+                    continue
+                if client.get(href).status_code == 403:
+                    refused.append(f"{reader} on {url}: {href}")
+    assert not refused, "\n".join(refused)
