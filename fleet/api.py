@@ -289,7 +289,7 @@ def rental_ledger(request: HttpRequest, rental_id: Id):
     response={201: LedgerEntryOut},
     summary="Rembourser le trop-perçu d'une location rendue (accepte Idempotency-Key)",
 )
-def create_refund(request: HttpRequest, rental_id: int, payload: RefundIn):
+def create_refund(request: HttpRequest, rental_id: Id, payload: RefundIn):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     entry = services.rental_refund(
         rental=rental,
@@ -306,7 +306,7 @@ def create_refund(request: HttpRequest, rental_id: int, payload: RefundIn):
 
 
 @router.get("/ledger/{entry_id}", response=LedgerEntryOut, summary="Lire une écriture")
-def get_ledger_entry(request: HttpRequest, entry_id: int):
+def get_ledger_entry(request: HttpRequest, entry_id: Id):
     return get_object_or_404(entries_for(request), pk=entry_id)
 
 
@@ -316,7 +316,7 @@ def get_ledger_entry(request: HttpRequest, entry_id: int):
     summary="Contre-passer une écriture erronée, avec le montant correct s'il y en a un "
     "(accepte Idempotency-Key)",
 )
-def reverse_ledger_entry(request: HttpRequest, entry_id: int, payload: ReversalIn):
+def reverse_ledger_entry(request: HttpRequest, entry_id: Id, payload: ReversalIn):
     entry = get_object_or_404(entries_for(request), pk=entry_id)
     result = services.ledger_entry_reverse(
         entry=entry, by=request.user, reason=payload.reason, correct_amount=payload.correct_amount
@@ -339,7 +339,7 @@ def reverse_ledger_entry(request: HttpRequest, entry_id: int, payload: ReversalI
         "responses": {200: {"description": "Le reçu", "content": {"application/pdf": {}}}}
     },
 )
-def ledger_entry_receipt(request: HttpRequest, entry_id: int):
+def ledger_entry_receipt(request: HttpRequest, entry_id: Id):
     require_fleet(request)
     receipt = selectors.receipt(LedgerEntry.objects.for_user(request.user), entry_id)
     response = HttpResponse(receipt_pdf(receipt), content_type="application/pdf")
