@@ -9,6 +9,7 @@ page as every role and follows each internal link: none may lead to a 403.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
 from urllib.parse import urlsplit
@@ -20,10 +21,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from diagnostics.models import Diagnostic
 from drivingschool.models import Enrolment, Lesson
-from fleet.models import Rental, Vehicle
+from fleet import services as fleet_services
+from fleet.enums import EntryKind, PaymentMethod
+from fleet.models import LedgerEntry, Rental, Vehicle
 from mobility.demo_data import MAIN_PLATFORM, SECOND_PLATFORM
 from mobility.enums import Role
-from mobility.models import Notification, Organisation, Pathway, Platform, User
+from mobility.models import ApiToken, Notification, Organisation, Pathway, Platform, User
+from mobility.tokens import issue_token
 from tests.factories import OrganisationFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +75,17 @@ class World:
         self.lesson = Lesson.objects.filter(platform=main).first()
         self.vehicle = Vehicle.objects.filter(platform=main).first()
         self.rental = Rental.objects.filter(platform=main, end_date__isnull=True).first()
+        self.payment = LedgerEntry.objects.filter(
+            rental=self.rental, kind=EntryKind.PAYMENT
+        ).first() or fleet_services.payment_record(
+            by=self.users[Role.FLEET],
+            rental=self.rental,
+            day=self.rental.start_date,
+            amount=Decimal("5.00"),
+            method=PaymentMethod.CASH,
+        )
+        issue_token(user=self.users[Role.ADMIN], label="à révoquer")
+        self.api_token = ApiToken.objects.filter(user=self.users[Role.ADMIN]).latest("pk")
 
     def kwargs(self, name: str, pattern: str) -> dict:
         """The ids a page takes, from the names of its URL's parameters."""
@@ -89,6 +104,8 @@ class World:
             "fleet:rental": self.rental,
             "fleet:checkin": self.rental,
             "fleet:payment": self.rental,
+            "api_token": self.api_token,
+            "fleet:ledger_entry": self.rental,
         }
         values = {
             "notification_pk": self.notification.pk,
@@ -96,6 +113,7 @@ class World:
             "step": 1,
             "kind": "theory",
             "extension": "csv",
+            "entry_pk": self.payment.pk,
         }
         kwargs = {}
         for parameter in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
@@ -204,6 +222,7 @@ POSTED = {
     "drivingschool:tranche_paid",
     "fleet:vehicle_status",
     "fleet:payment_create",
+    "api_token_revoke",
 }
 # The form again with its errors (200, or 422 on the auto-école pages), or back to the
 # page with a message (302).
@@ -258,6 +277,14 @@ PAGES = {
     "fleet:rental_return": row(FLEET),
     "fleet:vehicle_status": row(FLEET, mine=ANSWERED),
     "fleet:payment_create": row(FLEET, mine=ANSWERED),
+    "fleet:payment_receipt": row(FLEET),
+    "fleet:ledger_entry_reverse": row(FLEET),
+    # Only once a rental is returned; an open one sends back to its page.
+    "fleet:rental_refund": row(FLEET, mine=ANSWERED),
+    # API tokens: each account its own; the demo admin's token is revoked by its owner
+    # only, any other reader does not see it.
+    "api_tokens": row(EVERYONE, listing=True),
+    "api_token_revoke": {**same(404), ANONYMOUS: 302, Role.ADMIN: ANSWERED},
     # Funders' reports: aggregates of their own platform.
     "reports:page": row(REPORTS, listing=True),
     "reports:export": row(REPORTS, listing=True),
@@ -319,6 +346,10 @@ API = {
     "fleet_api_create_payment": WRITE,
     "fleet_api_return_rental": WRITE,
     "fleet_api_checkins_due": api_row(FLEET, listing=True),
+    "fleet_api_get_ledger_entry": api_row(FLEET),
+    "fleet_api_ledger_entry_receipt": api_row(FLEET),
+    "fleet_api_reverse_ledger_entry": WRITE,
+    "fleet_api_create_refund": WRITE,
     "mobility_reports_api_usage": api_row(REPORTS, listing=True),
 }
 
@@ -374,6 +405,7 @@ def test_every_api_operation_answers_each_reader_as_the_table_says():
         "lesson_id": world.lesson.pk,
         "vehicle_id": world.vehicle.pk,
         "rental_id": world.rental.pk,
+        "entry_id": world.payment.pk,
     }
     query = {
         "fleet_api_quote": f"?beneficiary_id={world.beneficiary.pk}&kind={world.vehicle.kind}"
