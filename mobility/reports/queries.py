@@ -487,12 +487,7 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
     }
     returns = layered(
         scope,
-        scope.rows(
-            Rental,
-            status=RentalStatus.RETURNED,
-            end_date__gte=scope.start,
-            end_date__lte=scope.end,
-        ),
+        _returned_in_period(scope),
         Flags.of_person(scope.filters, "beneficiary__"),
         key="vehicle__kind",
         figures={
@@ -571,16 +566,18 @@ def revenue(scope: Scope) -> dict[str, object]:
     }
 
 
+def _returned_in_period(scope: Scope):
+    """The rentals of the scope returned in its period."""
+    return scope.rows(
+        Rental, status=RentalStatus.RETURNED, end_date__gte=scope.start, end_date__lte=scope.end
+    )
+
+
 def returned_rentals(scope: Scope) -> dict[str, object]:
     """Rentals returned in the period: how many, by how many people, their total days."""
     totals = layered(
         scope,
-        scope.rows(
-            Rental,
-            status=RentalStatus.RETURNED,
-            end_date__gte=scope.start,
-            end_date__lte=scope.end,
-        ),
+        _returned_in_period(scope),
         Flags.of_person(scope.filters, "beneficiary__"),
         figures={"count": Count("pk"), "days": Sum(_days(F("end_date") - F("start_date")))},
         people={"people": Count("beneficiary_id", distinct=True)},

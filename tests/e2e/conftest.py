@@ -12,8 +12,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
-@pytest.fixture
-def browser():
+def headless_chromium(*, window_size: str, log_console: bool = False) -> webdriver.Chrome:
+    """Debian's Chromium, headless, without the background calls this closed network refuses."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
@@ -26,10 +26,18 @@ def browser():
         "--disable-sync",
         "--no-first-run",
         "--lang=fr-FR",
-        "--window-size=390,900",  # a prescriber's phone
+        f"--window-size={window_size}",
     ):
         options.add_argument(argument)
+    if log_console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
     driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = headless_chromium(window_size="390,900")  # a prescriber's phone
     yield driver
     driver.quit()

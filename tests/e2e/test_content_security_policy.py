@@ -4,7 +4,6 @@ and /admin/ load in a real Chromium without a single violation, and their script
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -14,7 +13,7 @@ from fleet.models import Rental
 from mobility.demo_data import DEMO_PASSWORD
 from mobility.models import User
 from tests.drivingschool.conftest import enrol, lesson
-from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM
+from tests.e2e.conftest import headless_chromium
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,24 +29,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 @pytest.fixture
 def watched_browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=fr-FR",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
-    driver.implicitly_wait(5)
+    driver = headless_chromium(window_size="1280,900", log_console=True)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTEN})
     yield driver
     driver.quit()

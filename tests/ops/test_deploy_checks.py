@@ -32,3 +32,11 @@ def test_the_documented_environment_passes_check_deploy_without_a_warning():
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_behind_https_plain_http_is_redirected_but_the_health_check_answers(settings, client, db):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/connexion/").status_code == 301
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"

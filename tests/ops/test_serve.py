@@ -3,7 +3,6 @@ scheduler, on PostgreSQL, with hashed static files and one cache for every proce
 
 import json
 import re
-import urllib.request
 
 import pytest
 import redis
@@ -61,9 +60,3 @@ def test_the_api_limit_holds_across_server_processes(service):
             assert json.loads(body)["detail"] == "Trop de requêtes : réessayez dans un instant."
     assert statuses.count(200) == 5, statuses
     assert statuses.count(429) == 19, statuses
-
-
-def test_a_request_to_the_service_is_not_redirected_without_a_proxy(service):
-    request = urllib.request.Request(service.url + "/")
-    status, headers, _body = get(request.full_url)
-    assert status == 200  # the sign-in page after the redirect of an anonymous visitor
