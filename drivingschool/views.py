@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from drivingschool import assiduity, pdf, selectors, services
@@ -559,9 +560,11 @@ def attendance_sheet(request, pk):
                     return redirect(week_url)
                 else:
                     absent = sum(1 for row in rows if row.status == AttendanceStatus.UNEXCUSED)
-                    message = _("Émargement enregistré pour %(count)s personne(s).") % {
-                        "count": len(rows)
-                    }
+                    message = ngettext(
+                        "Émargement enregistré pour %(count)s personne.",
+                        "Émargement enregistré pour %(count)s personnes.",
+                        len(rows),
+                    ) % {"count": len(rows)}
                     if absent:
                         message += " " + _(
                             "Les référent·es des absent·es sans justification sont prévenu·es."

@@ -66,6 +66,12 @@ class Board:
     unpaid: list[Rental] = field(default_factory=list)
 
     @property
+    def week_days(self) -> tuple[date, date]:
+        """The week's Monday and Sunday: people read a week as dates, not "2026-W49"."""
+        monday = weeks.week_start(self.today)
+        return monday, monday + timedelta(days=6)
+
+    @property
     def unpaid_total(self) -> Decimal:
         return sum((rental.balance_due for rental in self.unpaid), Decimal("0.00"))
 

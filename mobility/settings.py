@@ -132,6 +132,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mobility.context_processors.navigation",
             ],
+            # French dates ("1er décembre") replace Django's `date` filter in every template.
+            "builtins": ["mobility.templatetags.french_dates"],
         },
     },
 ]

@@ -85,8 +85,15 @@ def role_required(*roles):
 def home(request):
     """Each role starts where its work is; funders only ever see aggregates."""
     user = request.user
-    if user.has_role(*REFERRAL_ROLES):
+    if user.has_role(*CASEWORK_ROLES):
+        # Advisers open on what waits for them, not on every fiche ever received.
+        return redirect(f"{reverse('referral_list')}?status={ReferralStatus.SUBMITTED}")
+    if user.has_role(Role.PRESCRIBER):
         return redirect("referral_list")
+    if user.has_role(Role.FLEET):
+        return redirect("fleet:board")
+    if user.has_role(Role.INSTRUCTOR):
+        return redirect("drivingschool:week")
     if user.has_role(*STAFF_ROLES):
         return redirect("beneficiary_list")
     funded = [m for m in user.active_memberships() if m.role == Role.FUNDER]
@@ -208,7 +215,7 @@ def referral_accept(request, pk):
     if not form.is_valid():
         return _render_referral(request, referral, accept_form=form)
     try:
-        services.referral_accept(referral=referral, by=request.user, **form.choice())
+        accepted = services.referral_accept(referral=referral, by=request.user, **form.choice())
     except DuplicatePerson as error:
         # Someone with the same identity appeared meanwhile: the page now offers the choice.
         messages.warning(request, error.message)
@@ -218,6 +225,8 @@ def referral_accept(request, pk):
         messages.success(
             request, _("Fiche acceptée : le parcours est ouvert et le ou la référent·e informé·e.")
         )
+        # The adviser's next step (the entry diagnostic) starts from the person's file.
+        return redirect("beneficiary_detail", pk=accepted.beneficiary_id)
     return redirect("referral_detail", pk=referral.pk)
 
 

@@ -37,9 +37,10 @@ def test_accepting_opens_a_pathway_and_tells_the_referent(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(accept_url(referral))
 
-    assert response.status_code == 302
-    assert response.url == detail_url(referral)
     referral.refresh_from_db()
+    # The adviser lands on the person's file, where the entry diagnostic starts.
+    assert response.status_code == 302
+    assert response.url == reverse("beneficiary_detail", args=[referral.beneficiary_id])
     assert referral.status == ReferralStatus.ACCEPTED
     assert referral.pathway.status == PathwayStatus.OPEN
     assert referral.decided_by == adviser
