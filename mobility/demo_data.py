@@ -33,6 +33,19 @@ DEMO_PASSWORD = "demo-mobilite"  # demo only, printed by the command
 MAIN_PLATFORM = "Plateforme Mobilité Démo"
 SECOND_PLATFORM = "Plateforme Mobilité Sud-Ardennes"
 DEPARTMENT = "08"
+# The platforms' public contacts (the privacy and legal pages print them).
+PLATFORM_CONTACTS = {
+    MAIN_PLATFORM: {
+        "contact_email": "contact@mobilite-demo.example.org",
+        "contact_phone": "03 24 00 00 00",
+        "postal_address": "12 rue Gambetta, 08200 Sedan",
+    },
+    SECOND_PLATFORM: {
+        "contact_email": "contact@mobilite-sud-ardennes.example.org",
+        "contact_phone": "03 24 00 00 01",
+        "postal_address": "3 place de la République, 08300 Rethel",
+    },
+}
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,10 @@ class Platform(models.Model):
         _("département"), max_length=3, blank=True, help_text=_("Code, par exemple 08 ou 2A.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Who a person asks about their data, printed on the privacy and legal pages.
+    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    postal_address = models.CharField(_("adresse postale"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 

@@ -281,6 +281,13 @@ API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/min")
 # (`manage.py anonymise_beneficiaries --wet-run`, daily).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 
+# The legal notice: who publishes the service (the association or group of platforms that
+# runs it, with its address) and who hosts it. deploy/env.example lists them.
+LEGAL_PUBLISHER = os.environ.get(
+    "LEGAL_PUBLISHER", "L'exploitant de ce service (LEGAL_PUBLISHER à renseigner)"
+)
+LEGAL_HOSTING = os.environ.get("LEGAL_HOSTING", "L'hébergeur (LEGAL_HOSTING à renseigner)")
+
 # How long an Idempotency-Key is remembered, in hours.
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48)
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import health, views
+from mobility import accounts, health, legal, views
 from mobility.api import api
 
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include(accounts)),
+    path("", include(legal)),
+    # Browsers ask for /favicon.ico whatever the page says: the logo answers.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("fiches/", views.referral_list, name="referral_list"),
     path("fiches/nouvelle/", views.referral_create, name="referral_create"),
     path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),

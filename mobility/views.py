@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +80,11 @@ def role_required(*roles):
         return wrapper
 
     return decorator
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    return redirect(static("img/logo.svg"), permanent=True)
 
 
 @login_required

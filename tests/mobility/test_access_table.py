@@ -114,6 +114,8 @@ class World:
             "kind": "theory",
             "extension": "csv",
             "entry_pk": self.payment.pk,
+            "uidb64": "MQ",
+            "token": "not-a-token",
         }
         kwargs = {}
         for parameter in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
@@ -233,6 +235,15 @@ PAGES = {
     "login": {**same(302), ANONYMOUS: 200},
     "logout": same(302),
     "healthz": same(200),
+    "favicon": same(301),
+    # Public: a forgotten password, and the footer's pages (a followed person reads them).
+    "password_reset": same(200),
+    "password_reset_done": same(200),
+    "password_reset_confirm": same(200),  # an invalid link says so, for anyone
+    "password_reset_complete": same(200),
+    "legal_notice": same(200),
+    "accessibility": same(200),
+    "privacy": same(200),
     # Fiches de liaison: the demo prescriber's organisation did not send this one (404).
     "referral_list": row(REFERRALS, listing=True),
     "referral_create": row(REFERRALS, listing=True),

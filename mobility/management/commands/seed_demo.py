@@ -92,7 +92,9 @@ class Command(BaseCommand):
 
     def _seed(self) -> list[Referral]:
         platforms = {
-            name: Platform.objects.create(name=name, department=demo_data.DEPARTMENT)
+            name: Platform.objects.create(
+                name=name, department=demo_data.DEPARTMENT, **demo_data.PLATFORM_CONTACTS[name]
+            )
             for name in (MAIN_PLATFORM, SECOND_PLATFORM)
         }
         users = {
