@@ -71,16 +71,20 @@ class VehicleStatusForm(forms.Form):
 
 
 class ConditionFieldsMixin:
-    """One radio group per checklist item (tyres, brakes...): big targets on a tablet."""
+    """One radio group per checklist item (tyres, brakes...): big targets on a tablet.
 
-    def add_condition_fields(self):
+    Each item starts from the condition last recorded (`last_condition`, the latest
+    check-in's): worn tyres stay worn until someone says otherwise."""
+
+    def add_condition_fields(self, last_condition: dict | None = None):
+        last_condition = last_condition or {}
         for item in ConditionItem:
             self.fields[f"condition_{item.value}"] = forms.ChoiceField(
                 label=str(item.label).capitalize(),
                 choices=Condition.choices,
                 widget=forms.RadioSelect,
                 required=item in REQUIRED_CONDITION_ITEMS,
-                initial=Condition.OK,
+                initial=last_condition.get(item.value, Condition.OK),
             )
 
     def condition_fields(self):
@@ -181,10 +185,10 @@ class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, last_condition: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-        self.add_condition_fields()
+        self.add_condition_fields(last_condition)
         self.add_payment_fields()
 
     def clean(self):
@@ -227,10 +231,10 @@ class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, last_condition: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-        self.add_condition_fields()
+        self.add_condition_fields(last_condition)
         for index in range(1, MAX_DAMAGES + 1):
             self.fields[f"damage_{index}_description"] = forms.CharField(
                 label=_("Dommage %(n)s : description") % {"n": index},

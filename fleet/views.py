@@ -231,7 +231,8 @@ def checkin_create(request, pk):
     rental, closed = _open_rental_or_redirect(request, pk)
     if closed:
         return closed
-    form = CheckInForm(request.POST or None)
+    previous = rental.checkins.order_by("-date", "-pk").first()
+    form = CheckInForm(request.POST or None, last_condition=previous and previous.condition)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -261,7 +262,6 @@ def checkin_create(request, pk):
                     % {"km": result.checkin.km_over},
                 )
             return _detail_with_receipt(rental, result.payment)
-    previous = rental.checkins.order_by("-date", "-pk").first()
     since = previous.date if previous else rental.start_date
     today = timezone.localdate()
     preview = services.rental_quote(rental, since, max(today, since))
@@ -320,7 +320,8 @@ def rental_return(request, pk):
     rental, closed = _open_rental_or_redirect(request, pk)
     if closed:
         return closed
-    form = ReturnForm(request.POST or None)
+    previous = rental.checkins.order_by("-date", "-pk").first()
+    form = ReturnForm(request.POST or None, last_condition=previous and previous.condition)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -344,7 +345,9 @@ def rental_return(request, pk):
         else:
             messages.success(request, _("Retour enregistré : la location est close."))
             return redirect("fleet:rental_detail", pk=rental.pk)
-    return render(request, "fleet/return_form.html", {"rental": rental, "form": form})
+    return render(
+        request, "fleet/return_form.html", {"rental": rental, "form": form, "previous": previous}
+    )
 
 
 @role_required(*FLEET)

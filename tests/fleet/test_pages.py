@@ -221,6 +221,40 @@ def test_the_return_page_closes_the_rental_and_blocks_payments(fleet_user, renta
     assert client.get(reverse("fleet:checkin_create", args=[rental.pk])).status_code == 302
 
 
+@pytest.mark.parametrize("page", ["fleet:checkin_create", "fleet:rental_return"])
+def test_the_checklist_starts_from_the_last_recorded_condition(fleet_user, rental, page):
+    """Worn tyres seen at the last check-in stay worn on the next form until someone says
+    otherwise: a tap-through must not record the car as mended."""
+    client = logged_in(fleet_user)
+    client.post(
+        reverse("fleet:checkin_create", args=[rental.pk]),
+        condition_post(
+            date=str(rental.start_date + timedelta(days=7)),
+            odometer_km="42400",
+            condition_tyres="worn",
+            condition_lights="damaged",
+        ),
+    )
+
+    form = client.get(reverse(page, args=[rental.pk])).context["form"]
+
+    initial = {name: field.initial for name, field in form.fields.items()}
+    assert initial["condition_tyres"] == "worn"
+    assert initial["condition_lights"] == "damaged"
+    assert initial["condition_brakes"] == "ok"
+    assert (
+        "Pré-rempli avec l'état relevé au point étape du"
+        in client.get(reverse(page, args=[rental.pk])).content.decode()
+    )
+
+
+def test_without_a_check_in_the_checklist_starts_in_good_condition(fleet_user, rental):
+    form = (
+        logged_in(fleet_user).get(reverse("fleet:rental_return", args=[rental.pk])).context["form"]
+    )
+    assert {form.fields[f"condition_{item}"].initial for item in ("tyres", "body")} == {"ok"}
+
+
 def test_the_contract_pdf(fleet_user, rental):
     response = logged_in(fleet_user).get(reverse("fleet:rental_contract", args=[rental.pk]))
     assert response.status_code == 200
