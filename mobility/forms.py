@@ -23,6 +23,7 @@ from mobility.enums import (
 from mobility.errors import DomainError
 from mobility.form_tokens import OneTimeForm
 from mobility.models import Organisation, Referral, User
+from mobility.rules import JobFacts, PersonFacts, referral_problems
 from mobility.services import PersonData, ReferralData
 
 
@@ -207,6 +208,31 @@ class ReferralForm(forms.Form):
     def fieldsets(self):
         for legend, names in self.FIELDSETS:
             yield legend, [self[name] for name in names if name in self.fields]
+
+    def clean(self):
+        # The fiche's rules run on whatever parsed, even when a required field is empty:
+        # on a phone, every problem of a submit shows at once, not in two rounds.
+        cleaned = super().clean()
+        today = timezone.localdate()
+        problems = referral_problems(
+            person=PersonFacts(
+                birth_date=cleaned.get("birth_date"),
+                licence_held=bool(cleaned.get("licence_held")),
+                licence_since=cleaned.get("licence_since"),
+                postal_code=cleaned.get("postal_code") or "",
+            ),
+            job=JobFacts(
+                kind=cleaned.get("job_kind") or "",
+                contract=cleaned.get("contract") or "",
+                start_date=cleaned.get("job_start_date"),
+            ),
+            received_on=cleaned.get("received_on") or today,
+            today=today,
+        )
+        for name, message in problems.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     def referral_data(self) -> ReferralData:
         data = self.cleaned_data

@@ -58,7 +58,9 @@ def identity_key(first_name: str, last_name: str) -> str:
 
 @dataclass(frozen=True)
 class PersonFacts:
-    birth_date: date
+    # None while a form's birth date is missing or unreadable: the other checks still run,
+    # so one submit reports every problem at once.
+    birth_date: date | None
     licence_held: bool
     licence_since: date | None
     postal_code: str = ""
@@ -76,14 +78,20 @@ def referral_problems(
 ) -> dict[str, str]:
     """What is wrong with a fiche de liaison, field by field, in French (empty if valid)."""
     problems: dict[str, str] = {}
-    if person.birth_date > today:
+    birth_date = person.birth_date
+    if birth_date is None:
+        pass  # the form reports the missing date itself
+    elif birth_date > today:
         problems["birth_date"] = "La date de naissance ne peut pas être dans le futur."
     else:
-        age = age_on(person.birth_date, today)
+        age = age_on(birth_date, today)
         if age < MINIMUM_AGE:
             problems["birth_date"] = f"La personne doit avoir au moins {MINIMUM_AGE} ans."
         elif age > MAXIMUM_AGE:
             problems["birth_date"] = "Vérifiez la date de naissance : l'âge dépasse 100 ans."
+    # A date compared with the birth date only when that one is plausible: a birth date
+    # typed in the future is one mistake, said once, on its own field.
+    plausible_birth = birth_date if "birth_date" not in problems else None
     if person.licence_since is not None:
         if not person.licence_held:
             problems["licence_since"] = (
@@ -91,7 +99,9 @@ def referral_problems(
             )
         elif person.licence_since > today:
             problems["licence_since"] = "La date d'obtention du permis ne peut pas être future."
-        elif age_on(person.birth_date, person.licence_since) < LICENCE_MINIMUM_AGE:
+        elif (
+            plausible_birth and age_on(plausible_birth, person.licence_since) < LICENCE_MINIMUM_AGE
+        ):
             problems["licence_since"] = (
                 "La date d'obtention du permis est antérieure à l'âge minimum de la conduite."
             )
@@ -104,7 +114,7 @@ def referral_problems(
             "La date de réception remonte à plus d'un an : vérifiez-la (une fiche papier "
             "se saisit dans l'année)."
         )
-    elif received_on < person.birth_date:
+    elif plausible_birth and received_on < plausible_birth:
         problems["received_on"] = "La date de réception précède la naissance de la personne."
     if job.kind == JobKind.SEARCH and job.contract:
         problems["contract"] = (

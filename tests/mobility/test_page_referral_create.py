@@ -141,6 +141,31 @@ def test_a_birth_date_in_the_future_is_refused(prescriber, prescriber_org):
     assert not Referral.objects.exists()
 
 
+def test_one_submit_reports_every_problem_at_once(prescriber, prescriber_org):
+    """On a phone, a fiche with a missing name, a birth date in 2030 and a four-digit
+    postcode gets the three errors together, and none about a field the prescriber never
+    sees (the date of receipt)."""
+    in_the_future = timezone.localdate().replace(day=1) + timedelta(days=4 * 366)
+
+    response = logged_in(prescriber).post(
+        URL,
+        fiche(
+            prescriber=prescriber_org.pk,
+            first_name="",
+            birth_date=in_the_future.isoformat(),
+            postal_code="0820",
+        ),
+    )
+
+    errors = response.context["form"].errors
+    assert errors == {
+        "first_name": ["Ce champ est obligatoire."],
+        "birth_date": ["La date de naissance ne peut pas être dans le futur."],
+        "postal_code": ["Le code postal compte 5 chiffres."],
+    }
+    assert not Referral.objects.exists()
+
+
 def test_a_licence_date_without_the_licence_is_refused(prescriber, prescriber_org):
     response = logged_in(prescriber).post(
         URL, fiche(prescriber=prescriber_org.pk, licence_since="2015-06-01")

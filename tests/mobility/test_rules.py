@@ -133,7 +133,23 @@ def test_a_birth_date_in_the_future_is_refused(days):
         received_on=TODAY,
         today=TODAY,
     )
-    assert "birth_date" in problems
+    # One mistake, said once: not also "received before the birth" on another field.
+    assert problems == {"birth_date": "La date de naissance ne peut pas être dans le futur."}
+
+
+def test_without_a_birth_date_the_other_rules_still_speak():
+    problems = referral_problems(
+        person=person(birth_date=None, licence_held=True, licence_since=date(2030, 1, 1)),
+        job=job(kind=JobKind.SEARCH, contract="cdd"),
+        received_on=TODAY,
+        today=TODAY,
+    ) | referral_problems(
+        person=person(birth_date=None, postal_code="0820"),
+        job=job(),
+        received_on=TODAY,
+        today=TODAY,
+    )
+    assert set(problems) == {"licence_since", "contract", "postal_code"}
 
 
 @pytest.mark.parametrize(
