@@ -116,3 +116,32 @@ def test_the_contrast_check_sees_through_a_transparent_button(audited_browser):
     )
     failures = audited_browser.execute_script(CONTRAST)
     assert failures == ['a. "Annuler": 1.00 < 4.5']
+
+
+PHONE_PAGES = {
+    "admin": ["/", "/auto-ecole/", "/auto-ecole/semaine/", "/flotte/", "/beneficiaires/"],
+    "prescripteur": ["/fiches/", "/fiches/nouvelle/"],
+    "financeur": ["/rapports/"],
+}
+
+
+def test_on_a_phone_no_page_pans_sideways(live_server):
+    """At 390 px, the page never scrolls sideways: wide tables stack, the menu scrolls
+    within its own row."""
+    call_command("seed_demo", stdout=None)
+    browser = headless_chromium(window_size="390,844")
+    try:
+        wide = {}
+        for username, paths in PHONE_PAGES.items():
+            sign_in(browser, live_server, username)
+            for path in paths:
+                browser.get(f"{live_server.url}{path}")
+                overflow = browser.execute_script(
+                    "return document.documentElement.scrollWidth"
+                    " - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    wide[f"{username} {path}"] = overflow
+        assert wide == {}
+    finally:
+        browser.quit()
