@@ -271,7 +271,10 @@ def _render_enrolment(request, enrolment, *, status=200, **bound_forms):
         "state": state,
         "months": attendance_calendar(lessons, attendance_by_lesson, now=now),
         "upcoming": [lesson for lesson in lessons if lesson.start > now][:5],
-        "tranches": [(tranche, state.gates[tranche.kind]) for tranche in tranches],
+        "tranches": [
+            (tranche, state.gates[tranche.kind], _paid_form(tranche.kind, bound_forms))
+            for tranche in tranches
+        ],
         "attempts": enrolment.exam_attempts.select_related("recorded_by").order_by("date", "pk"),
         "may_decide": may_decide,
         "is_admin": enrolment.platform_id in user.platform_ids({Role.ADMIN}),
@@ -282,8 +285,6 @@ def _render_enrolment(request, enrolment, *, status=200, **bound_forms):
         "exclude_form": bound_forms.get("exclude_form") or ExcludeForm(),
         "release_form": bound_forms.get("release_form") or ReleaseForm(),
         "release_kind": bound_forms.get("release_kind"),
-        "paid_form": bound_forms.get("paid_form")
-        or PaidForm(initial={"paid_on": timezone.localdate()}),
         "threshold_percent": int(enrolment.programme.attendance_threshold * 100),
     }
     return render(request, "drivingschool/enrolment_detail.html", context, status=status)
@@ -300,6 +301,14 @@ def agreement_pdf(request, pk):
     response = HttpResponse(pdf.agreement_pdf(enrolment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.agreement_filename(enrolment)}"'
     return response
+
+
+def _paid_form(kind: str, bound_forms: dict) -> PaidForm:
+    """Each released tranche has its own form, with its own field ids: two date fields
+    sharing `id_paid_on` would leave one without its label."""
+    if bound_forms.get("paid_kind") == kind:
+        return bound_forms["paid_form"]
+    return PaidForm(initial={"paid_on": timezone.localdate()}, auto_id=f"id_{kind}_%s")
 
 
 def _act(request, enrolment, form, form_name, action, success: str, **extra):
@@ -410,12 +419,13 @@ def tranche_paid(request, pk, kind):
     return _act(
         request,
         enrolment,
-        PaidForm(request.POST),
+        PaidForm(request.POST, auto_id=f"id_{kind}_%s"),
         "paid_form",
         lambda paid_on: services.tranche_mark_paid(
             by=request.user, tranche=tranche, paid_on=paid_on
         ),
         _("Versement enregistré."),
+        paid_kind=kind,
     )
 
 

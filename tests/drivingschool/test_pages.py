@@ -1,6 +1,7 @@
 """The auto-école pages: week, attendance sheet, enrolment, forms, programme, access."""
 
 import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -241,6 +242,34 @@ def test_releasing_a_blocked_tranche_from_the_page_needs_an_admin_and_a_reason(
     assert (tranche.status, tranche.override_reason) == ("released", "Accord écrit du 3 mars.")
     page = text(logged_in(admin_user).get(detail_url(enrolment)).content.decode())
     assert "Déblocage forcé par" in page
+
+
+def test_two_released_tranches_each_have_a_labelled_payment_date(adviser, admin_user, enrolment):
+    """Two "Noter le versement" forms on one page: each date field has its own id and its
+    own label (a shared `id_paid_on` left the second without one), and a payment noted on
+    the second tranche lands on it."""
+    today = timezone.localdate()
+    services.enrolment_sign_agreement(by=adviser, enrolment=enrolment, signed_on=today)
+    logged_in(admin_user).post(
+        reverse("drivingschool:tranche_release", args=[enrolment.pk, "practical"]),
+        {"override_reason": "Accord écrit du 3 mars."},
+    )
+    page = logged_in(adviser).get(detail_url(enrolment)).content.decode()
+
+    ids = re.findall(r'<input[^>]* id="(id_\w*paid_on)"', page)
+    assert sorted(ids) == ["id_practical_paid_on", "id_theory_paid_on"]
+    for field_id in ids:
+        assert f'for="{field_id}"' in page
+
+    response = logged_in(adviser).post(
+        reverse("drivingschool:tranche_paid", args=[enrolment.pk, "practical"]),
+        {"paid_on": "not a date"},
+    )
+    assert response.status_code == 422
+    answer = html.unescape(response.content.decode())
+    assert answer.count("Saisissez une date valide.") == 1
+    assert 'value="not a date"' in answer and 'id="id_practical_paid_on"' in answer
+    assert FundingTranche.objects.get(enrolment=enrolment, kind="practical").paid_on is None
 
 
 def test_an_adviser_excludes_from_the_page_and_an_instructor_cannot(instructor, adviser, enrolment):
