@@ -2,10 +2,11 @@
 (WeasyPrint).
 
 All three read the same Report and the same flat table (definition.rows). Masked figures
-are a dash, unknown ones an empty cell. Every CSV and XLSX cell is written through
-mobility.spreadsheets, so that no name or filter can become a formula. The PDF fetches
-nothing but the project's static files (the fonts it ships in static/reports/fonts): any
-other URL is refused.
+say "secret", as on the page, unknown ones are an empty cell, and the scope says so in a
+legend; units are French ("nombre", "%", "€"), rates in the CSV are percentages. Every
+CSV and XLSX cell is written through mobility.spreadsheets, so that no name or filter can
+become a formula. The PDF fetches nothing but the project's static files (the fonts it
+ships in static/reports/fonts): any other URL is refused.
 """
 
 from __future__ import annotations
@@ -31,7 +32,17 @@ if TYPE_CHECKING:
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-MASKED = "-"
+MASKED = presentation.SECRET
+# The units as a French reader names them (definition.Row.unit keeps the codes).
+UNIT_LABELS = {
+    "count": "nombre",
+    "rate": "%",
+    "money": "€",
+    "days": "jours",
+    "km": "km",
+    "score": "points",
+    "text": "",
+}
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
@@ -78,6 +89,15 @@ def scope_lines(report: Report) -> list[tuple[str, str]]:
         lines.append((_("Public"), _("habitants des quartiers prioritaires (QPV)")))
     lines.append(
         (
+            _("Légende"),
+            _(
+                "« secret » : chiffre masqué par le secret statistique ; « — » ou case vide : "
+                "sans objet ou non disponible"
+            ),
+        )
+    )
+    lines.append(
+        (
             _("Secret statistique"),
             _(
                 "les effectifs de 1 à %(last)s personnes sont masqués, ainsi que les taux, "
@@ -104,7 +124,7 @@ def table(report: Report) -> pd.DataFrame:
                 "indicateur": row.code,
                 "libellé": row.label,
                 "valeur": MASKED if row.masked else row.value,
-                "unité": row.unit,
+                "unité": UNIT_LABELS[row.unit],
             }
             for row in rows(report)
         ],
@@ -114,11 +134,14 @@ def table(report: Report) -> pd.DataFrame:
 
 
 def _csv_value(value, unit: str) -> str:
-    """Decimal comma for numbers and money; text as it is; a dash when masked."""
+    """Decimal comma for numbers and money, rates as percentages; text as it is; "secret"
+    when masked."""
     if value is None:
         return ""
-    if value == MASKED or unit == "text":
+    if value == MASKED or unit == "":
         return str(value)
+    if unit == "%":
+        return f"{float(value) * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
     return str(value).replace(".", ",")
@@ -136,7 +159,7 @@ def to_csv(report: Report) -> bytes:
                 "indicateur": "",
                 "libellé": label,
                 "valeur": value,
-                "unité": "text",
+                "unité": "",
             }
             for label, value in scope_lines(report)
         ]
@@ -172,7 +195,7 @@ def to_xlsx(report: Report) -> bytes:
         [
             [_("Rubrique"), _("Indicateur"), _("Valeur"), _("Code"), _("Unité")],
             *(
-                [row.section, row.label, _xlsx_value(row), row.code, row.unit]
+                [row.section, row.label, _xlsx_value(row), row.code, UNIT_LABELS[row.unit]]
                 for row in figures_rows
             ),
         ],
@@ -192,7 +215,7 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def _xlsx_value(row):
-    """A figure as a spreadsheet cell: money as a number (formatted in euros), a dash
+    """A figure as a spreadsheet cell: money as a number (formatted in euros), "secret"
     when masked, empty when unknown."""
     if row.masked:
         return MASKED

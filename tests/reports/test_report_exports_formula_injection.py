@@ -151,10 +151,10 @@ def test_negative_figures_stay_numbers_and_the_masking_dash_stays_a_dash(planted
     }
     assert cells["mobility_potential.delta_mean"].data_type == "n"
     assert cells["mobility_potential.delta_mean"].value == -3.5
-    assert cells["people.rsa_count"].value == "-"
+    assert cells["people.rsa_count"].value == "secret"
     text = formats.to_csv(report).decode("utf-8-sig")
-    assert "mobility_potential.delta_mean;Progression moyenne (points);-3,5;score" in text
-    assert "people.rsa_count;Bénéficiaires du RSA;-;count" in text
+    assert "mobility_potential.delta_mean;Progression moyenne (points);-3,5;points" in text
+    assert "people.rsa_count;Bénéficiaires du RSA;secret;nombre" in text
     assert not any(
         cell.startswith(FORMULA_STARTS) and needs_quoting(cell)
         for cell in csv_cells(formats.to_csv(report))

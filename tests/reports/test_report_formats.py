@@ -5,6 +5,7 @@ import io
 import subprocess
 
 import pandas as pd
+import pytest
 
 from mobility.reports import formats
 from mobility.reports.definition import rows, usage_report
@@ -37,17 +38,22 @@ def test_csv_and_xlsx_carry_every_figure_of_the_report(world, no_secrecy, api):
     scope = csv[csv["rubrique"] == "Périmètre"].set_index("libellé")["valeur"]
     assert scope["Plateforme"] == "Plateforme de test"
     assert scope["Financeur destinataire"] == "Département test"
-    values = csv[csv["indicateur"] != ""].set_index("indicateur")["valeur"]
+    listed = csv[csv["indicateur"] != ""].set_index("indicateur")
+    values, units = listed["valeur"], listed["unité"]
     assert list(values.index) == list(expected)
     for code, value in expected.items():
         read = values[code]
         if value is None:
             assert read == "", code
         else:
-            assert float(read.replace(",", ".")) == float(value), code
+            # A French reader's units: rates are percentages in the CSV.
+            factor = 100 if units[code] == "%" else 1
+            assert float(read.replace(",", ".")) == pytest.approx(float(value) * factor), code
     assert values["referrals.total"] == "14"
-    assert values["people.qpv"] == "0,6154"
-    assert values["fleet.revenue"] == "43,00"
+    assert (values["people.qpv"], units["people.qpv"]) == ("61,54", "%")
+    assert (values["fleet.revenue"], units["fleet.revenue"]) == ("43,00", "€")
+    assert set(units) <= {"nombre", "%", "€", "jours", "km", "points"}
+    assert "« secret » : chiffre masqué" in scope["Légende"]
 
     answer = api(world.admin).get(
         "/api/v1/reports/usage", **world.query(funder=world.funder_org.pk), format="xlsx"

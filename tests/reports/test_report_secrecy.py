@@ -104,13 +104,13 @@ def test_small_counts_and_what_would_reveal_them_are_masked(world, secrecy_5):
     }
 
 
-def test_masked_figures_are_a_dash_in_the_files(world, secrecy_5):
+def test_masked_figures_say_secret_in_the_files_as_on_the_page(world, secrecy_5):
     report = usage_report(world.scope())
     csv = formats.to_csv(report).decode("utf-8-sig")
-    assert "people.rsa_count;Bénéficiaires du RSA;-;count" in csv
+    assert "people.rsa_count;Bénéficiaires du RSA;secret;nombre" in csv
     sheet = openpyxl.load_workbook(io.BytesIO(formats.to_xlsx(report)))["Rapport"]
     values = {row[3]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["people.rsa_count"] == "-"
+    assert values["people.rsa_count"] == "secret"
     assert values["people.met"] == 13
 
 
