@@ -166,8 +166,16 @@ class RentalForm(OneTimeForm):
             .select_related("beneficiary")
             .order_by("beneficiary__last_name", "beneficiary__first_name", "pk")
         )
+        # The licence in the list: who may take a car shows before anyone is chosen.
         self.fields["pathway"].label_from_instance = lambda p: (
-            f"{p.beneficiary.full_name} — parcours n° {p.pk}"
+            f"{p.beneficiary.full_name} — parcours n° {p.pk} — "
+            + (
+                f"permis B depuis {p.beneficiary.licence_since:%Y}"
+                if p.beneficiary.licence_held and p.beneficiary.licence_since
+                else "permis B"
+                if p.beneficiary.licence_held
+                else "sans permis"
+            )
         )
         self.fields["vehicle"].queryset = (
             Vehicle.objects.for_user(user).available().order_by("kind", "label", "pk")

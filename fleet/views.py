@@ -23,6 +23,7 @@ from fleet.forms import (
     VehicleForm,
     VehicleStatusForm,
 )
+from fleet.handover import handover_choices
 from fleet.models import LedgerEntry, Rental, Vehicle
 from fleet.pdf import receipt_filename, receipt_pdf, render_pdf
 from fleet.tariffs import euros
@@ -113,8 +114,10 @@ def vehicle_status(request, pk):
 @one_time_form
 def rental_create(request):
     initial = {}
-    if request.GET.get("parcours", "").isdigit():
-        initial["pathway"] = int(request.GET["parcours"])
+    # From the person's file (?parcours=) or the page's own "who" step (?pathway=).
+    picked = request.GET.get("parcours") or request.GET.get("pathway") or ""
+    if picked.isdigit():
+        initial["pathway"] = int(picked)
     form = RentalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -149,7 +152,27 @@ def rental_create(request):
             )
             return redirect("fleet:rental_detail", pk=rental.pk)
     may_override = bool(request.user.platform_ids(OVERRIDE_ROLES))
-    return render(request, "fleet/rental_form.html", {"form": form, "may_override": may_override})
+    chosen = _chosen_pathway(form, request.POST.get("pathway") or initial.get("pathway"))
+    choices = handover_choices(
+        request.user,
+        pathway=chosen,
+        on=timezone.localdate(),
+        contract_end_date=form.cleaned_data.get("contract_end_date")
+        if hasattr(form, "cleaned_data")
+        else None,
+    )
+    return render(
+        request,
+        "fleet/rental_form.html",
+        {"form": form, "may_override": may_override, "chosen": chosen, "choices": choices},
+    )
+
+
+def _chosen_pathway(form, value):
+    """The person picked (in the link or the form), if the form offers them."""
+    if not str(value or "").isdigit():
+        return None
+    return form.fields["pathway"].queryset.filter(pk=int(value)).first()
 
 
 @role_required(*FLEET)

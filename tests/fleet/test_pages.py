@@ -1,5 +1,6 @@
 """The fleet pages: board, vehicles, hand-over, check-in, payment, return, contract PDF."""
 
+import html
 from datetime import timedelta
 from decimal import Decimal
 
@@ -149,6 +150,63 @@ def test_the_page_lists_what_is_missing_for_the_hand_over(
     assert "contract_signed" in errors
     assert any("permis" in message for message in errors["__all__"])
     assert not Rental.objects.exists()
+
+
+def test_the_handover_shows_who_may_take_what_before_the_choice(
+    fleet_user, adviser, prescriber_org, platform
+):
+    """No car offered and nothing said why was the handover's worst trap: the page now says
+    which kinds the person may take, what is missing for the others, and which vehicles
+    are not offered and why."""
+    VehicleFactory(platform=platform, label="Clio grise")
+    VehicleFactory(platform=platform, label="C3 blanche", status="maintenance")
+    VehicleFactory(platform=platform, bike=True)
+    walker = open_pathway(
+        adviser, prescriber_org, licence_held=False, licence_since=None, last_name="Sanspermis"
+    )
+    client = logged_in(fleet_user)
+
+    first = client.get(reverse("fleet:rental_create"))
+    page = html.unescape(first.content.decode())
+    assert "SANSPERMIS" in page.upper() and "sans permis" in page  # the hint in the list
+    assert "Voir ses conditions d'accès" in page
+    assert "1 véhicule non proposé" in page and "C3 blanche" in page and "en entretien" in page
+
+    chosen = client.get(reverse("fleet:rental_create") + f"?pathway={walker.pk}")
+    eligibility = {item.kind: item for item in chosen.context["choices"].eligibility}
+    assert eligibility["bike"].missing == [] and eligibility["bike"].available == 1
+    assert eligibility["car"].available == 1
+    assert "La personne n'a pas le permis B." in eligibility["car"].missing
+    assert "Enregistrer la remise" in chosen.content.decode()
+
+
+def test_a_fixed_term_contract_asks_for_its_end_before_the_save(
+    fleet_user, adviser, prescriber_org, vehicle
+):
+    temp = open_pathway(adviser, prescriber_org, contract="cdd")
+
+    page = logged_in(fleet_user).get(reverse("fleet:rental_create") + f"?parcours={temp.pk}")
+
+    assert page.context["choices"].needs_contract_end
+    assert "indiquez ci-dessous la date de fin du contrat" in html.unescape(page.content.decode())
+
+
+def test_the_handover_page_reads_in_bounded_queries(fleet_user, adviser, prescriber_org, platform):
+    pathway = open_pathway(adviser, prescriber_org)
+    client = logged_in(fleet_user)
+    url = reverse("fleet:rental_create") + f"?parcours={pathway.pk}"
+
+    def count():
+        client.get(url)  # the eligibility rules are created on first use
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    VehicleFactory.create_batch(2, platform=platform, status="maintenance")
+    few = count()
+    VehicleFactory.create_batch(20, platform=platform, status="maintenance")
+    open_pathway(adviser, prescriber_org)
+    assert count() == few
 
 
 def test_a_check_in_from_the_tablet_page(fleet_user, rental):
