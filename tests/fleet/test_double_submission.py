@@ -32,7 +32,8 @@ def test_a_hand_over_sent_twice_creates_one_rental(fleet_user, pathway, vehicle)
     client = logged_in(fleet_user)
     url = reverse("fleet:rental_create")
     data = {
-        "form_token": form_token(client, url),
+        # The form shows once the person is chosen (their conditions come first).
+        "form_token": form_token(client, f"{url}?parcours={pathway.pk}"),
         "pathway": pathway.pk,
         "vehicle": vehicle.pk,
         "start_date": str(days_ago(1)),
@@ -145,7 +146,7 @@ def test_two_forms_rendered_one_after_the_other_are_two_payments(fleet_user, ren
 def test_every_fleet_money_form_carries_a_one_time_token(fleet_user, rental):
     client = logged_in(fleet_user)
     for url in (
-        reverse("fleet:rental_create"),
+        reverse("fleet:rental_create") + f"?parcours={rental.pathway_id}",
         reverse("fleet:checkin_create", args=[rental.pk]),
         reverse("fleet:rental_detail", args=[rental.pk]),  # the payment form
         reverse("fleet:rental_return", args=[rental.pk]),
