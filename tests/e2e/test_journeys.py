@@ -3,11 +3,15 @@ photographed step by step (tests/e2e/journeys.py). A journey that grows longer t
 task needs fails here before a person trips on it."""
 
 from datetime import timedelta
+from urllib.request import Request, urlopen
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from selenium.webdriver.common.by import By
 
 from fleet.models import CheckIn, Rental
+from mobility.demo_data import DEMO_PASSWORD
 from tests.e2e.conftest import headless_chromium
 from tests.e2e.journeys import Journey
 from tests.factories import PASSWORD
@@ -67,3 +71,30 @@ def test_fleet_staff_hand_out_a_car_check_in_twice_and_take_it_back(
     assert rental.status == "returned"
     line = journey.report()
     assert journey.pages - handover_pages <= 6, line  # two check-ins and the return
+
+
+def download(journey: Journey, link_text: str) -> bytes:
+    """A download, as the browser would fetch it: with the person's session."""
+    link = journey.browser.find_element(By.PARTIAL_LINK_TEXT, link_text)
+    journey.clicks += 1
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in journey.browser.get_cookies())
+    request = Request(link.get_attribute("href"), headers={"Cookie": cookies})
+    with urlopen(request, timeout=60) as answer:  # noqa: S310 (the live test server)
+        assert answer.status == 200
+        return answer.read()
+
+
+def test_a_funder_opens_the_report_and_downloads_the_pdf_and_the_spreadsheet(tablet, live_server):
+    call_command("seed_demo", stdout=None)
+    journey = Journey(tablet, live_server, "financeur-rapport")
+
+    journey.sign_in("financeur", DEMO_PASSWORD)
+    journey.follow("Consulter le rapport d'activité")
+    assert "Rapport d'activité" in journey.page
+    pdf = download(journey, "PDF")
+    xlsx = download(journey, "Tableur (XLSX)")
+
+    assert pdf.startswith(b"%PDF")
+    assert xlsx.startswith(b"PK")  # a zip: the XLSX container
+    line = journey.report()
+    assert (journey.pages, journey.clicks) <= (3, 4), line
