@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from mobility.enums import Need
 from mobility.models import Beneficiary, Pathway, Referral, User
+from mobility.templatetags.french_dates import format_date
 
 EMPTY = "—"
 # Technical columns that tell a reader nothing (the tenant never changes).
@@ -170,7 +171,7 @@ def _show(model, name: str, value, related) -> str:
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "j N Y à H:i")
+        return format_date(timezone.localtime(value), "j N Y à H:i")
     if isinstance(value, datetime.date | Decimal | int | float):
         return formats.localize(value)
     return str(value)

@@ -28,6 +28,7 @@ from mobility import erasure
 from mobility.history import Entry, beneficiary_history
 from mobility.models import Beneficiary, Referral, User
 from mobility.pdf import render_pdf
+from mobility.templatetags.french_dates import format_date
 
 EMPTY = "—"
 # Section titles where the model's plural would read oddly for one person.
@@ -231,9 +232,9 @@ def _display(model_field: models.Field, value, names) -> str:
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "j F Y à H:i")
+        return format_date(timezone.localtime(value), "j F Y à H:i")
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
+        return format_date(value, "j F Y")
     if isinstance(value, Decimal | int | float):
         return formats.localize(value)
     if isinstance(value, dict):

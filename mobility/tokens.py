@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import ApiToken, User
 from mobility.services import save_with_author
+from mobility.templatetags.french_dates import format_date
 
 # The operator's command may go beyond API_TOKEN_LIFETIME_DAYS, never beyond this.
 MAX_LIFETIME_DAYS = 3650
@@ -115,7 +116,7 @@ def user_for_token(raw: str) -> User | None:
 
 
 def _day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j F Y")
+    return format_date(timezone.localtime(moment), "j F Y")
 
 
 def refusal(raw: str) -> str | None:

@@ -18,7 +18,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from mobility import spreadsheets
 from mobility.pdf import render_pdf
 from mobility.reports import presentation
 from mobility.reports.definition import Report, rows
+from mobility.templatetags.french_dates import format_date
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,15 +89,6 @@ def scope_lines(report: Report) -> list[tuple[str, str]]:
         lines.append((_("Public"), _("habitants des quartiers prioritaires (QPV)")))
     lines.append(
         (
-            _("Légende"),
-            _(
-                "« secret » : chiffre masqué par le secret statistique ; « — » ou case vide : "
-                "sans objet ou non disponible"
-            ),
-        )
-    )
-    lines.append(
-        (
             _("Secret statistique"),
             _(
                 "les effectifs de 1 à %(last)s personnes sont masqués, ainsi que les taux, "
@@ -109,8 +100,17 @@ def scope_lines(report: Report) -> list[tuple[str, str]]:
     return lines
 
 
+def file_scope_lines(report: Report) -> list[tuple[str, str]]:
+    """The scope, and the legend the page prints under its figures, for the CSV and XLSX."""
+    legend = _(
+        "« secret » : chiffre masqué par le secret statistique ; case vide : sans objet ou "
+        "non disponible"
+    )
+    return [*scope_lines(report), (_("Légende"), legend)]
+
+
 def _day(day: date) -> str:
-    return date_format(day, "j F Y")
+    return format_date(day, "j F Y")
 
 
 def table(report: Report) -> pd.DataFrame:
@@ -161,7 +161,7 @@ def to_csv(report: Report) -> bytes:
                 "valeur": value,
                 "unité": "",
             }
-            for label, value in scope_lines(report)
+            for label, value in file_scope_lines(report)
         ]
     )
     frame = pd.concat([head, table(report)], ignore_index=True)
@@ -206,7 +206,7 @@ def to_xlsx(report: Report) -> bytes:
         figures.column_dimensions[column].width = width
     figures.freeze_panes = "A2"
     about = workbook.create_sheet(_("Périmètre"))
-    _write_rows(about, [[_("Rubrique"), _("Valeur")], *map(list, scope_lines(report))])
+    _write_rows(about, [[_("Rubrique"), _("Valeur")], *map(list, file_scope_lines(report))])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 110
     buffer = io.BytesIO()

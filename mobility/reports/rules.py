@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import product
 
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+
+from mobility.templatetags.french_dates import format_date
 
 # Before 2000 the product held nothing; a year ahead is as far as a budget plans; ten
 # years is the longest review a funder asks for (and bounds the report's cost).
@@ -65,7 +66,7 @@ def period_errors(start: date, end: date, *, today: date) -> dict[str, str]:
 
 
 def _long(day: date) -> str:
-    return date_format(day, "j F Y")
+    return format_date(day, "j F Y")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import re
 
 from django import template
 from django.template.defaultfilters import date as django_date
+from django.utils import formats
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def french_format(format_string: str, day: int) -> str:
     if day != 1:
         return format_string
     return DAY_OF_MONTH.sub(r"j\\e\\r", format_string)
+
+
+def format_date(value, format_string: str) -> str:
+    """A date (or an aware moment already in local time) in French, for Python code: the
+    same "1er" as the templates'."""
+    return formats.date_format(value, french_format(format_string, value.day))
 
 
 @register.filter(expects_localtime=True, is_safe=False)

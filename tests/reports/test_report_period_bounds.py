@@ -23,8 +23,8 @@ def next_year() -> dt.date:
     ("start", "end", "field", "words"),
     [
         ("2026-01-01", "9999-12-31", "end", "au plus tard le"),
-        ("0001-01-01", "2026-01-31", "start", "à partir du 1 janvier 2000"),
-        ("1999-12-31", "2026-01-31", "start", "à partir du 1 janvier 2000"),
+        ("0001-01-01", "2026-01-31", "start", "à partir du 1er janvier 2000"),
+        ("1999-12-31", "2026-01-31", "start", "à partir du 1er janvier 2000"),
         ("2000-01-01", "2026-01-31", "end", "au plus 10 ans"),
         ("9999-12-31", "9999-12-31", "start", "au plus tard le"),
     ],

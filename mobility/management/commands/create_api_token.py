@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from mobility.errors import DomainError
 from mobility.models import User
+from mobility.templatetags.french_dates import format_date
 from mobility.tokens import MAX_LIFETIME_DAYS, api_token_create
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             token, raw = api_token_create(user=user, label=label, days=days)
         except DomainError as error:
             raise CommandError(error.message) from error
-        expiry = formats.date_format(timezone.localtime(token.expires_at), "j F Y")
+        expiry = format_date(timezone.localtime(token.expires_at), "j F Y")
         # Only the token on stdout, so a script can capture it; the advice goes to stderr.
         self.stdout.write(raw)
         self.stderr.write(
