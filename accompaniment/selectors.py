@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accompaniment.enums import ActionKind, WorkshopAttendance
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
@@ -106,11 +106,11 @@ def _detail(action: Action) -> str:
     if action.trips:
         parts.append(f"{action.trips} trajet(s)")
     if action.km is not None:
-        parts.append(f"{action.km} km")
+        parts.append(f"{formats.localize(action.km)} km")
     if action.partner:
         parts.append(action.partner.name)
     if action.amount is not None:
-        parts.append(f"{action.amount} €")
+        parts.append(f"{formats.localize(action.amount)} €")
     if action.funder:
         parts.append(action.funder.name)
     if action.paid_on:

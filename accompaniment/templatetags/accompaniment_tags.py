@@ -15,15 +15,19 @@ from mobility.enums import PathwayStatus
 register = template.Library()
 
 
-def _entry_recommendations(pathway) -> list[str]:
-    """The recommendation codes of the pathway's completed entry diagnostic, read from the
-    diagnostics the file already prefetched (no import of the diagnostics app)."""
+def _entry_recommendations(pathway) -> list[tuple[str, str]]:
+    """(code, label) of the recommendations of the pathway's completed entry diagnostic,
+    read from the diagnostics the file already prefetched: the core's registry will hand
+    them over once it exists, so the diagnostics app is not imported here."""
     manager = getattr(pathway, "diagnostics", None)
     if manager is None:
         return []
     entries = [d for d in manager.all() if d.kind == "entry" and d.status == "completed"]
-    entries.sort(key=lambda d: (d.taken_on, d.pk))
-    return list(entries[0].recommendations) if entries else []
+    if not entries:
+        return []
+    entry = min(entries, key=lambda d: (d.taken_on, d.pk))
+    labels = getattr(entry.questionnaire.parsed, "services", {})
+    return [(code, labels.get(code, code)) for code in entry.recommendations]
 
 
 @register.inclusion_tag("accompaniment/_beneficiary_actions_panel.html", takes_context=True)
@@ -60,7 +64,7 @@ def beneficiary_actions(context, beneficiary, pathways):
         }
         registered_sessions = {r.session_id for r in open_pathway.workshop_registrations.all()}
         found = rules.suggestions(
-            recommendations=[(code, code) for code in _entry_recommendations(open_pathway)],
+            recommendations=_entry_recommendations(open_pathway),
             types=[(t.pk, t.answers) for t in types],
             done_type_ids=done,
         )
@@ -79,7 +83,7 @@ def beneficiary_actions(context, beneficiary, pathways):
                         None,
                     )
                 offers.append((action_type, session))
-            suggestions.append((item.code, offers))
+            suggestions.append((item.label, offers))
     return {
         "shown": True,
         "entries": entries,
