@@ -188,3 +188,22 @@ def test_sessions_are_listed_by_period_and_paginated(api, adviser, catalogue):
     assert response.status_code == 200
     assert response.json()["count"] == 2
     assert len(response.json()["items"]) == 1
+
+
+def test_a_session_and_an_action_carry_their_type_id(api, adviser, catalogue, session, pathway):
+    body = api(adviser).get(f"/api/v1/actions/sessions/{session.pk}").json()
+    assert body["type_id"] == catalogue["mobility_workshop"].pk
+    action = services.action_record(
+        by=adviser,
+        pathway=pathway,
+        action_type=catalogue["carpool"],
+        data=services.ActionData(date=timezone.localdate()),
+    )
+    body = api(adviser).get(f"/api/v1/actions/{action.pk}").json()
+    assert (body["type_id"], body["kind"], body["code"]) == (
+        catalogue["carpool"].pk,
+        "carpool",
+        "carpool",
+    )
+    listed = api(adviser).get(f"/api/v1/pathways/{pathway.pk}/actions").json()
+    assert [item["id"] for item in listed["items"]] == [action.pk]
