@@ -138,7 +138,7 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
         .order_by("opened_on", "pk")[:8]
     )
     monday = today - dt.timedelta(days=today.weekday())
-    # Two past sessions with their sheet, three to come with places left.
+    # Two past sessions with their sheet, four to come with places left (one tomorrow).
     plan = [
         (
             "mobility_workshop",
@@ -148,6 +148,7 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
             ("present", "late", "unexcused"),
         ),
         ("bike_school", monday - dt.timedelta(days=5), 14, 6, ("present", "excused")),
+        ("digital_workshop", today + dt.timedelta(days=1), 10, 8, ()),
         ("mobility_workshop", monday + dt.timedelta(days=8), 9, 8, ()),
         ("road_safety", monday + dt.timedelta(days=10), 14, 10, ()),
         ("bike_school", monday + dt.timedelta(days=16), 14, 6, ()),
