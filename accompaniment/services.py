@@ -85,6 +85,36 @@ def action_type_create(
         raise Conflict(f"Le catalogue a déjà une action de code « {code} ».") from error
 
 
+@transaction.atomic
+def action_type_update(
+    *, by: User, action_type: ActionType, label: str, answers: Iterable[str], archived: bool
+) -> ActionType:
+    """A platform administrator renames an entry, changes what it answers, or retires it
+    from the catalogue (never deleted: recorded actions keep it). Code and kind stay."""
+    action_type = ActionType.objects.select_for_update().get(pk=action_type.pk)
+    _require(
+        by,
+        action_type.platform_id,
+        {Role.ADMIN},
+        "Seul·es les administrateur·rices de la plateforme modifient le catalogue.",
+    )
+    answers = list(answers or [])
+    errors = rules.type_problems(
+        code=action_type.code, kind=action_type.kind, label=label, answers=answers
+    )
+    if errors:
+        raise InvalidInput(
+            "Ce type d'action contient des erreurs : " + " ".join(errors.values()), errors=errors
+        )
+    action_type.label = label.strip()
+    action_type.answers = answers
+    if archived and action_type.archived_at is None:
+        action_type.archived_at = timezone.now()
+    elif not archived:
+        action_type.archived_at = None
+    return save_with_author(action_type, by=by)
+
+
 # ---- workshop sessions
 
 
