@@ -7,6 +7,8 @@ from datetime import date
 
 from django.db.models import Count, Prefetch
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accompaniment.enums import ActionKind, WorkshopAttendance
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
@@ -88,23 +90,23 @@ class TimelineEntry:
 
 
 STATUS_LABELS = {
-    "done": "fait",
-    "paid": "versée",
-    "registered": "inscrit·e",
-    "pending": "en attente",
-    "granted": "accordée",
-    "refused": "refusée",
-    "abandoned": "abandonnée",
-    **{code: str(label) for code, label in WorkshopAttendance.choices},
+    "done": gettext_lazy("fait"),
+    "paid": gettext_lazy("versée"),
+    "registered": gettext_lazy("inscrit·e"),
+    "pending": gettext_lazy("en attente"),
+    "granted": gettext_lazy("accordée"),
+    "refused": gettext_lazy("refusée"),
+    "abandoned": gettext_lazy("abandonnée"),
+    **dict(WorkshopAttendance.choices),
 }
 
 
 def _detail(action: Action) -> str:
     parts = []
     if action.duration_minutes:
-        parts.append(f"{action.duration_minutes} min")
+        parts.append(_("%(minutes)s min") % {"minutes": action.duration_minutes})
     if action.trips:
-        parts.append(f"{action.trips} trajet(s)")
+        parts.append(_("%(trips)s trajet(s)") % {"trips": action.trips})
     if action.km is not None:
         parts.append(f"{formats.localize(action.km)} km")
     if action.partner:
@@ -114,7 +116,7 @@ def _detail(action: Action) -> str:
     if action.funder:
         parts.append(action.funder.name)
     if action.paid_on:
-        parts.append(f"versée le {action.paid_on:%d/%m/%Y}")
+        parts.append(_("versée le %(day)s") % {"day": formats.date_format(action.paid_on)})
     return " · ".join(parts)
 
 
@@ -133,7 +135,7 @@ def timeline(pathways) -> list[TimelineEntry]:
                     label=action.action_type.label,
                     detail=_detail(action),
                     status=status,
-                    status_label=STATUS_LABELS.get(status, status),
+                    status_label=str(STATUS_LABELS.get(status, status)),
                     action=action,
                 )
             )
@@ -148,7 +150,7 @@ def timeline(pathways) -> list[TimelineEntry]:
                     label=session.action_type.label,
                     detail=session.place,
                     status=status,
-                    status_label=STATUS_LABELS.get(status, status),
+                    status_label=str(STATUS_LABELS.get(status, status)),
                     registration=registration,
                 )
             )
