@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AuthRateThrottle
 
+from accompaniment.api import router as accompaniment_router
 from diagnostics.api import router as diagnostics_router
 from drivingschool.api import router as drivingschool_router
 from fleet.api import router as fleet_router
@@ -186,6 +187,7 @@ def on_database_unavailable(request: HttpRequest, exc: OperationalError | Interf
 
 api.add_router("/v1/", core_router)
 api.add_router("/v1/", diagnostics_router)
+api.add_router("/v1/", accompaniment_router)
 api.add_router("/v1/drivingschool/", drivingschool_router)
 api.add_router("/v1/fleet/", fleet_router)
 api.add_router("/v1/reports/", reports_router)

@@ -15,6 +15,7 @@ def navigation(request):
             "beneficiaries": bool(roles & STAFF_ROLES),
             "drivingschool": bool(roles & {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}),
             "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
+            "actions": bool(roles & {Role.ADMIN, Role.ADVISER}),
             "reports": bool(roles & REPORT_ROLES),
             "admin": user.is_staff,
             "api_tokens": bool(roles & API_TOKEN_ROLES),

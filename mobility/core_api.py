@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from accompaniment.selectors import pathway_actions_prefetch
 from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
 from mobility.bounds import Id
@@ -280,6 +281,7 @@ def pathways_for(request: HttpRequest):
         pathway_diagnostics_prefetch(),
         "rentals__vehicle",
         "driving_enrolments",
+        *pathway_actions_prefetch(),
     )
 
 

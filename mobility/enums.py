@@ -101,6 +101,12 @@ class NotificationEvent(models.TextChoices):
     SERVICE_STARTED = "service_started", _("service démarré")
     ABSENCE_UNEXCUSED = "absence_unexcused", _("absence injustifiée")
     PATHWAY_CLOSED = "pathway_closed", _("sortie du parcours")
+    # Accompaniment actions (accompaniment/).
+    WORKSHOP_REGISTERED = "workshop_registered", _("inscription à un atelier")
+    WORKSHOP_ABSENCE = "workshop_absence", _("absence injustifiée à un atelier")
+    ORIENTATION_SENT = "orientation_sent", _("orientation vers un partenaire")
+    ORIENTATION_OUTCOME = "orientation_outcome", _("suite d'une orientation")
+    AID_DECIDED = "aid_decided", _("décision d'aide financière")
 
 
 class NotificationState(models.TextChoices):

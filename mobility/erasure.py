@@ -213,6 +213,16 @@ RULES: tuple[Rule, ...] = (
         erase={"reason": replaced_text},
     ),
     Rule("drivingschool.ExamAttempt", person="enrolment__pathway__beneficiary"),
+    Rule(
+        "accompaniment.Action",
+        person="pathway__beneficiary",
+        erase={"notes": replaced_text},
+    ),
+    Rule(
+        "accompaniment.WorkshopRegistration",
+        person="pathway__beneficiary",
+        erase={"reason": replaced_text},
+    ),
 )
 
 RULES_BY_MODEL: Mapping[str, Rule] = {rule.model: rule for rule in RULES}
@@ -251,6 +261,9 @@ NOT_ABOUT_PEOPLE: Mapping[str, str] = {
     "fleet.Vehicle": "le parc : nom, immatriculation, lieu et notes d'entretien d'un "
     "véhicule, qui n'est lié à une personne que par ses locations",
     "drivingschool.Programme": PLATFORM_SETTINGS,
+    "accompaniment.ActionType": PLATFORM_SETTINGS,
+    "accompaniment.WorkshopSession": "une séance d'atelier collectif : atelier, lieu, "
+    "horaire, places ; les personnes n'y sont liées que par leurs inscriptions",
     "auth.Permission": "schéma de Django",
     "auth.Group": "schéma de Django",
     "contenttypes.ContentType": "schéma de Django",

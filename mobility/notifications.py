@@ -40,6 +40,11 @@ SUBJECTS = {
     "diagnostic_result": "Fiche de liaison n° {pk} : résultat du diagnostic mobilité",
     "service_started": "Fiche de liaison n° {pk} : un service de mobilité démarre",
     "absence_unexcused": "Fiche de liaison n° {pk} : absence injustifiée",
+    "workshop_registered": "Fiche de liaison n° {pk} : inscription à un atelier",
+    "workshop_absence": "Fiche de liaison n° {pk} : absence injustifiée à un atelier",
+    "orientation_sent": "Fiche de liaison n° {pk} : orientation vers un partenaire",
+    "orientation_outcome": "Fiche de liaison n° {pk} : suite de l'orientation",
+    "aid_decided": "Fiche de liaison n° {pk} : décision sur une aide financière",
 }
 
 # (file name, content, MIME type) of the files an email carries.

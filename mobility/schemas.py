@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, Discriminator, Tag, field_validator
 
+from accompaniment.selectors import service_rows as accompaniment_service_rows
 from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
 from mobility.bounds import Day, Id
 from mobility.enums import Need
@@ -315,8 +316,9 @@ class PathwayCloseIn(InputSchema):
 
 
 class ServiceOut(Schema):
-    """A service started on the pathway: a rental (`rental_<vehicle kind>`) or the
-    driving school (`driving_school`), with the module's own id and status."""
+    """A service started on the pathway: a rental (`rental_<vehicle kind>`), the driving
+    school (`driving_school`) or an accompaniment action (its kind: `workshop`,
+    `coaching`…), with the module's own id and status."""
 
     kind: str
     id: int
@@ -355,29 +357,36 @@ class PathwayOut(Schema):
     def resolve_progress(pathway) -> dict:
         return pathway_progress_out(pathway)
 
-    # The queryset must prefetch "rentals__vehicle" and "driving_enrolments".
+    # The queryset must prefetch "rentals__vehicle", "driving_enrolments" and
+    # accompaniment.selectors.pathway_actions_prefetch().
     @staticmethod
     def resolve_services(pathway) -> list[dict]:
-        services = [
-            {
-                "kind": f"rental_{rental.vehicle.kind}",
-                "id": rental.pk,
-                "started_on": rental.start_date,
-                "status": rental.status,
-                "label": f"Location : {rental.vehicle.get_kind_display()} ({rental.vehicle})",
-            }
-            for rental in pathway.rentals.all()
-        ] + [
-            {
-                "kind": "driving_school",
-                "id": enrolment.pk,
-                "started_on": enrolment.start_date,
-                "status": enrolment.status,
-                "label": "Auto-école sociale",
-            }
-            for enrolment in pathway.driving_enrolments.all()
-        ]
+        services = _rental_and_school_services(pathway) + accompaniment_service_rows(pathway)
         return sorted(services, key=lambda service: (service["started_on"], service["kind"]))
+
+
+def _rental_and_school_services(pathway) -> list[dict]:
+    """What fleet staff and instructors read of a pathway's services; the accompaniment
+    actions (aids, orientations, coaching) are casework, not theirs."""
+    return [
+        {
+            "kind": f"rental_{rental.vehicle.kind}",
+            "id": rental.pk,
+            "started_on": rental.start_date,
+            "status": rental.status,
+            "label": f"Location : {rental.vehicle.get_kind_display()} ({rental.vehicle})",
+        }
+        for rental in pathway.rentals.all()
+    ] + [
+        {
+            "kind": "driving_school",
+            "id": enrolment.pk,
+            "started_on": enrolment.start_date,
+            "status": enrolment.status,
+            "label": "Auto-école sociale",
+        }
+        for enrolment in pathway.driving_enrolments.all()
+    ]
 
 
 class PathwayLimitedOut(Schema):
@@ -395,7 +404,8 @@ class PathwayLimitedOut(Schema):
     # The queryset must prefetch "rentals__vehicle" and "driving_enrolments".
     @staticmethod
     def resolve_services(pathway) -> list[dict]:
-        return PathwayOut.resolve_services(pathway)
+        services = _rental_and_school_services(pathway)
+        return sorted(services, key=lambda service: (service["started_on"], service["kind"]))
 
 
 PathwayRead = Annotated[

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "fleet",
     "drivingschool",
+    "accompaniment",
 ]
 
 MIDDLEWARE = [

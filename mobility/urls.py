@@ -49,6 +49,7 @@ urlpatterns = [
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("", include("diagnostics.urls")),
     path("auto-ecole/", include("drivingschool.urls")),
+    path("actions/", include("accompaniment.urls")),
     path("flotte/", include("fleet.urls")),
     path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),

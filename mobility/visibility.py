@@ -22,6 +22,7 @@ DIAGNOSTICS = "diagnostics"  # the diagnostic answers and scores
 REFERRALS = "referrals"  # the fiches de liaison and their free text
 RENTALS = "rentals"
 DRIVING_SCHOOL = "driving_school"
+ACTIONS = "actions"  # accompaniment: workshops, coaching, orientations, aids
 HISTORY = "history"  # changes of every field, hence of the address and status too
 ADMINISTRATION = "administration"  # consultation log, right of access, erasure
 
@@ -37,6 +38,7 @@ WHOLE_FILE = frozenset(
         REFERRALS,
         RENTALS,
         DRIVING_SCHOOL,
+        ACTIONS,
         HISTORY,
     }
 )

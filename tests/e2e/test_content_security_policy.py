@@ -7,6 +7,7 @@ from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from accompaniment.models import WorkshopSession
 from diagnostics.models import Diagnostic
 from drivingschool.models import Lesson
 from fleet.models import Rental
@@ -71,6 +72,7 @@ def test_the_main_pages_load_without_any_policy_violation(watched_browser, live_
     rental = Rental.objects.order_by("pk").first()
     held = Lesson.objects.filter(attendances__isnull=False).order_by("pk").first()
     enrolment = held.enrolments.order_by("pk").first()
+    workshop = WorkshopSession.objects.filter(registrations__attendance="present").first()
     pages = {
         "conseiller": [
             reverse("referral_list"),
@@ -80,6 +82,9 @@ def test_the_main_pages_load_without_any_policy_violation(watched_browser, live_
             reverse("fleet:rental_detail", args=[rental.pk]),
             reverse("drivingschool:attendance_sheet", args=[held.pk]),
             reverse("drivingschool:enrolment_detail", args=[enrolment.pk]),
+            reverse("accompaniment:calendar"),
+            reverse("accompaniment:attendance_sheet", args=[workshop.pk]),
+            reverse("accompaniment:catalogue"),
             reverse("reports:page"),
             reverse("api_tokens"),
             "/api/docs",

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accompaniment.models import Action, WorkshopSession
 from diagnostics.models import Diagnostic
 from drivingschool.models import Enrolment, Lesson
 from fleet import services as fleet_services
@@ -74,6 +75,8 @@ class World:
         self.enrolment = Enrolment.objects.filter(platform=main).first()
         self.lesson = Lesson.objects.filter(platform=main).first()
         self.vehicle = Vehicle.objects.filter(platform=main).first()
+        self.session = WorkshopSession.objects.filter(platform=main).first()
+        self.action = Action.objects.filter(platform=main).first()
         self.rental = Rental.objects.filter(platform=main, end_date__isnull=True).first()
         self.payment = LedgerEntry.objects.filter(
             rental=self.rental, kind=EntryKind.PAYMENT
@@ -106,6 +109,10 @@ class World:
             "fleet:payment": self.rental,
             "api_token": self.api_token,
             "fleet:ledger_entry": self.rental,
+            "accompaniment:session": self.session,
+            "accompaniment:registration": self.session,
+            "accompaniment:attendance": self.session,
+            "accompaniment:action_follow_up": self.action,
         }
         values = {
             "notification_pk": self.notification.pk,
@@ -225,6 +232,8 @@ POSTED = {
     "fleet:vehicle_status",
     "fleet:payment_create",
     "api_token_revoke",
+    "accompaniment:registration_create",
+    "accompaniment:action_follow_up",
 }
 # The form again with its errors (200, or 422 on the auto-école pages), or back to the
 # page with a message (302).
@@ -292,6 +301,17 @@ PAGES = {
     "fleet:ledger_entry_reverse": row(FLEET),
     # Only once a rental is returned; an open one sends back to its page.
     "fleet:rental_refund": row(FLEET, mine=ANSWERED),
+    # Ateliers et actions d'accompagnement: casework only; fleet staff and instructors
+    # do not manage workshops.
+    "accompaniment:calendar": row(CASEWORK, listing=True),
+    "accompaniment:week": row(CASEWORK, listing=True),
+    "accompaniment:catalogue": row(CASEWORK, listing=True),
+    "accompaniment:session_create": row(CASEWORK, listing=True),
+    "accompaniment:session_detail": row(CASEWORK),
+    "accompaniment:attendance_sheet": row(CASEWORK),
+    "accompaniment:registration_create": row(CASEWORK, mine=ANSWERED),
+    "accompaniment:action_create": row(CASEWORK),
+    "accompaniment:action_follow_up": row(CASEWORK, mine=ANSWERED),
     # API tokens: each account its own; the demo admin's token is revoked by its owner
     # only, any other reader does not see it.
     "api_tokens": row(EVERYONE, listing=True),
@@ -362,6 +382,18 @@ API = {
     "fleet_api_reverse_ledger_entry": WRITE,
     "fleet_api_create_refund": WRITE,
     "mobility_reports_api_usage": api_row(REPORTS, listing=True),
+    "accompaniment_api_list_types": api_row(CASEWORK, listing=True),
+    "accompaniment_api_create_type": WRITE,
+    "accompaniment_api_list_sessions": api_row(CASEWORK, listing=True),
+    "accompaniment_api_create_session": WRITE,
+    "accompaniment_api_get_session": api_row(CASEWORK),
+    "accompaniment_api_register": WRITE,
+    "accompaniment_api_record_attendance": WRITE,
+    "accompaniment_api_list_pathway_actions": api_row(CASEWORK),
+    "accompaniment_api_create_action": WRITE,
+    "accompaniment_api_get_action": api_row(CASEWORK),
+    # An empty follow-up has nothing to record (422) for those who may act.
+    "accompaniment_api_follow_up_action": api_row(CASEWORK, mine=422),
 }
 
 
@@ -371,7 +403,7 @@ API = {
 def answered(client: Client, method: str, url: str) -> int:
     if method == "GET":
         return client.get(url).status_code
-    return client.post(url, "{}", content_type="application/json").status_code
+    return client.generic(method, url, "{}", content_type="application/json").status_code
 
 
 def mismatches(table: dict, calls) -> list[str]:
@@ -417,6 +449,8 @@ def test_every_api_operation_answers_each_reader_as_the_table_says():
         "vehicle_id": world.vehicle.pk,
         "rental_id": world.rental.pk,
         "entry_id": world.payment.pk,
+        "session_id": world.session.pk,
+        "action_id": world.action.pk,
     }
     query = {
         "fleet_api_quote": f"?beneficiary_id={world.beneficiary.pk}&kind={world.vehicle.kind}"

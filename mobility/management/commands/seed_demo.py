@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from accompaniment import demo as accompaniment_demo
 from diagnostics import demo as diagnostics_demo
 from drivingschool import demo as drivingschool_demo
 from fleet import demo as fleet_demo
@@ -118,6 +119,7 @@ class Command(BaseCommand):
         referrals = self._play(demo_data.referral_plans(timezone.localdate()), users)
         drivingschool_demo.seed(platform=main, users=users)
         fleet_demo.seed(platform=main, users=users, today=timezone.localdate())
+        accompaniment_demo.seed(platform=main, users=users, today=timezone.localdate())
         reports_demo.seed(platform=main, by=users["admin"], today=timezone.localdate())
         return referrals
 

@@ -1,0 +1,168 @@
+"""Reads of the accompaniment actions shaped for the pages and the API, in bounded queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accompaniment.enums import ActionKind, WorkshopAttendance
+from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
+
+
+def pathway_actions_prefetch() -> list[Prefetch]:
+    """What `service_rows` reads, prefetched for a list of pathways."""
+    return [
+        Prefetch(
+            "actions",
+            queryset=Action.objects.select_related("action_type", "partner", "funder").order_by(
+                "date", "pk"
+            ),
+        ),
+        Prefetch(
+            "workshop_registrations",
+            queryset=WorkshopRegistration.objects.select_related("session__action_type").order_by(
+                "session__start", "pk"
+            ),
+        ),
+    ]
+
+
+def action_status(action: Action) -> str:
+    """The code that says where an action stands: an orientation's outcome, an aid's
+    decision (or `paid`), `done` for the rest."""
+    if action.kind == ActionKind.ORIENTATION:
+        return action.outcome
+    if action.kind == ActionKind.FINANCIAL_AID:
+        return "paid" if action.paid_on else action.decision
+    return "done"
+
+
+def service_rows(pathway) -> list[dict]:
+    """The pathway's accompaniment actions as services of `GET /api/v1/pathways/{id}`
+    (the pathway must come with `pathway_actions_prefetch()`)."""
+    rows = [
+        {
+            "kind": action.kind,
+            "id": action.pk,
+            "started_on": action.date,
+            "status": action_status(action),
+            "label": action.action_type.label,
+        }
+        for action in pathway.actions.all()
+    ]
+    rows += [
+        {
+            "kind": ActionKind.WORKSHOP.value,
+            "id": registration.pk,
+            "started_on": timezone.localdate(registration.session.start),
+            "status": registration.attendance or "registered",
+            "label": registration.session.action_type.label,
+        }
+        for registration in pathway.workshop_registrations.all()
+    ]
+    return rows
+
+
+def sessions_with_counts(queryset):
+    return queryset.select_related("action_type", "facilitator").annotate(
+        registered=Count("registrations", distinct=True)
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the person's actions, in date order."""
+
+    day: date
+    kind: str
+    kind_label: str
+    label: str
+    detail: str
+    status: str
+    status_label: str
+    action: Action | None = None
+    registration: WorkshopRegistration | None = None
+
+
+STATUS_LABELS = {
+    "done": gettext_lazy("fait"),
+    "paid": gettext_lazy("versée"),
+    "registered": gettext_lazy("inscrit·e"),
+    "pending": gettext_lazy("en attente"),
+    "granted": gettext_lazy("accordée"),
+    "refused": gettext_lazy("refusée"),
+    "abandoned": gettext_lazy("abandonnée"),
+    **dict(WorkshopAttendance.choices),
+}
+
+
+def _detail(action: Action) -> str:
+    parts = []
+    if action.duration_minutes:
+        parts.append(_("%(minutes)s min") % {"minutes": action.duration_minutes})
+    if action.trips:
+        parts.append(_("%(trips)s trajet(s)") % {"trips": action.trips})
+    if action.km is not None:
+        parts.append(f"{formats.localize(action.km)} km")
+    if action.partner:
+        parts.append(action.partner.name)
+    if action.amount is not None:
+        parts.append(f"{formats.localize(action.amount)} €")
+    if action.funder:
+        parts.append(action.funder.name)
+    if action.paid_on:
+        parts.append(_("versée le %(day)s") % {"day": formats.date_format(action.paid_on)})
+    return " · ".join(parts)
+
+
+def timeline(pathways) -> list[TimelineEntry]:
+    """The actions and workshop registrations of `pathways` (prefetched), oldest first."""
+    kinds = dict(ActionKind.choices)
+    entries = []
+    for pathway in pathways:
+        for action in pathway.actions.all():
+            status = action_status(action)
+            entries.append(
+                TimelineEntry(
+                    day=action.date,
+                    kind=action.kind,
+                    kind_label=str(kinds[action.kind]),
+                    label=action.action_type.label,
+                    detail=_detail(action),
+                    status=status,
+                    status_label=str(STATUS_LABELS.get(status, status)),
+                    action=action,
+                )
+            )
+        for registration in pathway.workshop_registrations.all():
+            session = registration.session
+            status = registration.attendance or "registered"
+            entries.append(
+                TimelineEntry(
+                    day=timezone.localdate(session.start),
+                    kind=ActionKind.WORKSHOP,
+                    kind_label=str(kinds[ActionKind.WORKSHOP]),
+                    label=session.action_type.label,
+                    detail=session.place,
+                    status=status,
+                    status_label=str(STATUS_LABELS.get(status, status)),
+                    registration=registration,
+                )
+            )
+    return sorted(entries, key=lambda entry: (entry.day, entry.kind, entry.label))
+
+
+def catalogue(platform_id: int):
+    return ActionType.objects.filter(platform_id=platform_id).active().order_by("kind", "label")
+
+
+def next_sessions(platform_id: int, *, now, type_ids=None):
+    sessions = WorkshopSession.objects.filter(platform_id=platform_id, start__gt=now)
+    if type_ids is not None:
+        sessions = sessions.filter(action_type_id__in=type_ids)
+    return sessions_with_counts(sessions).order_by("start", "pk")
