@@ -161,6 +161,9 @@ class MembershipInline(ScopedInline, admin.TabularInline):
             return 1
         return super().get_min_num(request, obj, **kwargs)
 
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
 
 @admin.register(User)
 class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
@@ -218,7 +221,8 @@ class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
         filters = super().get_list_filter(request)
         if is_operator(request.user):
             return filters
-        return [f for f in filters if f not in ("is_staff", "is_superuser")]
+        # Roles and platforms of a shared account would tell of the other platform.
+        return ["is_active"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None or is_operator(request.user):

@@ -81,6 +81,24 @@ def _registered_admin(admin_site, model):
     return admin_site._registry.get(model)
 
 
+class ScopedRelatedFieldListFilter(RelatedOnlyFieldListFilter):
+    """The related rows found among the listed ones, and among those only the platform
+    administrator's own (an account's other platforms are not named)."""
+
+    def field_choices(self, field, request, model_admin):
+        listed = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        allowed = model_admin.choices_for(field.related_model, request).values("pk")
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=Q(pk__in=listed) & Q(pk__in=allowed),
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
 class PlatformScoped:
     """Filters, permissions and choices from the platforms the signed-in user administers.
 
@@ -215,7 +233,7 @@ class PlatformScoped:
         scoped = []
         for entry in filters:
             if isinstance(entry, str) and self._is_relation(entry):
-                entry = (entry, RelatedOnlyFieldListFilter)
+                entry = (entry, ScopedRelatedFieldListFilter)
             scoped.append(entry)
         return scoped
 
