@@ -33,6 +33,7 @@ from mobility.admin_site import (
     administered_platform_ids,
     is_operator,
 )
+from mobility.enums import FileAccessChannel
 from mobility.errors import DomainError
 from mobility.models import (
     ApiToken,
@@ -302,6 +303,17 @@ class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     @admin.display(description=_("nom"), ordering="last_name")
     def full_name(self, beneficiary: Beneficiary) -> str:
         return beneficiary.full_name
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A file read in /admin/ is in the consultation log, as on the site and the API.
+        if request.method == "GET" and response.status_code == 200:
+            beneficiary = self.get_object(request, object_id)
+            if beneficiary is not None:
+                services.file_access_record(
+                    beneficiary=beneficiary, by=request.user, channel=FileAccessChannel.ADMIN
+                )
+        return response
 
     def save_model(self, request, obj, form, change):
         # Duplicate detection reads identity_key: a corrected name must update it.

@@ -605,3 +605,14 @@ def test_the_history_author_of_an_admin_change_is_the_platform_administrator(dem
     latest = vehicle.history.latest("history_date")
     assert (latest.label, latest.history_user) == ("Clio rouge", demo.admin)
     assert latest.history_date <= timezone.now()
+
+
+def test_reading_a_file_in_the_admin_is_in_the_consultation_log(demo):
+    beneficiary = Beneficiary.objects.filter(platform=demo.main).first()
+
+    response = demo.client(demo.admin).get(url(Beneficiary, "change", beneficiary.pk))
+    demo.client(demo.admin2).get(url(Beneficiary, "change", beneficiary.pk))
+
+    assert response.status_code == 200
+    logged = FileAccess.objects.filter(beneficiary=beneficiary, channel=FileAccessChannel.ADMIN)
+    assert list(logged.values_list("user__username", flat=True)) == ["admin"]
