@@ -209,8 +209,11 @@ class PlatformScoped:
             # The form refuses any other platform's id: a forged POST writes nothing.
             queryset = self.choices_for(db_field.remote_field.model, request)
             if db_field.name == self.platform_path:
-                queryset = queryset.filter(pk__in=administered_platform_ids(request.user))
+                platform_ids = administered_platform_ids(request.user)
+                queryset = queryset.filter(pk__in=platform_ids)
                 kwargs["required"] = True  # a shared row is the operator's
+                if len(platform_ids) == 1:  # their platform, chosen already (roles too)
+                    kwargs.setdefault("initial", next(iter(platform_ids)))
             kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
