@@ -71,10 +71,7 @@ class HistoryAdmin(PlatformScoped, SimpleHistoryAdmin):
 
     def _require_in_scope(self, request, object_id) -> None:
         # simple-history reads past versions of any row: another platform's is not found.
-        if (
-            not is_operator(request.user)
-            and not self.get_queryset(request).filter(pk=object_id).exists()
-        ):
+        if not is_operator(request.user) and self.get_object(request, object_id) is None:
             raise Http404
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -214,6 +214,7 @@ def test_past_versions_of_another_platforms_rows_are_not_found(demo):
 
     assert response.status_code == 404
     assert beneficiary.last_name not in response.content.decode()
+    assert client.get(url(Beneficiary, "history", "pas-un-nombre")).status_code == 404
 
 
 def test_the_superuser_sees_every_platform(demo):
