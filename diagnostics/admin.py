@@ -12,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from diagnostics import scoring, services
 from diagnostics.models import Diagnostic, Questionnaire
+from mobility.admin import HistoryAdmin
+from mobility.admin_site import READ, PlatformScoped
 from mobility.errors import DomainError
 
 
@@ -35,7 +37,9 @@ class QuestionnaireForm(forms.ModelForm):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(SimpleHistoryAdmin):
+class QuestionnaireAdmin(PlatformScoped, SimpleHistoryAdmin):
+    """Shared by every platform: the operator's (no platform path, nothing granted)."""
+
     form = QuestionnaireForm
     list_display = ["version", "title", "is_current", "published_at", "diagnostic_count"]
     ordering = ["-version"]
@@ -117,7 +121,10 @@ class QuestionnaireAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Diagnostic)
-class DiagnosticAdmin(SimpleHistoryAdmin):
+class DiagnosticAdmin(HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     list_display = ["pk", "kind", "status", "pathway", "taken_on", "mobility_potential"]
     list_filter = ["kind", "status", "orientation_group"]
     list_select_related = ["pathway__beneficiary"]

@@ -18,15 +18,21 @@ from drivingschool.models import (
     Programme,
 )
 from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
+from mobility.admin_site import EDIT, READ, ScopedInline
 
 
 class ReadOnlyMixin(NoAddMixin, NoDeleteMixin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     def has_change_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = EDIT
     list_display = [
         "name",
         "platform",
@@ -48,7 +54,7 @@ class ProgrammeAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
         services.programme_update(by=request.user, programme=obj, data=data)
 
 
-class FundingTrancheInline(admin.TabularInline):
+class FundingTrancheInline(ScopedInline, admin.TabularInline):
     model = FundingTranche
     extra = 0
     fields = ["kind", "funder", "amount", "status", "released_at", "override_reason", "paid_on"]

@@ -23,24 +23,35 @@ from fleet.models import (
     Vehicle,
 )
 from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
+from mobility.admin_site import (
+    MANAGE,
+    READ,
+    ScopedInline,
+    administered_platform_ids,
+    is_operator,
+)
 from mobility.errors import InvalidInput
+from mobility.models import Platform
 
 
 def _grid_in_use(grid) -> bool:
     return grid is not None and grid.pk is not None and grid.rentals.exists()
 
 
-class FrozenWhenUsedInline(admin.TabularInline):
+class FrozenWhenUsedInline(ScopedInline, admin.TabularInline):
+    """Steps and reductions are edited with their grid, while no rental uses it."""
+
     extra = 0
+    platform_admin_edits = True
 
     def has_change_permission(self, request, obj=None):
-        return not _grid_in_use(obj)
+        return super().has_change_permission(request, obj) and not _grid_in_use(obj)
 
     def has_add_permission(self, request, obj=None):
-        return not _grid_in_use(obj)
+        return super().has_add_permission(request, obj) and not _grid_in_use(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not _grid_in_use(obj)
+        return super().has_delete_permission(request, obj) and not _grid_in_use(obj)
 
 
 class TariffStepInline(FrozenWhenUsedInline):
@@ -55,6 +66,12 @@ class TariffReductionInline(FrozenWhenUsedInline):
 
 @admin.register(TariffGrid)
 class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
+    """A platform administrator reads the shipped grids (no platform), edits their
+    platform's and copies either into a new version of their own."""
+
+    platform_path = "platform"
+    shared_when_empty = True
+    platform_admin_may = MANAGE
     list_display = ["name", "version", "platform", "max_months", "microcredit_month", "created_at"]
     list_filter = ["platform", "code"]
     list_select_related = ["platform"]
@@ -65,10 +82,33 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _grid_in_use(obj)
 
+    def _target_platform(self, request, grid):
+        """Where the copy goes: the grid's platform; a shipped grid copied by a platform
+        administrator becomes their platform's (a shared grid is the operator's)."""
+        if grid.platform is not None or is_operator(request.user):
+            return grid.platform
+        platform_ids = administered_platform_ids(request.user)
+        if len(platform_ids) != 1:
+            return None
+        return Platform.objects.get(pk=next(iter(platform_ids)))
+
     @admin.action(description=_("Créer une nouvelle version modifiable"))
     def new_version(self, request, queryset):
         for grid in queryset.prefetch_related("steps", "reductions"):
-            copy = services.grid_new_version(by=request.user, grid=grid, platform=grid.platform)
+            platform = self._target_platform(request, grid)
+            if platform is None and not is_operator(request.user):
+                self.message_user(
+                    request,
+                    _(
+                        "« %(name)s » est une grille fournie avec le logiciel et vous "
+                        "administrez plusieurs plateformes : copiez-la depuis une grille "
+                        "de la plateforme voulue."
+                    )
+                    % {"name": grid.name},
+                    messages.ERROR,
+                )
+                continue
+            copy = services.grid_new_version(by=request.user, grid=grid, platform=platform)
             self.message_user(
                 request,
                 _(
@@ -98,6 +138,8 @@ class FleetSettingsForm(forms.ModelForm):
 
 @admin.register(FleetSettings)
 class FleetSettingsAdmin(NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = MANAGE
     form = FleetSettingsForm
     list_display = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
     list_select_related = ["platform", "tariff_grid"]
@@ -105,6 +147,8 @@ class FleetSettingsAdmin(NoDeleteMixin, HistoryAdmin):
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = MANAGE
     list_display = [
         "platform",
         "kind",
@@ -120,6 +164,8 @@ class EligibilityRuleAdmin(NoDeleteMixin, HistoryAdmin):
 
 @admin.register(Vehicle)
 class VehicleAdmin(NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = MANAGE
     list_display = ["label", "kind", "registration", "status", "odometer_km", "site", "platform"]
     list_filter = ["platform", "kind", "status"]
     list_select_related = ["platform"]
@@ -129,6 +175,9 @@ class VehicleAdmin(NoDeleteMixin, HistoryAdmin):
 
 
 class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -1,10 +1,13 @@
 """The Django admin: the back office of platform administrators, in French.
 
-Workflows (submit, accept, decline, close a referral or a pathway) belong to the
-services behind the pages and the API, so here their fields are read-only and their
-objects cannot be added. Nothing about a person is hard-deleted by staff: people are
-archived (`archived_at`), accounts deactivated, tokens revoked. Every changelist
-selects its related rows up front, so its query count does not grow with its rows.
+Each platform administrator sees there only their platforms' rows, and does only what
+their role allows (mobility/admin_site.py: every ModelAdmin below is `PlatformScoped`);
+the operator's superuser sees everything. Workflows (submit, accept, decline, close a
+referral or a pathway) belong to the services behind the pages and the API, so here
+their fields are read-only and their objects cannot be added. Nothing about a person
+is hard-deleted by staff: people are archived (`archived_at`), accounts deactivated,
+tokens revoked. Every changelist selects its related rows up front, so its query count
+does not grow with its rows.
 """
 
 from django.contrib import admin, messages
@@ -12,6 +15,7 @@ from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +23,17 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from mobility import services
+from mobility.admin_site import (
+    EDIT,
+    MANAGE,
+    READ,
+    PlatformScoped,
+    ScopedInline,
+    ScopedModelAdmin,
+    administered_platform_ids,
+    is_operator,
+)
+from mobility.enums import FileAccessChannel
 from mobility.errors import DomainError
 from mobility.models import (
     ApiToken,
@@ -35,12 +50,8 @@ from mobility.models import (
     Referral,
     User,
 )
-from mobility.rules import identity_key
+from mobility.rules import account_managed_by, identity_key
 from mobility.tokens import api_token_revoke
-
-admin.site.site_header = _("Administration des plateformes mobilité")
-admin.site.site_title = _("Administration — plateformes mobilité")
-admin.site.index_title = _("Tableau de bord")
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -54,9 +65,14 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return display_for_field(value, field, "—")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(PlatformScoped, SimpleHistoryAdmin):
     """History visible, never reverted: a revert would bypass the services' rules
     (a referral back to "reçue", a pathway reopened without anyone being told)."""
+
+    def _require_in_scope(self, request, object_id) -> None:
+        # simple-history reads past versions of any row: another platform's is not found.
+        if not is_operator(request.user) and self.get_object(request, object_id) is None:
+            raise Http404
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
@@ -64,10 +80,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The revert button is hidden, but simple-history still saves a POSTed form.
         if request.method == "POST":
             raise PermissionDenied
+        self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -90,6 +111,9 @@ class NoAddMixin:
 
 @admin.register(Platform)
 class PlatformAdmin(NoDeleteMixin, HistoryAdmin):
+    """The operator's: a platform administrator picks their own platform in forms."""
+
+    platform_path = "pk"
     list_display = ["name", "department", "is_active", "created_at"]
     list_filter = ["is_active", "department"]
     search_fields = ["name"]
@@ -98,6 +122,8 @@ class PlatformAdmin(NoDeleteMixin, HistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = MANAGE
     list_display = ["name", "kind", "platform", "siret", "archived_at"]
     list_filter = ["kind", "platform", ("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["platform"]
@@ -112,22 +138,50 @@ class OrganisationAdmin(NoDeleteMixin, HistoryAdmin):
         return self.readonly_fields
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInline, admin.TabularInline):
+    """A platform administrator sees and gives roles on their own platforms only."""
+
     model = Membership
     fk_name = "user"
     extra = 0
     fields = ["platform", "role", "organisation"]
     autocomplete_fields = ["platform", "organisation"]
+    platform_path = "platform"
+    platform_admin_edits = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("platform", "organisation")
 
+    def get_min_num(self, request, obj=None, **kwargs):
+        # An account a platform administrator creates has a role on their platform at
+        # once: without one it would be nobody's (and out of their sight).
+        if obj is None and not is_operator(request.user):
+            return 1
+        return super().get_min_num(request, obj, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
 
 @admin.register(User)
 class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
-    """Accounts are deactivated (`is_active`), never deleted: they sign the history."""
+    """Accounts are deactivated (`is_active`), never deleted: they sign the history.
 
+    A platform administrator creates accounts, gives roles on their platform and edits
+    the accounts that belong only to their platforms; of an account that also belongs
+    elsewhere (or of the operator's) they change only the roles on their platform. They
+    never set superuser or staff status, groups or permissions: those fields are not in
+    their form, so a forged POST of them is ignored."""
+
+    platform_path = "memberships__platform"
+    platform_admin_may = MANAGE
     inlines = [MembershipInline]
+    platform_admin_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Informations personnelles"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Statut"), {"fields": ("is_active",)}),
+        (_("Dates importantes"), {"fields": ("last_login", "date_joined")}),
+    )
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active"]
     list_filter = [
         "is_active",
@@ -142,7 +196,62 @@ class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
         memberships = Membership.objects.select_related("platform", "organisation").order_by(
             "platform__name", "role"
         )
+        if not is_operator(request.user):
+            # Not even the name of another platform an account also works for.
+            memberships = memberships.filter(
+                platform_id__in=administered_platform_ids(request.user)
+            )
         return super().get_queryset(request).prefetch_related(Prefetch("memberships", memberships))
+
+    def managed_fully(self, request, user: User | None) -> bool:
+        """Whether the account itself (not only its roles here) is the requester's to edit."""
+        if is_operator(request.user) or user is None:
+            return True
+        return account_managed_by(
+            account_platform_ids=set(
+                Membership.objects.filter(user=user).values_list("platform_id", flat=True)
+            ),
+            account_is_operator=user.is_superuser or user.is_staff,
+            admin_platform_ids=administered_platform_ids(request.user),
+        )
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if is_operator(request.user):
+            return filters
+        # Roles and platforms of a shared account would tell of the other platform.
+        return ["is_active"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or is_operator(request.user):
+            return super().get_fieldsets(request, obj)
+        return self.platform_admin_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or is_operator(request.user):
+            return readonly
+        readonly += ["last_login", "date_joined"]
+        if not self.managed_fully(request, obj):
+            readonly += ["username", "password", "first_name", "last_name", "email", "is_active"]
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and not self.managed_fully(request, user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The last word on a new account: it has a role on one of the requester's
+        # platforms (the inline asks for one), or nothing is written.
+        if (
+            not change
+            and not is_operator(request.user)
+            and not self.get_queryset(request).filter(pk=form.instance.pk).exists()
+        ):
+            raise PermissionDenied
 
     @admin.display(description=_("rôles"))
     def roles(self, user: User) -> str:
@@ -155,7 +264,7 @@ class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
 # --- People and their pathways -----------------------------------------------------------
 
 
-class PathwayInline(admin.TabularInline):
+class PathwayInline(ScopedInline, admin.TabularInline):
     model = Pathway
     fk_name = "beneficiary"
     extra = 0
@@ -170,6 +279,8 @@ class PathwayInline(admin.TabularInline):
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ  # corrected by the operator only, as the workflows own them
     list_display = ["full_name", "birth_date", "commune", "platform", "qpv", "rsa", "archived_at"]
     list_filter = [
         "platform",
@@ -190,6 +301,17 @@ class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     def full_name(self, beneficiary: Beneficiary) -> str:
         return beneficiary.full_name
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A file read in /admin/ is in the consultation log, as on the site and the API.
+        if request.method == "GET" and response.status_code == 200:
+            beneficiary = self.get_object(request, object_id)
+            if beneficiary is not None:
+                services.file_access_record(
+                    beneficiary=beneficiary, by=request.user, channel=FileAccessChannel.ADMIN
+                )
+        return response
+
     def save_model(self, request, obj, form, change):
         # Duplicate detection reads identity_key: a corrected name must update it.
         obj.identity_key = identity_key(obj.first_name, obj.last_name)
@@ -198,6 +320,8 @@ class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
     list_display = ["pk", "full_name", "prescriber", "platform", "received_on", "status"]
     list_display_links = ["pk", "full_name"]
     list_filter = ["status", "platform", "job_kind", "qpv", "rsa", "prescriber__kind"]
@@ -280,7 +404,7 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
         return referral.full_name
 
 
-class ReferralInline(admin.TabularInline):
+class ReferralInline(ScopedInline, admin.TabularInline):
     model = Referral
     fk_name = "pathway"
     extra = 0
@@ -299,6 +423,9 @@ class ReferralInline(admin.TabularInline):
 @admin.register(Pathway)
 class PathwayAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     """Read-only: a pathway opens on acceptance and closes through the closing service."""
+
+    platform_path = "platform"
+    platform_admin_may = READ
 
     list_display = [
         "pk",
@@ -330,9 +457,12 @@ class PathwayAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+class NotificationAdmin(NoAddMixin, NoDeleteMixin, ScopedModelAdmin):
     """The referents' feedback trail: a record of what was said, so read-only; a failed
     (or stuck) one can be resent."""
+
+    platform_path = "platform"
+    platform_admin_may = READ
 
     list_display = [
         "created_at",
@@ -380,8 +510,9 @@ class NotificationAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
-    """When each daily job ran and what it did (mobility/jobs.py): read-only."""
+class JobRunAdmin(NoAddMixin, NoDeleteMixin, ScopedModelAdmin):
+    """When each daily job ran and what it did (mobility/jobs.py): read-only, the
+    operator's (no platform)."""
 
     list_display = ["job", "day", "started_at", "finished_at", "outcome", "summary", "manual"]
     list_filter = ["outcome", "job", "manual"]
@@ -406,9 +537,13 @@ def _labelled(name: str, label: str):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
+class ApiTokenAdmin(NoAddMixin, NoDeleteMixin, ScopedModelAdmin):
     """Tokens are created by `manage.py create_api_token` (the only time one is shown)
-    and revoked here; a revoked token stays listed, as a trace."""
+    and revoked here; a revoked token stays listed, as a trace. A platform administrator
+    sees and revokes those of their platforms' members, as on the site."""
+
+    platform_path = "user__memberships__platform"
+    platform_admin_may = EDIT
 
     owner = _labelled("user", _("compte"))
     created = _labelled("created_at", _("créé le"))
@@ -459,6 +594,9 @@ class BudgetAdmin(HistoryAdmin):
     """The budget lines the funder reports divide by the people received (cost per
     beneficiary); a line over a year counts for its share of days in a shorter period."""
 
+    platform_path = "platform"
+    platform_admin_may = MANAGE
+
     list_display = ["platform", "funder", "label", "period_start", "period_end", "amount"]
     list_filter = ["platform"]
     list_select_related = ["platform", "funder"]
@@ -471,8 +609,11 @@ class BudgetAdmin(HistoryAdmin):
 # --- Personal data: erasures and consultations ---------------------------------------------
 
 
-class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, admin.ModelAdmin):
-    """An audit trail: read, never edited."""
+class ReadOnlyAdmin(NoAddMixin, NoDeleteMixin, ScopedModelAdmin):
+    """An audit trail: read, never edited; each platform's administrators read theirs."""
+
+    platform_path = "platform"
+    platform_admin_may = READ
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,3 +1,4 @@
+from mobility.admin_site import may_use_admin
 from mobility.enums import API_TOKEN_ROLES, CASEWORK_ROLES, STAFF_ROLES, Role
 from mobility.reports.access import REPORT_ROLES
 
@@ -17,7 +18,7 @@ def navigation(request):
             "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
             "actions": bool(roles & {Role.ADMIN, Role.ADVISER}),
             "reports": bool(roles & REPORT_ROLES),
-            "admin": user.is_staff,
+            "admin": may_use_admin(user),
             "api_tokens": bool(roles & API_TOKEN_ROLES),
         },
         "user_memberships": user.active_memberships(),

@@ -75,7 +75,6 @@ class Account:
     role: str
     platform: str
     organisation: str | None = None
-    superuser: bool = False
 
     @property
     def email(self) -> str:
@@ -225,7 +224,7 @@ SECOND_ORGANISATIONS = (
 # --- Accounts (docs/api.md "Demo dataset and accounts") ----------------------------
 
 ACCOUNTS = (
-    Account("admin", "Nadia", "Rahmani", Role.ADMIN, MAIN_PLATFORM, superuser=True),
+    Account("admin", "Nadia", "Rahmani", Role.ADMIN, MAIN_PLATFORM),
     Account("conseiller", "Julien", "Marchal", Role.ADVISER, MAIN_PLATFORM),
     Account("flotte", "Sébastien", "Colson", Role.FLEET, MAIN_PLATFORM),
     Account("moniteur", "Christelle", "Hubert", Role.INSTRUCTOR, MAIN_PLATFORM),

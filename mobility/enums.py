@@ -157,3 +157,4 @@ class FileAccessChannel(models.TextChoices):
     API = "api", _("API")
     EXPORT_JSON = "export_json", _("téléchargement de toutes ses données (JSON)")
     EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")
+    ADMIN = "admin", _("administration (/admin/)")

@@ -155,3 +155,16 @@ def notification_may_resend(
     return state == NotificationState.FAILED or notification_is_stuck(
         state=state, last_activity=last_activity, now=now, stuck_after=stuck_after
     )
+
+
+def account_managed_by(
+    *, account_platform_ids: set[int], account_is_operator: bool, admin_platform_ids: set[int]
+) -> bool:
+    """Whether a platform administrator may edit an account itself (name, e-mail, password,
+    active or not), not only its roles on their platforms: the account belongs to their
+    platforms and to no other, and is not the operator's (superuser or staff)."""
+    return (
+        not account_is_operator
+        and bool(account_platform_ids)
+        and account_platform_ids <= admin_platform_ids
+    )

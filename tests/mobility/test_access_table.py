@@ -3,7 +3,9 @@ the same role on another platform, and anonymous, answers what the table says.
 
 The table lists every URL name of the resolver and every operation of the OpenAPI schema:
 a new page or operation without a line here fails the test. A second test renders every
-page as every role and follows each internal link: none may lead to a 403.
+page as every role and follows each internal link: none may lead to a 403. The Django
+admin (/admin/) is walked model by model: platform administrators only, each on their own
+platform's rows (tests/mobility/test_platform_admin.py goes further).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,6 +28,7 @@ from drivingschool.models import Enrolment, Lesson
 from fleet import services as fleet_services
 from fleet.enums import EntryKind, PaymentMethod
 from fleet.models import LedgerEntry, Rental, Vehicle
+from mobility.admin_site import PlatformScoped
 from mobility.demo_data import MAIN_PLATFORM, SECOND_PLATFORM
 from mobility.enums import Role
 from mobility.models import ApiToken, Notification, Organisation, Pathway, Platform, User
@@ -503,3 +507,41 @@ def test_no_link_on_any_page_leads_to_a_403():
                 if client.get(href).status_code == 403:
                     refused.append(f"{reader} on {url}: {href}")
     assert not refused, "\n".join(refused)
+
+
+# The Django admin: a platform administrator's own back office ------------------------------
+
+# Django's admin sends whoever may not enter to its sign-in page (302).
+ADMIN_DOOR = {**same(302), Role.ADMIN: 200, f"other {Role.ADMIN}": 200}
+ADMIN_TABLE = {
+    "index": ADMIN_DOOR,
+    # Each list shows the reader's own platform's rows.
+    "managed list": ADMIN_DOOR,
+    # A row of the demo platform: "not found" (back to the index) for the other platform.
+    "managed row": {**ADMIN_DOOR, f"other {Role.ADMIN}": 302},
+    # Platforms, daily jobs, questionnaires, groups: the operator's (superuser) only.
+    "operator list": {**ADMIN_DOOR, Role.ADMIN: 403, f"other {Role.ADMIN}": 403},
+}
+
+
+def admin_calls(world: World):
+    main = Platform.objects.get(name=MAIN_PLATFORM)
+    calls = [("index", "GET", reverse("admin:index"), world)]
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        managed = isinstance(model_admin, PlatformScoped) and model_admin.platform_admin_may
+        if not managed:
+            calls.append(("operator list", "GET", reverse(f"{name}_changelist"), world))
+            continue
+        calls.append(("managed list", "GET", reverse(f"{name}_changelist"), world))
+        row = model._default_manager.filter(**{model_admin.platform_path: main}).first()
+        if row is not None:
+            calls.append(("managed row", "GET", reverse(f"{name}_change", args=[row.pk]), world))
+    return calls
+
+
+def test_the_django_admin_answers_each_reader_as_the_table_says():
+    world = World()
+    wrong = mismatches(ADMIN_TABLE, admin_calls(world))
+    assert not wrong, "\n".join(wrong)

@@ -129,9 +129,8 @@ class Command(BaseCommand):
             first_name=account.first_name,
             last_name=account.last_name,
             email=account.email,
-            # The Django admin is reachable in the demo through `admin`.
-            is_staff=account.superuser,
-            is_superuser=account.superuser,
+            # No demo superuser: the platform administrators use /admin/ through their
+            # role; the operator creates its own account (manage.py createsuperuser).
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -229,7 +228,7 @@ class Command(BaseCommand):
             where = account.organisation or account.platform
             if account.organisation:
                 where = f"{account.organisation}, {account.platform}"
-            extra = " — accès à l'administration /admin/" if account.superuser else ""
+            extra = " — et l'administration /admin/" if account.role == Role.ADMIN else ""
             self.stdout.write(
                 f"  {account.username:<13} {Role(account.role).label} ({where}){extra}"
             )
