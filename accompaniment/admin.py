@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from accompaniment import rules, services
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
 from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
+from mobility.admin_site import EDIT, READ
 from mobility.enums import Role
 
 
@@ -53,6 +54,9 @@ class ActionTypeAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     """Entries are added on the catalogue page; here they are renamed or retired, through
     the same service (code, kind and platform are what actions and reports rely on)."""
 
+    platform_path = "platform"
+    platform_admin_may = EDIT
+
     form = ActionTypeAdminForm
     list_display = ["label", "code", "kind", "platform", "archived_at"]
     list_filter = ["kind", "platform"]
@@ -78,6 +82,9 @@ class ActionTypeAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
 
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(ReadOnlyMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     list_display = ["__str__", "platform", "place", "capacity", "facilitator"]
     list_filter = ["platform", "action_type__kind"]
     list_select_related = ["platform", "action_type", "facilitator"]
@@ -86,6 +93,9 @@ class WorkshopSessionAdmin(ReadOnlyMixin, HistoryAdmin):
 
 @admin.register(WorkshopRegistration)
 class WorkshopRegistrationAdmin(ReadOnlyMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     list_display = ["session", "pathway", "attendance", "registered_at", "recorded_at"]
     list_filter = ["attendance", "platform"]
     list_select_related = ["session__action_type", "pathway__beneficiary"]
@@ -93,6 +103,9 @@ class WorkshopRegistrationAdmin(ReadOnlyMixin, HistoryAdmin):
 
 @admin.register(Action)
 class ActionAdmin(ReadOnlyMixin, HistoryAdmin):
+    platform_path = "platform"
+    platform_admin_may = READ
+
     list_display = ["__str__", "platform", "kind", "pathway", "outcome", "decision", "amount"]
     list_filter = ["kind", "outcome", "decision", "platform"]
     list_select_related = ["platform", "action_type", "pathway__beneficiary"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobility', '0010_one_time_form_tokens'),
+        ('mobility', '0012_platform_contacts'),
     ]
 
     operations = [
