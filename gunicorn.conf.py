@@ -26,3 +26,16 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The proxy in front sets X-Forwarded-For/Proto; only trust it from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "mobility"
+# The application loads once in the master, which then imports what a worker's first
+# requests would (pandas, WeasyPrint, every URL, the OpenAPI schema: mobility/warmup.py)
+# before forking: workers start warm, and share those pages of memory with the master.
+# GUNICORN_PRELOAD=0 loads the application in each worker instead (a code reload on HUP).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def when_ready(server):
+    """In the master, once it listens and before the workers fork."""
+    if preload_app:
+        from mobility.warmup import warm
+
+        server.log.info("Warmed up before forking: %s", ", ".join(warm()))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.apps import apps
 from django.utils import timezone
@@ -114,6 +115,25 @@ def state_from(
     )
 
 
+class _LessonRow(NamedTuple):
+    """The columns of a lesson the rules read (a model instance costs ten times more)."""
+
+    pk: int
+    start: datetime
+    duration_minutes: int
+    cancelled_at: datetime | None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class _AttendanceRow(NamedTuple):
+    lesson_id: int
+    status: str
+    late_minutes: int | None
+
+
 def lesson_record(lesson: Lesson, attendance: Attendance | None) -> assiduity.LessonRecord:
     return assiduity.LessonRecord(
         start=lesson.start,
@@ -134,17 +154,28 @@ def states_for(
     now = now or timezone.now()
     enrolments = list(enrolments)
     ids = [enrolment.pk for enrolment in enrolments]
+    # Plain rows, not model instances: an attendance sheet of 10 people who had 100 lessons
+    # each reads 1,000 lessons and 1,000 attendance rows here.
     lessons = defaultdict(list)
     bookings = (
         Lesson.enrolments.through.objects.filter(enrolment_id__in=ids)
-        .select_related("lesson")
         .order_by("lesson__start", "lesson_id")
+        .values_list(
+            "enrolment_id",
+            "lesson_id",
+            "lesson__start",
+            "lesson__duration_minutes",
+            "lesson__cancelled_at",
+        )
     )
-    for booking in bookings:
-        lessons[booking.enrolment_id].append(booking.lesson)
+    for enrolment_id, *lesson in bookings:
+        lessons[enrolment_id].append(_LessonRow(*lesson))
     attendances = defaultdict(list)
-    for attendance in Attendance.objects.filter(enrolment_id__in=ids):
-        attendances[attendance.enrolment_id].append(attendance)
+    rows = Attendance.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "lesson_id", "status", "late_minutes"
+    )
+    for enrolment_id, *attendance in rows:
+        attendances[enrolment_id].append(_AttendanceRow(*attendance))
     attempts = defaultdict(list)
     for attempt in ExamAttempt.objects.filter(enrolment_id__in=ids, passed=True):
         attempts[attempt.enrolment_id].append(attempt)

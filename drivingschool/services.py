@@ -9,12 +9,14 @@ programme numbers), the tranches follow their gate (`_sync_tranches`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from drivingschool import assiduity, selectors
 from drivingschool.enums import (
@@ -39,7 +41,7 @@ from drivingschool.models import (
 from mobility import notifications
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
-from mobility.models import Organisation, Pathway, Platform, User
+from mobility.models import Organisation, Pathway, Platform, Referral, User
 from mobility.services import save_with_author
 
 MAX_HOURS = Decimal("500")
@@ -133,10 +135,10 @@ def programme_update(*, by: User, programme: Programme, data: ProgrammeData) -> 
             continue
         setattr(programme, name, value.strip() if isinstance(value, str) else value)
     save_with_author(programme, by=by)
-    for enrolment in (
-        Enrolment.objects.filter(programme=programme).active().select_related("programme")
-    ):
-        _sync_tranches(enrolment, by=by)
+    _sync_tranches_of(
+        Enrolment.objects.filter(programme=programme).active().select_related("programme"),
+        by=by,
+    )
     return programme
 
 
@@ -316,20 +318,43 @@ def enrolment_exclude(*, by: User, enrolment: Enrolment, reason: str) -> Enrolme
 
 
 def _sync_tranches(enrolment: Enrolment, *, by: User | None) -> None:
-    """Move each unpaid tranche with its gate (open: released; closed again: pending)."""
-    state = selectors.state_of(enrolment)
-    for tranche in FundingTranche.objects.select_for_update().filter(enrolment=enrolment):
+    _sync_tranches_of([enrolment], by=by)
+
+
+def _sync_tranches_of(enrolments, *, by: User | None) -> dict[int, selectors.EnrolmentState]:
+    """Move each unpaid tranche with its gate (open: released; closed again: pending).
+
+    In a fixed number of queries whatever the number of enrolments (an attendance sheet,
+    a programme's new numbers). The enrolments come with their `programme`.
+    """
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    states = selectors.states_for(enrolments)
+    now = timezone.now()
+    moved = []
+    tranches = FundingTranche.objects.select_for_update().filter(
+        enrolment_id__in=[enrolment.pk for enrolment in enrolments]
+    )
+    for tranche in tranches.order_by("pk"):
         target = assiduity.synced_tranche_status(
-            current=tranche.status, gate=state.gates[tranche.kind], overridden=tranche.overridden
+            current=tranche.status,
+            gate=states[tranche.enrolment_id].gates[tranche.kind],
+            overridden=tranche.overridden,
         )
         if target == tranche.status:
             continue
         tranche.status = target
         if target == TrancheStatus.RELEASED:
-            tranche.released_at, tranche.released_by = timezone.now(), by
+            tranche.released_at, tranche.released_by = now, by
         else:
             tranche.released_at, tranche.released_by = None, None
-        save_with_author(tranche, by=by)
+        moved.append(tranche)
+    if moved:
+        bulk_update_with_history(
+            moved, FundingTranche, ["status", "released_at", "released_by"], default_user=by
+        )
+    return states
 
 
 def _lock_tranche(tranche: FundingTranche) -> FundingTranche:
@@ -558,7 +583,8 @@ def attendance_record(*, by: User, lesson: Lesson, rows: list[AttendanceRow]) ->
             lesson=lesson, enrolment_id__in=seen
         )
     }
-    saved, newly_unexcused = [], []
+    # Written in bulk, history included: a fixed number of queries whatever the sheet's size.
+    saved, created, changed, newly_unexcused = [], [], [], []
     for row in rows:
         attendance = existing.get(row.enrolment_id) or Attendance(
             platform_id=lesson.platform_id, lesson=lesson, enrolment_id=row.enrolment_id
@@ -569,43 +595,70 @@ def attendance_record(*, by: User, lesson: Lesson, rows: list[AttendanceRow]) ->
             "reason": row.reason.strip(),
         }
         previous_status = attendance.status if attendance.pk else None
+        saved.append(attendance)
         if attendance.pk and all(getattr(attendance, k) == v for k, v in values.items()):
-            saved.append(attendance)
             continue
         for name, value in values.items():
             setattr(attendance, name, value)
         attendance.recorded_by = by
         attendance.recorded_at = now
-        saved.append(save_with_author(attendance, by=by))
+        (changed if attendance.pk else created).append(attendance)
         if row.status == AttendanceStatus.UNEXCUSED and previous_status != row.status:
             newly_unexcused.append(booked[row.enrolment_id])
-    for enrolment_id in seen:
-        _sync_tranches(booked[enrolment_id], by=by)
-    for enrolment in newly_unexcused:
-        _notify_absence(enrolment, lesson=lesson, by=by)
+    if created:
+        bulk_create_with_history(created, Attendance, default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Attendance,
+            ["status", "late_minutes", "reason", "recorded_by", "recorded_at"],
+            default_user=by,
+        )
+    states = _sync_tranches_of([booked[enrolment_id] for enrolment_id in seen], by=by)
+    _notify_absences(newly_unexcused, states=states, lesson=lesson, by=by)
     return saved
 
 
-def _notify_absence(enrolment: Enrolment, *, lesson: Lesson, by: User) -> None:
-    state = selectors.state_of(enrolment)
-    programme = enrolment.programme
-    referrals = enrolment.pathway.referrals.filter(
-        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.CLOSED]
-    ).select_related("platform", "pathway")
-    for referral in referrals:
-        notifications.notify_referent(
-            referral=referral,
-            event=NotificationEvent.ABSENCE_UNEXCUSED,
-            by=by,
-            context={
-                "lesson_kind": lesson.get_kind_display(),
-                "lesson_start": timezone.localtime(lesson.start),
-                "lesson_duration": lesson.duration_minutes,
-                "unexcused_absences": state.assiduity.unexcused_absences,
-                "exclusion_threshold": programme.exclusion_threshold,
-                "exclusion_proposed": state.exclusion_proposed,
-            },
+def _notify_absences(
+    enrolments: list[Enrolment],
+    *,
+    states: dict[int, selectors.EnrolmentState],
+    lesson: Lesson,
+    by: User,
+) -> None:
+    """Tell the referents of each person newly marked absent without excuse (one pass)."""
+    if not enrolments:
+        return
+    referrals = (
+        Referral.objects.filter(
+            pathway_id__in=[enrolment.pathway_id for enrolment in enrolments],
+            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.CLOSED],
         )
+        .select_related("platform", "pathway")
+        .order_by("pk")
+    )
+    by_pathway = defaultdict(list)
+    for referral in referrals:
+        by_pathway[referral.pathway_id].append(referral)
+    items = []
+    for enrolment in enrolments:
+        state = states[enrolment.pk]
+        programme = enrolment.programme
+        for referral in by_pathway[enrolment.pathway_id]:
+            items.append(
+                (
+                    referral,
+                    {
+                        "lesson_kind": lesson.get_kind_display(),
+                        "lesson_start": timezone.localtime(lesson.start),
+                        "lesson_duration": lesson.duration_minutes,
+                        "unexcused_absences": state.assiduity.unexcused_absences,
+                        "exclusion_threshold": programme.exclusion_threshold,
+                        "exclusion_proposed": state.exclusion_proposed,
+                    },
+                )
+            )
+    notifications.notify_referents(items, event=NotificationEvent.ABSENCE_UNEXCUSED, by=by)
 
 
 # ---- exams

@@ -4,6 +4,7 @@ service, show a DomainError as a form error or a message."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fleet import selectors, services
-from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind
+from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind, VehicleStatus
 from fleet.forms import (
     CheckInForm,
     PaymentForm,
@@ -36,6 +37,7 @@ from mobility.models import Platform
 from mobility.views import role_required
 
 FLEET = tuple(FLEET_ROLES)
+VEHICLES_PER_PAGE = 50
 # API error keys that name a form field differently.
 ERROR_ALIASES = {
     "payment.amount": "payment_amount",
@@ -80,11 +82,20 @@ def vehicle_list(request):
     kind = request.GET.get("kind")
     if kind in VehicleKind.values:
         vehicles = vehicles.filter(kind=kind)
+    status = request.GET.get("statut")
+    if status in VehicleStatus.values:
+        vehicles = vehicles.filter(status=status)
+    # Page by page: a fleet of 2,000 vehicles is no single page.
+    page = Paginator(vehicles, VEHICLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "fleet/vehicle_list.html",
         {
-            "vehicles": vehicles,
+            "vehicles": page.object_list,
+            "page": page,
+            "current_status": VehicleStatus(status).label
+            if status in VehicleStatus.values
+            else None,
             "form": form,
             "status_form": VehicleStatusForm(),
             "kinds": VehicleKind.choices,

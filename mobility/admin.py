@@ -276,6 +276,10 @@ class PathwayInline(ScopedInline, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row is titled with its person's name (Pathway.__str__): one join, not a query.
+        return super().get_queryset(request).select_related("beneficiary")
+
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):

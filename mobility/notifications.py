@@ -71,27 +71,57 @@ def notify_referent(
     `context` adds to the email template's context; `attachment` names a file built from
     `attachment_object_id` when the email leaves (ATTACHMENT_BUILDERS).
     """
-    context = {
-        **(context or {}),
-        "referral": referral,
-        "person": f"{referral.first_name} {referral.last_name[:1].upper()}.",
-        "platform": referral.platform,
-        "pathway": referral.pathway,
-        "link": settings.SITE_URL + reverse("referral_detail", args=[referral.pk]),
-    }
-    notification = Notification.objects.create(
-        platform_id=referral.platform_id,
-        referral=referral,
+    (notification,) = notify_referents(
+        [(referral, context)],
         event=event,
-        recipient=referral.referent_email,
-        subject=SUBJECTS[event].format(pk=referral.pk),
-        body=render_to_string(f"mobility/emails/{event}.txt", context),
-        created_by=by,
-        attachment=attachment or "",
+        by=by,
+        attachment=attachment,
         attachment_object_id=attachment_object_id,
     )
-    enqueue_on_commit(notification.pk, attempt=1)
     return notification
+
+
+def notify_referents(
+    items: list[tuple[Referral, dict | None]],
+    *,
+    event: str,
+    by: User | None,
+    attachment: NotificationAttachment | None = None,
+    attachment_object_id: int | None = None,
+) -> list[Notification]:
+    """notify_referent for many referrals in one INSERT (an attendance sheet's absentees).
+
+    Each referral comes with its `platform` and `pathway` (select_related).
+    """
+    notifications = []
+    for referral, extra in items:
+        context = {
+            **(extra or {}),
+            "referral": referral,
+            "person": f"{referral.first_name} {referral.last_name[:1].upper()}.",
+            "platform": referral.platform,
+            "pathway": referral.pathway,
+            "link": settings.SITE_URL + reverse("referral_detail", args=[referral.pk]),
+        }
+        notifications.append(
+            Notification(
+                platform_id=referral.platform_id,
+                referral=referral,
+                event=event,
+                recipient=referral.referent_email,
+                subject=SUBJECTS[event].format(pk=referral.pk),
+                body=render_to_string(f"mobility/emails/{event}.txt", context),
+                created_by=by,
+                attachment=attachment or "",
+                attachment_object_id=attachment_object_id,
+            )
+        )
+    if not notifications:
+        return []
+    notifications = Notification.objects.bulk_create(notifications)
+    for notification in notifications:
+        enqueue_on_commit(notification.pk, attempt=1)
+    return notifications
 
 
 def enqueue_on_commit(

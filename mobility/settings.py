@@ -150,6 +150,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL replica for the reports and exports (mobility/db_router.py): the long reads
+# leave the primary to the working day. Without it, everything runs on `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    # Tests run the replica as the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["mobility.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mobility.User"

@@ -30,3 +30,7 @@ STORAGES = {
 # One process, and query counts that do not depend on the cache: the shared cache of
 # production (Redis or the database) is proven in tests/ops with real server processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A replica alias that is the test database itself, unused unless a test turns
+# REPLICA_READS on (tests/reports/test_replica_reads.py proves the routing with it).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_READS = False

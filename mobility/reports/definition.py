@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.enums import DiagnosticKind
 from drivingschool.enums import ExamKind
 from fleet.enums import VehicleKind
+from mobility.db_router import replica_reads
 from mobility.enums import Need, Outcome
 from mobility.reports import queries, secrecy
 from mobility.reports.queries import Layered, Scope
@@ -180,7 +181,13 @@ def _mean(value, digits: int = 1) -> float | None:
 
 
 def usage_report(scope: Scope, *, threshold_value: int | None = None) -> Report:
-    """Compute the whole report for `scope` (a fixed number of aggregate queries)."""
+    """Compute the whole report for `scope` (a fixed number of aggregate queries), read
+    from the replica when one is configured (mobility/db_router.py)."""
+    with replica_reads():
+        return _usage_report(scope, threshold_value=threshold_value)
+
+
+def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
     import pandas as pd  # loaded on the first report, not at start-up
 
     limit = threshold() if threshold_value is None else threshold_value

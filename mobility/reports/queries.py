@@ -354,6 +354,7 @@ def people_met(scope: Scope) -> Layered[dict[str, int]]:
 
     For a prescriber, the people of its own such referrals."""
     in_period = Referral.objects.filter(
+        platform_id__in=scope.platform_ids,
         status__in=ACCEPTED,
         received_on__gte=scope.start,
         received_on__lte=scope.end,
@@ -384,7 +385,12 @@ def rentals_started_by_kind(scope: Scope) -> Layered[dict[str, int]]:
     """People who started a rental in the period, per vehicle kind."""
     return layered(
         scope,
-        scope.rows(Rental, start_date__gte=scope.start, start_date__lte=scope.end),
+        scope.rows(
+            Rental,
+            start_date__gte=scope.start,
+            start_date__lte=scope.end,
+            vehicle__platform_id__in=scope.platform_ids,
+        ),
         Flags.of_person(scope.filters, "beneficiary__"),
         key="vehicle__kind",
         people={"people": Count("beneficiary_id", distinct=True)},
@@ -440,7 +446,7 @@ def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
     """
     by_kind = layered(
         scope,
-        _rentals_in_use(scope),
+        _rentals_in_use(scope).filter(vehicle__platform_id__in=scope.platform_ids),
         Flags.of_person(scope.filters, "beneficiary__"),
         key="vehicle__kind",
         figures={"days": Sum(_days(F("last_day") - F("first_day")))},
@@ -466,6 +472,7 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
     set-based sums, no subquery per rental.
     """
     returned_in_period = Q(
+        rental__platform_id__in=scope.platform_ids,
         rental__status=RentalStatus.RETURNED,
         rental__end_date__gte=scope.start,
         rental__end_date__lte=scope.end,
@@ -473,7 +480,9 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
     in_period = Q(date__gte=scope.start, date__lte=scope.end)
     checkins = layered(
         scope,
-        scope.rows(CheckIn).filter(in_period | returned_in_period),
+        scope.rows(CheckIn, rental__vehicle__platform_id__in=scope.platform_ids).filter(
+            in_period | returned_in_period
+        ),
         Flags.of_person(scope.filters, "rental__beneficiary__"),
         key="rental__vehicle__kind",
         figures={
@@ -487,7 +496,7 @@ def km_by_kind(scope: Scope) -> dict[str, int]:
     }
     returns = layered(
         scope,
-        _returned_in_period(scope),
+        _returned_in_period(scope).filter(vehicle__platform_id__in=scope.platform_ids),
         Flags.of_person(scope.filters, "beneficiary__"),
         key="vehicle__kind",
         figures={
@@ -516,8 +525,8 @@ def fleet_capacity_days(scope: Scope) -> int:
     )
     created = TruncDate("created_at")
     joined = Least(created, Coalesce(Subquery(first_rental, output_field=DateField()), created))
-    rented_in_period = Rental.objects.filter(
-        vehicle_id=OuterRef("pk"), start_date__lt=scope.horizon
+    rented_in_period = scope.rows(
+        Rental, vehicle_id=OuterRef("pk"), start_date__lt=scope.horizon
     ).filter(Q(end_date__isnull=True) | Q(end_date__gt=scope.start))
     vehicles = (
         Vehicle.objects.filter(platform_id__in=scope.platform_ids)
@@ -549,7 +558,8 @@ def revenue(scope: Scope) -> dict[str, object]:
     ).own
     # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
     # sort them all. A payment cancelled by its reversal is no payment.
-    paid = LedgerEntry.objects.filter(
+    paid = scope.rows(
+        LedgerEntry,
         rental_id=OuterRef("pk"),
         kind__in=list(SETTLING_KINDS),
         reverses__isnull=True,
@@ -595,8 +605,12 @@ def returned_rentals(scope: Scope) -> dict[str, object]:
 def enrolled(scope: Scope) -> Layered[int]:
     """People in training in the period: enrolled in it, or marked on a lesson held in it."""
     lower, upper = scope.local_bounds()
-    marked = Attendance.objects.filter(
-        enrolment_id=OuterRef("pk"), lesson__start__gte=lower, lesson__start__lt=upper
+    marked = scope.rows(
+        Attendance,
+        enrolment_id=OuterRef("pk"),
+        lesson__platform_id__in=scope.platform_ids,
+        lesson__start__gte=lower,
+        lesson__start__lt=upper,
     )
     return _people_count(
         scope,
@@ -613,6 +627,7 @@ def attendance(scope: Scope) -> dict[str, object]:
     says so, unexcused always), and the people concerned."""
     lower, upper = scope.local_bounds()
     held = {
+        "lesson__platform_id__in": scope.platform_ids,
         "lesson__start__gte": lower,
         "lesson__start__lt": upper,
         "lesson__cancelled_at__isnull": True,
@@ -631,7 +646,7 @@ def attendance(scope: Scope) -> dict[str, object]:
     ).own
     # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
     # would sort millions of them.
-    marked = Attendance.objects.filter(enrolment_id=OuterRef("pk"), **held)
+    marked = scope.rows(Attendance, enrolment_id=OuterRef("pk"), **held)
     people = _people_count(
         scope, scope.rows(Enrolment).filter(Exists(marked)), "pathway__beneficiary_id"
     )
@@ -706,6 +721,7 @@ def mobility_potential(scope: Scope) -> dict[str, object]:
         taken_on__gte=scope.start,
         taken_on__lte=scope.end,
     ).filter(
+        pathway__diagnostics__platform_id__in=scope.platform_ids,
         pathway__diagnostics__kind=DiagnosticKind.ENTRY,
         pathway__diagnostics__status=DiagnosticStatus.COMPLETED,
     )

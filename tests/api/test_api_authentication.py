@@ -1,4 +1,5 @@
 from django.test import Client
+from ninja import main as ninja_main
 
 from mobility.models import ApiToken, Referral
 from tests.api.conftest import referral_body
@@ -58,3 +59,22 @@ def test_the_openapi_schema_and_docs_are_served(client, db):
     ):
         assert path in paths
     assert client.get("/api/docs").status_code == 200
+
+
+def test_the_openapi_schema_is_built_once_per_process(client, db, monkeypatch):
+    from mobility.api import api as ninja_api
+
+    built = []
+    original = ninja_main.get_schema
+
+    def counting_get_schema(**kwargs):
+        built.append(kwargs["path_prefix"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(ninja_main, "get_schema", counting_get_schema)
+    monkeypatch.setattr(ninja_api, "_openapi_schemas", {})
+    first = client.get("/api/openapi.json")
+    second = client.get("/api/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert built == ["/api/"]

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from drivingschool.models import Attendance, ExamAttempt, Lesson
@@ -137,6 +139,41 @@ def test_each_unexcused_absence_notifies_the_referent_the_same_day(
     assert [message.to for message in mail.outbox if "absence" in message.subject] == [
         [referral.referent_email]
     ]
+
+
+def sheet_rows(people, statuses):
+    rows = []
+    for person, status in zip(people, statuses, strict=False):
+        row = {"enrolment_id": person.pk, "status": status}
+        if status == "late":
+            row["late_minutes"] = 5
+        if status == "excused":
+            row["reason"] = "Rendez-vous médical"
+        rows.append(row)
+    return rows
+
+
+def test_the_sheet_query_count_does_not_grow_with_rows(api, instructor, adviser, prescriber_org):
+    """Creating then correcting a sheet of 3 or of 12 people (with signed agreements, absences
+    told to referents, tranches moving) costs the same number of queries."""
+    client = api(instructor)
+    client.get(f"{BASE}/lessons")  # the token's first use is written once (see tokens.py)
+    counts = []
+    for size in (3, 12):
+        people = [enrol(prescriber_org, adviser, signed=True) for _ in range(size)]
+        held = lesson(instructor, people, kind="driving", minutes=60)
+        url = f"{BASE}/lessons/{held.pk}/attendance"
+        first = sheet_rows(people, ["present", "late", "unexcused"] * size)
+        correction = sheet_rows(people, ["unexcused", "excused", "present"] * size)
+        with CaptureQueriesContext(connection) as created:
+            assert client.post(url, first).status_code == 200
+        with CaptureQueriesContext(connection) as corrected:
+            assert client.post(url, correction).status_code == 200
+        assert Attendance.objects.filter(lesson=held).count() == size
+        counts.append((len(created.captured_queries), len(corrected.captured_queries)))
+    assert counts[0] == counts[1]
+    # Every newly unexcused person's referent is told, in both sizes.
+    assert Notification.objects.filter(event="absence_unexcused").count() == 2 * (1 + 4)
 
 
 def test_a_repeated_sheet_does_not_notify_twice(api, instructor, enrolment):

@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,6 +157,26 @@ def test_the_sheet_query_count_does_not_grow_with_people(
     big = lesson(instructor, people + [enrol(prescriber_org, adviser) for _ in range(6)])
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(sheet_url(big))
+
+
+def test_saving_the_sheet_costs_the_same_queries_for_3_or_12_people(
+    instructor, adviser, prescriber_org
+):
+    client = logged_in(instructor)
+    counts = []
+    for size in (3, 12):
+        people = [enrol(prescriber_org, adviser, signed=True) for _ in range(size)]
+        held = lesson(instructor, people, kind="driving", minutes=60)
+        form = {}
+        for person, status in zip(people, ["present", "late", "unexcused"] * size, strict=False):
+            form[f"status_{person.pk}"] = status
+            if status == "late":
+                form[f"late_minutes_{person.pk}"] = "5"
+        with CaptureQueriesContext(connection) as saved:
+            assert client.post(sheet_url(held), form).status_code == 302
+        assert Attendance.objects.filter(lesson=held).count() == size
+        counts.append(len(saved.captured_queries))
+    assert counts[0] == counts[1]
 
 
 # ---- the enrolment page

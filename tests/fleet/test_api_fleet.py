@@ -410,3 +410,43 @@ def test_another_platforms_rental_and_vehicle_are_404(api, fleet_user, other_wor
 
 def test_without_a_token_it_is_401(api):
     assert api().get(f"{BASE}/vehicles").status_code == 401
+
+
+def test_a_check_in_costs_the_same_queries_after_1_or_6_earlier_ones(
+    api, fleet_user, adviser, prescriber_org, platform
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fleet import services
+    from tests.fleet.conftest import hand_over
+
+    client = api(fleet_user)
+    client.get(f"{BASE}/rentals")  # the token's first use is written once
+    counts = []
+    # The first check-in of the process fills caches (tariff grids): measured twice after it.
+    for earlier in (1, 1, 6):
+        rental = hand_over(
+            fleet_user,
+            open_pathway(adviser, prescriber_org),
+            VehicleFactory(platform=platform),
+        )
+        for day in range(1, earlier + 1):
+            services.checkin_record(
+                by=fleet_user,
+                rental=rental,
+                day=rental.start_date + timedelta(days=day),
+                odometer_km=42000 + 10 * day,
+                condition=CONDITION_OK,
+                payment_amount=None,
+            )
+        body = checkin_body(
+            rental.start_date + timedelta(days=20),
+            43000,
+            payment={"amount": "5.00", "method": "cash"},
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(f"{BASE}/rentals/{rental.pk}/checkins", body)
+        assert response.status_code == 201, response.content
+        counts.append(len(queries))
+    assert counts[1] == counts[2]

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fleet import services
+from fleet import selectors, services
 from fleet.models import CheckIn, Rental, Vehicle
+from fleet.views import VEHICLES_PER_PAGE
 from mobility.enums import Role
 from tests.conftest import logged_in
 from tests.factories import member
@@ -108,6 +109,40 @@ def test_adding_a_vehicle_and_sending_it_to_maintenance(fleet_user):
     vehicle.refresh_from_db()
     assert vehicle.status == "maintenance"
     assert "VAE Gitane" in client.get(reverse("fleet:vehicle_list")).content.decode()
+
+
+def test_the_board_names_a_few_vehicles_per_state_and_counts_them_all(fleet_user, platform):
+    VehicleFactory.create_batch(selectors.BOARD_VEHICLES_PER_STATUS + 3, platform=platform)
+    VehicleFactory(platform=platform, status="maintenance", label="Kangoo au garage")
+    client = logged_in(fleet_user)
+
+    response = client.get(reverse("fleet:board"))
+
+    board = response.context["board"]
+    assert board.vehicle_counts["available"] == selectors.BOARD_VEHICLES_PER_STATUS + 3
+    assert len(board.vehicles_by_status["available"]) == selectors.BOARD_VEHICLES_PER_STATUS
+    page = response.content.decode()
+    assert "et 3 autres : voir la liste" in page
+    assert "Kangoo au garage" in page
+    listed = client.get(reverse("fleet:vehicle_list"), {"statut": "maintenance"})
+    assert [vehicle.label for vehicle in listed.context["vehicles"]] == ["Kangoo au garage"]
+
+
+def test_the_vehicle_list_goes_page_by_page_at_the_same_query_cost(fleet_user, platform):
+    client = logged_in(fleet_user)
+    url = reverse("fleet:vehicle_list")
+    VehicleFactory.create_batch(3, platform=platform)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    VehicleFactory.create_batch(VEHICLES_PER_PAGE + 10, platform=platform)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url)
+    assert len(many) == len(few)
+    assert len(first.context["vehicles"]) == VEHICLES_PER_PAGE
+    second = client.get(url, {"page": 2})
+    assert len(second.context["vehicles"]) == 13
+    assert "Page 2 sur 2" in second.content.decode()
 
 
 def test_a_hand_over_from_the_page(fleet_user, pathway, vehicle):

@@ -94,6 +94,34 @@ def test_changelist_queries_do_not_grow_with_rows(client, platform, adviser, mod
     assert len(many) == len(few)
 
 
+def test_a_person_page_costs_the_same_queries_for_1_or_5_pathways(client, platform, adviser):
+    referral = services.referral_accept(
+        referral=ReferralFactory(prescriber=OrganisationFactory(platform=platform)), by=adviser
+    )
+    person = referral.pathway.beneficiary
+    page = url(Beneficiary, "change", person.pk)
+    client.get(page)  # the first page of the process caches the content types
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(page).status_code == 200
+
+    opened_on = referral.pathway.opened_on
+    for _ in range(4):
+        Pathway.objects.create(
+            platform=platform,
+            beneficiary=person,
+            status="closed",
+            opened_on=opened_on,
+            closed_on=opened_on,
+            outcome="cdd",
+            durable_solution=True,
+        )
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(page)
+    assert response.status_code == 200
+    assert response.content.decode().count("Parcours n°") >= 5
+    assert len(five) == len(one), "\n".join(q["sql"][:300] for q in five.captured_queries)
+
+
 @pytest.mark.parametrize("model", NEVER_DELETED, ids=lambda m: m.__name__)
 def test_staff_cannot_delete_people_or_their_records(client, superuser, rows, rf, model):
     obj = model.objects.first()

@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mobility import tokens
@@ -90,6 +92,24 @@ def test_using_a_token_adds_no_history_row(adviser):
 
     assert ApiToken.objects.get().last_used_at is not None
     assert ApiToken.history.count() == 1
+
+
+def test_the_last_use_is_written_at_most_once_a_minute(adviser):
+    raw = tokens.issue_token(user=adviser)
+    client = ApiClient(token=raw)
+    client.get("/api/v1/referrals")
+    first_use = ApiToken.objects.get().last_used_at
+
+    # A second call within the minute: the token is read, not written.
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/referrals")
+    assert not [q for q in captured.captured_queries if "UPDATE" in q["sql"].upper()]
+    assert ApiToken.objects.get().last_used_at == first_use
+
+    # A minute later the call is recorded again.
+    ApiToken.objects.update(last_used_at=first_use - timedelta(seconds=61))
+    client.get("/api/v1/referrals")
+    assert ApiToken.objects.get().last_used_at > first_use
 
 
 def create_token(*args) -> tuple[str, str]:

@@ -3,6 +3,7 @@ scheduler, on PostgreSQL, with hashed static files and one cache for every proce
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import redis
@@ -60,3 +61,26 @@ def test_the_api_limit_holds_across_server_processes(service):
             assert json.loads(body)["detail"] == "Trop de requêtes : réessayez dans un instant."
     assert statuses.count(200) == 5, statuses
     assert statuses.count(429) == 19, statuses
+
+
+def descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            children += [int(child), *descendants(int(child))]
+    return children
+
+
+def test_web_workers_start_with_pandas_and_weasyprint_loaded(service):
+    """gunicorn loads them in its master before forking (gunicorn.conf.py, mobility/warmup.py):
+    no person's request waits for them. Their compiled parts are mapped in every worker."""
+    workers = [
+        pid
+        for pid in descendants(service.started_processes()["web"])
+        if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(workers) >= 2  # the master and its workers (WEB_CONCURRENCY=2)
+    for pid in workers:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        assert "pandas/_libs" in maps, pid
+        assert "libpango" in maps, pid
