@@ -14,6 +14,7 @@ from mobility.enums import Role
 from tests.conftest import logged_in
 from tests.factories import member
 from tests.fleet.conftest import VehicleFactory, days_ago, hand_over, open_pathway
+from tests.pdf_text import PERSON, check_pdf
 
 
 def condition_post(**overrides):
@@ -221,11 +222,26 @@ def test_the_return_page_closes_the_rental_and_blocks_payments(fleet_user, renta
     assert client.get(reverse("fleet:checkin_create", args=[rental.pk])).status_code == 302
 
 
-def test_the_contract_pdf(fleet_user, rental):
+def test_the_contract_pdf(fleet_user, adviser, prescriber_org, vehicle):
+    pathway = open_pathway(adviser, prescriber_org, **PERSON)
+    rental = hand_over(fleet_user, pathway, vehicle)
     response = logged_in(fleet_user).get(reverse("fleet:rental_contract", args=[rental.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    # A contract names who signs it (identity, address, phone), the vehicle and the money;
+    # nothing more of the person.
+    check_pdf(
+        response.content,
+        has=[
+            "Yasmina BELKACEM-ROUX, né·e le 14 février 1997",
+            PERSON["address"],
+            PERSON["phone"],
+            vehicle.registration,
+            "Caution versée à la remise : 150,00 €",
+            "Total de la première semaine 17,50 €",
+        ],
+        never=[PERSON["email"]],
+    )
 
 
 def test_the_beneficiary_file_lists_the_rentals(fleet_user, rental):
