@@ -14,6 +14,7 @@ from mobility.enums import Role
 from tests.conftest import logged_in
 from tests.factories import member
 from tests.fleet.conftest import VehicleFactory, days_ago, hand_over, open_pathway
+from tests.nothing_written import nothing_written
 from tests.pdf_text import PERSON, check_pdf
 
 
@@ -78,13 +79,15 @@ def test_other_roles_get_the_403_page(platform, prescriber_org, role, rental):
         reverse("fleet:rental_detail", args=[rental.pk]),
         reverse("fleet:checkin_create", args=[rental.pk]),
     ):
-        assert client.get(url).status_code == 403
+        with nothing_written():
+            assert client.get(url).status_code == 403
 
 
 def test_another_platforms_rental_is_404(fleet_user, other_world):
     client = logged_in(fleet_user)
     pk = other_world["rental"].pk
-    assert client.get(reverse("fleet:rental_detail", args=[pk])).status_code == 404
+    with nothing_written():
+        assert client.get(reverse("fleet:rental_detail", args=[pk])).status_code == 404
     assert (
         client.post(reverse("fleet:checkin_create", args=[pk]), condition_post()).status_code == 404
     )
