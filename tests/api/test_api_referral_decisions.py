@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from mobility import services
 from mobility.models import Beneficiary, Notification, Pathway, Referral
 from tests.factories import BeneficiaryFactory, ReferralFactory
@@ -44,6 +46,37 @@ def test_a_duplicate_person_is_a_409_naming_the_candidates(api, adviser, referra
     assert response.status_code == 200
     assert response.json()["beneficiary_id"] == existing.pk
     assert Beneficiary.objects.count() == 1
+
+
+def test_the_same_person_on_another_platform_is_no_duplicate(
+    api, adviser, referral, other_platform
+):
+    # Another platform's file is none of this platform's business: the 409 would name it.
+    elsewhere = BeneficiaryFactory(
+        platform=other_platform,
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        birth_date=referral.birth_date,
+    )
+    response = api(adviser).post(f"/api/v1/referrals/{referral.pk}/accept")
+    assert response.status_code == 200, response.content
+    assert response.json()["beneficiary_id"] != elsewhere.pk
+    assert str(elsewhere.pk) not in response.json().get("detail", "")
+    assert Beneficiary.objects.filter(platform=referral.platform).count() == 1
+    assert Beneficiary.objects.count() == 2
+
+
+def test_the_same_name_born_another_day_is_no_duplicate(api, adviser, referral):
+    namesake = BeneficiaryFactory(
+        platform=referral.platform,
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        birth_date=referral.birth_date - timedelta(days=1),
+    )
+    response = api(adviser).post(f"/api/v1/referrals/{referral.pk}/accept")
+    assert response.status_code == 200, response.content
+    assert response.json()["beneficiary_id"] != namesake.pk
+    assert Beneficiary.objects.count() == 2
 
 
 def test_a_homonym_can_be_declared_another_person(api, adviser, referral):

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -7,6 +8,8 @@ from mobility.enums import Role
 from mobility.models import Notification, Referral
 from tests.api.conftest import referral_body
 from tests.factories import OrganisationFactory, member
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_a_prescriber_sends_a_referral(
@@ -30,14 +33,25 @@ def test_a_prescriber_sends_a_referral(
     assert Notification.objects.get(referral=referral).event == "referral_received"
 
 
+@pytest.mark.time_machine(datetime(2026, 3, 10, 23, 30, tzinfo=PARIS))
 def test_received_on_defaults_to_today_and_can_be_given_for_paper_fiches(
     api, adviser, prescriber_org
 ):
-    response = api(adviser).post(
-        "/api/v1/referrals", referral_body(prescriber_org.pk, received_on="2026-10-02")
+    # Frozen half an hour before midnight in Paris: a server counting "today" in UTC would
+    # date the fiche a day off.
+    today = date(2026, 3, 10)
+    body = referral_body(prescriber_org.pk)
+    assert "received_on" not in body
+    sent_today = api(adviser).post("/api/v1/referrals", body)
+    assert sent_today.status_code == 201, sent_today.content
+    assert sent_today.json()["received_on"] == today.isoformat()
+
+    paper_day = today - timedelta(days=40)
+    paper = api(adviser).post(
+        "/api/v1/referrals", referral_body(prescriber_org.pk, received_on=paper_day.isoformat())
     )
-    assert response.status_code == 201
-    assert response.json()["received_on"] == "2026-10-02"
+    assert paper.status_code == 201, paper.content
+    assert paper.json()["received_on"] == paper_day.isoformat()
 
 
 def test_a_prescriber_cannot_send_for_another_organisation(api, prescriber, platform):

@@ -8,11 +8,15 @@ from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Diagnostic
+from diagnostics.pdf import summary_attachment
+from mobility import services as core_services
 from mobility.enums import Role
 from mobility.models import Notification
 from tests.conftest import logged_in
-from tests.diagnostics.conftest import best_answers
-from tests.factories import member
+from tests.diagnostics.conftest import best_answers, worst_answers
+from tests.factories import ReferralFactory, member
+from tests.nothing_written import nothing_written
+from tests.pdf_text import PERSON, check_pdf, identity_never_in_an_anonymous_pdf
 
 
 def screen_answers(definition, step, pick=max):
@@ -134,14 +138,19 @@ def test_fleet_and_instructors_neither_read_results_nor_run_interviews(
     platform, pathway, entry, adviser, role
 ):
     client = logged_in(member(role, platform))
-    assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 403
-    assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 403
-    assert client.get(reverse("diagnostic_start", args=[pathway.pk])).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("diagnostic_start", args=[pathway.pk])).status_code == 403
     draft = services.diagnostic_start(
         pathway=pathway, kind="follow_up", taken_on=timezone.localdate(), by=adviser
     )
-    assert client.get(reverse("diagnostic_step", args=[draft.pk, 1])).status_code == 403
-    assert client.get(reverse("diagnostic_detail", args=[draft.pk])).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("diagnostic_step", args=[draft.pk, 1])).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("diagnostic_detail", args=[draft.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.FUNDER])
@@ -152,21 +161,44 @@ def test_prescribers_and_funders_see_no_diagnostic_page(platform, pathway, entry
         reverse("diagnostic_pdf", args=[entry.pk]),
         reverse("diagnostic_start", args=[pathway.pk]),
     ):
-        assert client.get(url).status_code == 403
+        with nothing_written():
+            assert client.get(url).status_code == 403
 
 
 def test_another_platforms_diagnostic_is_not_found(other_adviser, pathway, entry):
     client = logged_in(other_adviser)
-    assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 404
-    assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 404
-    assert client.get(reverse("diagnostic_start", args=[pathway.pk])).status_code == 404
+    with nothing_written():
+        assert client.get(reverse("diagnostic_detail", args=[entry.pk])).status_code == 404
+    with nothing_written():
+        assert client.get(reverse("diagnostic_pdf", args=[entry.pk])).status_code == 404
+    with nothing_written():
+        assert client.get(reverse("diagnostic_start", args=[pathway.pk])).status_code == 404
 
 
-def test_the_summary_downloads_as_a_pdf_without_address_or_birth_date(adviser, entry):
+def test_the_summary_downloads_as_a_pdf_without_address_or_birth_date(
+    adviser, prescriber_org, definition
+):
+    # The summary travels by email: first name and initial, the result, nothing else of
+    # the person.
+    referral = ReferralFactory(prescriber=prescriber_org, **PERSON)
+    pathway = core_services.referral_accept(referral=referral, by=adviser).pathway
+    entry = services.diagnostic_record(
+        pathway=pathway,
+        kind="entry",
+        taken_on=pathway.opened_on,
+        answers=worst_answers(definition, required_only=True),
+        by=adviser,
+    )
     response = logged_in(adviser).get(reverse("diagnostic_pdf", args=[entry.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
     assert "diagnostic-mobilite-" in response["Content-Disposition"]
+    check_pdf(
+        response.content,
+        has=["Yasmina B.", f"{entry.mobility_potential} / 100", prescriber_org.platform.name],
+        never=identity_never_in_an_anonymous_pdf(),
+    )
+    _name, attached, _type = summary_attachment(entry.pk)
+    check_pdf(attached, has=["Yasmina B."], never=identity_never_in_an_anonymous_pdf())
 
 
 def test_the_pdf_template_shows_first_name_and_initial_only(entry):

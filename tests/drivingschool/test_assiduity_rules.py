@@ -328,3 +328,13 @@ def test_pass_rates_count_people_not_attempts():
 def test_a_pass_rate_without_candidates_or_average_is_undefined():
     assert assiduity.pass_rate([], departmental_average=Decimal("0.5")).rate is None
     assert assiduity.pass_rate([(1, True)], departmental_average=None).difference is None
+
+
+def test_each_tranche_rounds_to_the_nearest_cent_and_the_quote_is_their_sum():
+    # 0.25 h × 6.10 € = 1.525 € → 1.53 €; 0.75 h × 6.10 € = 4.575 € → 4.58 €. The quote is
+    # 6.11 €, the sum of the tranches (not 1 h × 6.10 €), so the two payments match it.
+    quote = assiduity.quote(
+        theory_hours=Decimal("0.25"), driving_hours=Decimal("0.75"), hourly_rate=Decimal("6.10")
+    )
+    assert (quote.theory_amount, quote.practical_amount) == (Decimal("1.53"), Decimal("4.58"))
+    assert quote.total == Decimal("6.11")

@@ -17,6 +17,7 @@ from mobility.models import Notification
 from tests.conftest import logged_in
 from tests.drivingschool.conftest import enrol, lesson, mark, open_pathway
 from tests.factories import member
+from tests.pdf_text import PERSON, check_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -213,11 +214,30 @@ def test_the_enrolment_page_query_count_does_not_grow_with_lessons(
         client.get(detail_url(enrolment))
 
 
-def test_the_learning_agreement_is_a_pdf(adviser, enrolment):
+def test_the_learning_agreement_is_a_pdf(adviser, prescriber_org):
+    enrolment = services.enrolment_create(
+        by=adviser,
+        pathway=open_pathway(prescriber_org, adviser, **PERSON),
+        start_date=timezone.localdate(),
+        theory_hours=Decimal("20"),
+        driving_hours=Decimal("30"),
+    )
     response = logged_in(adviser).get(reverse("drivingschool:agreement_pdf", args=[enrolment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    # A contract names who signs it, the hours and the quote (50 h × 6,00 €); not the
+    # person's phone or email.
+    check_pdf(
+        response.content,
+        has=[
+            "Yasmina BELKACEM-ROUX, né·e le 14 février 1997",
+            PERSON["address"],
+            "Total du devis 300,00 €",
+            "Tranche 1, le code : 120,00 €",
+            "Tranche 2, la conduite : 180,00 €",
+        ],
+        never=[PERSON["email"], PERSON["phone"]],
+    )
 
 
 def test_signing_then_exam_then_the_gate_opens_from_the_page(instructor, adviser, enrolment):

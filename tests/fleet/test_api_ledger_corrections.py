@@ -11,6 +11,7 @@ from fleet.models import LedgerEntry
 from mobility.enums import Role
 from tests.factories import member
 from tests.fleet.conftest import CONDITION_OK, days_ago
+from tests.nothing_written import nothing_written
 
 BASE = "/api/v1/fleet"
 
@@ -159,9 +160,12 @@ def test_the_ledger_of_another_platform_is_a_404(api, fleet_user, other_world):
         method="cash",
     )
     client = api(fleet_user)
-    assert client.get(f"{BASE}/ledger/{theirs.pk}").status_code == 404
-    assert client.get(f"{BASE}/ledger/{theirs.pk}/receipt").status_code == 404
-    assert client.post(f"{BASE}/ledger/{theirs.pk}/reverse", {"reason": "x"}).status_code == 404
+    with nothing_written():
+        assert client.get(f"{BASE}/ledger/{theirs.pk}").status_code == 404
+    with nothing_written():
+        assert client.get(f"{BASE}/ledger/{theirs.pk}/receipt").status_code == 404
+    with nothing_written():
+        assert client.post(f"{BASE}/ledger/{theirs.pk}/reverse", {"reason": "x"}).status_code == 404
     refund = {"amount": "1.00", "method": "cash", "reason": "x"}
     assert (
         client.post(f"{BASE}/rentals/{other_world['rental'].pk}/refunds", refund).status_code == 404

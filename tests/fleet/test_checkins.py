@@ -53,6 +53,17 @@ def test_the_period_runs_from_the_previous_check_in(fleet_user, rental):
     assert second.balance.due == Decimal("42.50")  # nothing paid yet: a week can go unpaid
 
 
+def test_the_km_allowance_counts_the_days_since_the_previous_check_in(fleet_user, rental):
+    # 18 km from work: 43.2 km a day. Ten days after a first check-in at 42 100 km, 500 km
+    # more is 432 km allowed and 68 over; counted from the hand-over (17 days, 734.4 km
+    # allowed) nothing would be flagged.
+    check_in(fleet_user, rental, rental.start_date + timedelta(days=7), 42100)
+    second = check_in(fleet_user, rental, rental.start_date + timedelta(days=17), 42600)
+    assert second.checkin.km_driven == 500
+    assert second.checkin.km_allowance == Decimal("432.0")
+    assert second.checkin.km_over == Decimal("68.0")
+
+
 def test_an_rsa_beneficiary_owes_nothing_and_gets_no_charge_row(
     fleet_user, adviser, prescriber_org, vehicle
 ):

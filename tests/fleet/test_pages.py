@@ -16,6 +16,8 @@ from mobility.enums import Role
 from tests.conftest import logged_in
 from tests.factories import member
 from tests.fleet.conftest import VehicleFactory, days_ago, hand_over, open_pathway
+from tests.nothing_written import nothing_written
+from tests.pdf_text import PERSON, check_pdf
 
 
 def condition_post(**overrides):
@@ -79,13 +81,15 @@ def test_other_roles_get_the_403_page(platform, prescriber_org, role, rental):
         reverse("fleet:rental_detail", args=[rental.pk]),
         reverse("fleet:checkin_create", args=[rental.pk]),
     ):
-        assert client.get(url).status_code == 403
+        with nothing_written():
+            assert client.get(url).status_code == 403
 
 
 def test_another_platforms_rental_is_404(fleet_user, other_world):
     client = logged_in(fleet_user)
     pk = other_world["rental"].pk
-    assert client.get(reverse("fleet:rental_detail", args=[pk])).status_code == 404
+    with nothing_written():
+        assert client.get(reverse("fleet:rental_detail", args=[pk])).status_code == 404
     assert (
         client.post(reverse("fleet:checkin_create", args=[pk]), condition_post()).status_code == 404
     )
@@ -348,11 +352,26 @@ def test_without_a_check_in_the_checklist_starts_in_good_condition(fleet_user, r
     assert {form.fields[f"condition_{item}"].initial for item in ("tyres", "body")} == {"ok"}
 
 
-def test_the_contract_pdf(fleet_user, rental):
+def test_the_contract_pdf(fleet_user, adviser, prescriber_org, vehicle):
+    pathway = open_pathway(adviser, prescriber_org, **PERSON)
+    rental = hand_over(fleet_user, pathway, vehicle)
     response = logged_in(fleet_user).get(reverse("fleet:rental_contract", args=[rental.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    # A contract names who signs it (identity, address, phone), the vehicle and the money;
+    # nothing more of the person.
+    check_pdf(
+        response.content,
+        has=[
+            "Yasmina BELKACEM-ROUX, né·e le 14 février 1997",
+            PERSON["address"],
+            PERSON["phone"],
+            vehicle.registration,
+            "Caution versée à la remise : 150,00 €",
+            "Total de la première semaine 17,50 €",
+        ],
+        never=[PERSON["email"]],
+    )
 
 
 def test_the_beneficiary_file_lists_the_rentals(fleet_user, rental):

@@ -1,6 +1,5 @@
 """Every payment gets a receipt numbered per platform, in sequence, without gaps."""
 
-import subprocess
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,19 +14,13 @@ from mobility.enums import Role
 from mobility.errors import InvalidInput, NotFound
 from tests.factories import OrganisationFactory, member
 from tests.fleet.conftest import CONDITION_OK, VehicleFactory, days_ago, hand_over, open_pathway
+from tests.pdf_text import pdf_text
 
 
 def pay(user, rental, amount, method="cash"):
     return services.payment_record(
         by=user, rental=rental, day=days_ago(1), amount=Decimal(amount), method=method
     )
-
-
-def pdf_text(pdf: bytes) -> str:
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
 def test_payments_are_numbered_in_sequence_on_each_platform(fleet_user, rental, other_world):

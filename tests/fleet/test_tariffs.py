@@ -1,7 +1,9 @@
 """The pure tariff function: worked examples of docs/regles-metier.md and its properties."""
 
+import math
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -255,3 +257,57 @@ def test_a_reduction_after_qpv_rounds_in_the_persons_favour():
     assert amount(grid, "bike", {"qpv", "ass"}, MONDAY, MONDAY + timedelta(days=1)).total == (
         Decimal("0.02")
     )
+
+
+# ---- rounding (docs/regles-metier.md, "Arrondis"): the nearest cent, and at half a cent
+# the reduction rounds up, so the person owes the lower cent.
+
+
+def one_step_grid(rate: Decimal, *percents: int) -> Grid:
+    return Grid(
+        name="arrondis",
+        steps={"car": (Step(1, rate),)},
+        reductions=tuple(
+            Reduction(f"r{index}", f"Réduction {index}", "ass", Decimal(percent))
+            for index, percent in enumerate(percents)
+        ),
+    )
+
+
+def test_half_a_cent_of_reduction_goes_to_the_person():
+    # 50 % of 0.05 € is 0.025 €: the reduction is 0.03 € a day, the person owes 0.02 €.
+    result = amount(one_step_grid(Decimal("0.05"), 50), "car", {"ass"}, MONDAY)
+    assert [(line.kind, line.unit_amount, line.amount) for line in result.lines] == [
+        ("base", Decimal("0.05"), Decimal("0.35")),
+        ("reduction", Decimal("-0.03"), Decimal("-0.21")),
+    ]
+    assert result.total == Decimal("0.14")
+
+
+def test_below_half_a_cent_the_reduction_rounds_down():
+    # 30 % of 0.05 € is 0.015 € → 0.02 €; 20 % is 0.01 € exactly; 10 % is 0.005 € → 0.01 €;
+    # 13 % of 0.05 € is 0.0065 € → 0.01 €; 9 % is 0.0045 € → 0.00 €.
+    for percent, per_day in [(30, "0.02"), (20, "0.01"), (10, "0.01"), (13, "0.01"), (9, "0.00")]:
+        assert tariffs.daily_reductions(
+            Decimal("0.05"), [one_step_grid(Decimal(0), percent).reductions[0]]
+        ) == [Decimal(per_day)], percent
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=100_000),
+    percents=st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=3),
+)
+def test_each_reduction_leaves_the_nearest_cent_a_half_cent_in_the_persons_favour(cents, percents):
+    # Odd cents included: with even ones half of the rate is exact and no rounding shows.
+    grid = one_step_grid(Decimal(cents) / 100, *percents)
+    per_day = tariffs.daily_reductions(grid.steps["car"][0].daily_rate, grid.reductions)
+    remaining = Fraction(cents)
+    for percent, reduction in zip(percents, per_day, strict=True):
+        exact_left = remaining * (100 - percent) / 100
+        left = remaining - Fraction(int(reduction * 100))
+        assert abs(left - exact_left) <= Fraction(1, 2)
+        # At exactly half a cent, the lower amount: round half down of what is left.
+        assert left == math.ceil(exact_left - Fraction(1, 2))
+        remaining = left
+    result = amount(grid, "car", {"ass"}, MONDAY, MONDAY + timedelta(days=3))
+    assert result.total == money(Decimal(int(remaining)) / 100 * 3)

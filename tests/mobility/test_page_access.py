@@ -6,6 +6,7 @@ from django.urls import reverse
 from mobility import services
 from tests.conftest import logged_in
 from tests.factories import ReferralFactory
+from tests.nothing_written import nothing_written
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,8 @@ def test_fleet_and_instructors_may_not_open_referrals(fleet_user, instructor, ac
 def test_a_prescriber_may_not_open_the_beneficiary_files(prescriber, accepted):
     client = logged_in(prescriber)
 
-    assert client.get(reverse("beneficiary_list")).status_code == 403
+    with nothing_written():
+        assert client.get(reverse("beneficiary_list")).status_code == 403
     response = client.get(reverse("beneficiary_detail", args=[accepted.beneficiary_id]))
     assert response.status_code == 403
 

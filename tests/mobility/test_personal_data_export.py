@@ -2,7 +2,6 @@
 one person, as JSON (every row, structured) and as a readable PDF."""
 
 import json
-import subprocess
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from mobility.models import FileAccess
 from tests.conftest import logged_in
 from tests.factories import ReferralFactory, member
 from tests.fleet.conftest import CONDITION_OK, VehicleFactory
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +97,7 @@ def test_the_pdf_reads_in_french(person, admin_user):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"],
-        input=response.content,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
+    text = pdf_text(response.content)
     assert "Données personnelles détenues par la plateforme" in text
     assert "Inès BENALI" in text
     assert "12 avril 1995" in text

@@ -150,3 +150,37 @@ def test_volumes_follow_the_masking_of_the_people_behind_them():
         "car": None,
         "scooter": 40,
     }
+
+
+# Killing the surviving mutants of mutation/survivors.md: the threshold passed in, not the
+# default, decides every mask; a part an enclosing breakdown lacks counts zero people.
+
+
+def test_means_and_volumes_follow_the_threshold_passed_in():
+    assert secrecy.mask_over_people(12.5, people=4, threshold=3) == 12.5
+    assert secrecy.mask_over_people(12.5, people=2, threshold=3) is None
+    shown = secrecy.mask_by_people({"car": 40, "bike": 9}, {"car": 4, "bike": 3}, 3)
+    assert shown == {"car": 40, "bike": 9}
+
+
+def test_a_part_missing_from_an_enclosing_breakdown_counts_nobody():
+    # "bike" counts nobody here nor in the enclosing report: nothing to hide.
+    assert secrecy.masked_parts({"car": 6, "bike": 0}, 5, enclosing=[{"car": 12}]) == set()
+    assert secrecy.mask_breakdown({"car": 6, "bike": 0}, 5, enclosing=[{"car": 12}]) == {
+        "car": 6,
+        "bike": 0,
+    }
+
+
+def test_a_rate_over_exactly_the_threshold_is_shown():
+    assert secrecy.mask_rate(3, 5, people=5, threshold=5) == 0.6
+    assert secrecy.mask_rate(3, 4, people=4, threshold=5) is None
+
+
+def test_volumes_follow_the_enclosing_reports_too():
+    # 6 cars here, 8 in the enclosing report: the 2 left out are a secret group, so the
+    # car's volume goes, and the bike's with it (secondary masking).
+    shown = secrecy.mask_by_people(
+        {"car": 40, "bike": 9}, {"car": 6, "bike": 6}, 5, enclosing=[{"car": 8, "bike": 12}]
+    )
+    assert shown == {"car": None, "bike": None}
