@@ -14,7 +14,12 @@ from diagnostics.api import router as diagnostics_router
 from drivingschool.api import router as drivingschool_router
 from fleet.api import router as fleet_router
 from mobility import http_errors
-from mobility.bounds import OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE
+from mobility.bounds import (
+    OFFSET_OUT_OF_RANGE,
+    OFFSET_OUT_OF_RANGE_MESSAGE,
+    OUT_OF_RANGE,
+    OUT_OF_RANGE_MESSAGE,
+)
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
 from mobility.pagination import PAGINATION_MESSAGES
@@ -109,6 +114,7 @@ VALIDATION_MESSAGES = {
     "union_tag_invalid": "valeur inattendue",
     "value_error": "valeur invalide",
     OUT_OF_RANGE: OUT_OF_RANGE_MESSAGE,
+    OFFSET_OUT_OF_RANGE: OFFSET_OUT_OF_RANGE_MESSAGE,
 }
 # Anything else: a neutral French phrase rather than pydantic's English sentence.
 FALLBACK_MESSAGE = "valeur invalide"

@@ -7,7 +7,7 @@ the door with a French 422 (mobility.api turns the errors into sentences). A rep
 quote's period keeps plain dates: its own rules bound it more tightly, in their own words.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -33,5 +33,18 @@ def _within_years(value: date) -> date:
     return value
 
 
+# Time zones in use on Earth run from UTC-12:00 to UTC+14:00; PostgreSQL refuses an offset
+# past ±15:59 with a database error, so anything outside the real range stops here.
+OFFSET_OUT_OF_RANGE = "offset_out_of_range"
+OFFSET_OUT_OF_RANGE_MESSAGE = "décalage horaire impossible (de -12:00 à +14:00)"
+
+
+def _real_offset(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is not None and not timedelta(hours=-12) <= offset <= timedelta(hours=14):
+        raise PydanticCustomError(OFFSET_OUT_OF_RANGE, OFFSET_OUT_OF_RANGE_MESSAGE)
+    return value
+
+
 Day = Annotated[date, AfterValidator(_within_years)]
-Moment = Annotated[datetime, AfterValidator(_within_years)]
+Moment = Annotated[datetime, AfterValidator(_within_years), AfterValidator(_real_offset)]

@@ -56,3 +56,24 @@ def test_a_date_within_the_years_is_not_refused_for_its_range(api, admin_user):
         {"date": "2100-12-31", "outcome": "cdi", "durable_solution": True},
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("start", ["2026-12-14T03:00:52+19:19", "2026-12-14T09:00:00-12:30"])
+def test_a_time_zone_offset_no_place_uses_is_a_french_422(api, admin_user, start):
+    """PostgreSQL refuses an offset past ±15:59 with a database error (the fuzzer found
+    +19:19 on a workshop session): the API stops it at the door."""
+    for path, params in (
+        ("/api/v1/actions/sessions", {"start": start}),
+        ("/api/v1/drivingschool/lessons", {"start": start}),
+    ):
+        response = api(admin_user).get(path, **params)
+        assert response.status_code == 422, path
+        assert response.json()["errors"] == {
+            "start": "décalage horaire impossible (de -12:00 à +14:00)"
+        }
+    created = api(admin_user).post(
+        "/api/v1/actions/sessions",
+        {"type_id": 1, "start": start, "duration_minutes": 120, "place": "Salle", "capacity": 8},
+    )
+    assert created.status_code == 422
+    assert "start" in created.json()["errors"]
