@@ -1,6 +1,9 @@
 import os
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -19,6 +22,18 @@ hypothesis_settings.register_profile(
     print_blob=True,
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(django_db_setup, django_db_blocker):
+    """The demo dataset, loaded once for a whole test module (it takes seconds) inside a
+    transaction rolled back when the module ends. Each test of the module still runs in its
+    own savepoint (the `db` fixture nests inside), so what a test writes is undone before the
+    next one. Not for live-server or transactional tests, which flush the database."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -43,6 +41,12 @@ ANONYMOUS = "anonymous"
 READERS = [*ROLES, *(f"other {role}" for role in ROLES), ANONYMOUS]
 
 
+@pytest.fixture
+def world(demo_dataset, db):
+    """The demo's rows are loaded once per module; the world's objects are fresh per test."""
+    return World()
+
+
 # The world ----------------------------------------------------------------------------------
 
 
@@ -51,7 +55,6 @@ class World:
     demo platform for each kind of id a URL takes."""
 
     def __init__(self):
-        call_command("seed_demo", stdout=StringIO())
         main = Platform.objects.get(name=MAIN_PLATFORM)
         second = Platform.objects.get(name=SECOND_PLATFORM)
         self.users = {
@@ -421,8 +424,7 @@ def mismatches(table: dict, calls) -> list[str]:
     return wrong
 
 
-def test_every_page_answers_each_reader_as_the_table_says():
-    world = World()
+def test_every_page_answers_each_reader_as_the_table_says(world):
     names = page_names()
     assert set(names) == set(PAGES), "every page needs a line in PAGES"
     calls = [
@@ -438,8 +440,7 @@ def test_every_page_answers_each_reader_as_the_table_says():
     assert not wrong, "\n".join(wrong)
 
 
-def test_every_api_operation_answers_each_reader_as_the_table_says():
-    world = World()
+def test_every_api_operation_answers_each_reader_as_the_table_says(world):
     operations = api_operations()
     assert set(operations) == set(API), "every API operation needs a line in API"
     ids = {
@@ -485,8 +486,7 @@ class Links(HTMLParser):
             self.hrefs.add(href)
 
 
-def test_no_link_on_any_page_leads_to_a_403():
-    world = World()
+def test_no_link_on_any_page_leads_to_a_403(world):
     refused = []
     for reader in SIGNED_IN:
         client = world.client(reader)
@@ -541,7 +541,6 @@ def admin_calls(world: World):
     return calls
 
 
-def test_the_django_admin_answers_each_reader_as_the_table_says():
-    world = World()
+def test_the_django_admin_answers_each_reader_as_the_table_says(world):
     wrong = mismatches(ADMIN_TABLE, admin_calls(world))
     assert not wrong, "\n".join(wrong)

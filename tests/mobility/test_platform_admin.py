@@ -9,12 +9,10 @@ administrator of the second platform, and by `admin`, administrator of the main 
 from __future__ import annotations
 
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +45,6 @@ OPERATOR_ONLY = [Platform, JobRun, Questionnaire, Group]
 
 class Demo:
     def __init__(self):
-        call_command("seed_demo", stdout=StringIO())
         self.main = Platform.objects.get(name=MAIN_PLATFORM)
         self.second = Platform.objects.get(name=SECOND_PLATFORM)
         self.admin = User.objects.get(username="admin")
@@ -79,7 +76,8 @@ class Demo:
 
 
 @pytest.fixture
-def demo():
+def demo(demo_dataset, db):
+    """The demo's rows are loaded once per module; these objects are fresh for each test."""
     return Demo()
 
 
