@@ -187,7 +187,7 @@ FLEET = {Role.ADMIN, Role.ADVISER, Role.FLEET}
 REFERRALS = {Role.ADMIN, Role.ADVISER, Role.PRESCRIBER}
 REPORTS = {Role.ADMIN, Role.ADVISER, Role.FUNDER}
 EVERYONE = set(ROLES)
-SIGNED_IN = {reader for reader in READERS if reader != ANONYMOUS}
+SIGNED_IN = [reader for reader in READERS if reader != ANONYMOUS]
 
 
 def row(
@@ -486,26 +486,27 @@ class Links(HTMLParser):
             self.hrefs.add(href)
 
 
-def test_no_link_on_any_page_leads_to_a_403(world):
+# One test per reader: the walk is long, and the test processes share it out.
+@pytest.mark.parametrize("reader", SIGNED_IN)
+def test_no_link_on_any_page_leads_to_a_403(world, reader):
     refused = []
-    for reader in SIGNED_IN:
-        client = world.client(reader)
-        followed: set[str] = set()
-        for name, pattern in sorted(page_names().items()):
-            if name in POSTED:
+    client = world.client(reader)
+    followed: set[str] = set()
+    for name, pattern in sorted(page_names().items()):
+        if name in POSTED:
+            continue
+        url = reverse(name, kwargs=world.kwargs(name, pattern))
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        links = Links()
+        links.feed(response.content.decode())
+        for href in links.hrefs - followed:
+            followed.add(href)
+            if urlsplit(href).path.startswith(("/static/", "/admin/")):
                 continue
-            url = reverse(name, kwargs=world.kwargs(name, pattern))
-            response = client.get(url)
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            links = Links()
-            links.feed(response.content.decode())
-            for href in links.hrefs - followed:
-                followed.add(href)
-                if urlsplit(href).path.startswith(("/static/", "/admin/")):
-                    continue
-                if client.get(href).status_code == 403:
-                    refused.append(f"{reader} on {url}: {href}")
+            if client.get(href).status_code == 403:
+                refused.append(f"{reader} on {url}: {href}")
     assert not refused, "\n".join(refused)
 
 
