@@ -18,7 +18,7 @@ from drivingschool.models import (
     Programme,
 )
 from mobility.admin import HistoryAdmin, NoAddMixin, NoDeleteMixin
-from mobility.admin_site import EDIT, READ, ScopedInline
+from mobility.admin_site import EDIT, READ, ScopedInline, administered_platform_ids
 
 
 class ReadOnlyMixin(NoAddMixin, NoDeleteMixin):
@@ -43,15 +43,39 @@ class ProgrammeAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
     list_select_related = ["platform"]
     readonly_fields = ["platform"]
 
+    def has_change_permission(self, request, obj=None):
+        # The numbers are the platform's decision (the service asks for its administrator
+        # role): the operator reads a programme here but does not change it.
+        if obj is not None and obj.platform_id not in administered_platform_ids(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class ProgrammeForm(form_class):
+            def clean(self):
+                # The service's own checks, as French form errors rather than a 500.
+                cleaned = super().clean()
+                if not self.errors:
+                    for field, message in services.programme_problems(_data(cleaned)).items():
+                        self.add_error(field if field in self.fields else None, message)
+                return cleaned
+
+        return ProgrammeForm
+
     def save_model(self, request, obj, form, change):
-        data = services.ProgrammeData(
-            **{
-                name: form.cleaned_data[name]
-                for name in services.ProgrammeData.__dataclass_fields__
-                if name in form.cleaned_data
-            }
-        )
-        services.programme_update(by=request.user, programme=obj, data=data)
+        services.programme_update(by=request.user, programme=obj, data=_data(form.cleaned_data))
+
+
+def _data(cleaned: dict) -> services.ProgrammeData:
+    return services.ProgrammeData(
+        **{
+            name: cleaned[name]
+            for name in services.ProgrammeData.__dataclass_fields__
+            if name in cleaned
+        }
+    )
 
 
 class FundingTrancheInline(ScopedInline, admin.TabularInline):

@@ -101,16 +101,8 @@ def _suggested_hours_problem(table) -> str | None:
     return None
 
 
-@transaction.atomic
-def programme_update(*, by: User, programme: Programme, data: ProgrammeData) -> Programme:
-    """A platform administrator changes the programme's numbers; gates follow at once."""
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    _require(
-        by,
-        programme.platform_id,
-        {Role.ADMIN},
-        "Seul·es les administrateur·rices de la plateforme modifient le programme.",
-    )
+def programme_problems(data: ProgrammeData) -> dict[str, str]:
+    """What is wrong with the programme's numbers, per field (empty when they hold)."""
     errors = {}
     if not data.name.strip():
         errors["name"] = "Le nom est obligatoire."
@@ -128,6 +120,20 @@ def programme_update(*, by: User, programme: Programme, data: ProgrammeData) -> 
         problem = _suggested_hours_problem(data.suggested_hours)
         if problem:
             errors["suggested_hours"] = problem
+    return errors
+
+
+@transaction.atomic
+def programme_update(*, by: User, programme: Programme, data: ProgrammeData) -> Programme:
+    """A platform administrator changes the programme's numbers; gates follow at once."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _require(
+        by,
+        programme.platform_id,
+        {Role.ADMIN},
+        "Seul·es les administrateur·rices de la plateforme modifient le programme.",
+    )
+    errors = programme_problems(data)
     if errors:
         raise InvalidInput("Le programme contient des erreurs.", errors=errors)
     for name, value in data.__dict__.items():

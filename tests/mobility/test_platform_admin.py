@@ -8,6 +8,7 @@ administrator of the second platform, and by `admin`, administrator of the main 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Questionnaire
+from drivingschool.models import Programme
+from drivingschool.services import programme_for
 from fleet import services as fleet_services
 from fleet.models import EligibilityRule, FleetSettings, TariffGrid, Vehicle
 from mobility.admin_site import PlatformScoped
@@ -615,3 +618,57 @@ def test_reading_a_file_in_the_admin_is_in_the_consultation_log(demo):
     assert response.status_code == 200
     logged = FileAccess.objects.filter(beneficiary=beneficiary, channel=FileAccessChannel.ADMIN)
     assert list(logged.values_list("user__username", flat=True)) == ["admin"]
+
+
+# The driving-school programme: the platform's numbers, through the service ---------------
+
+
+def programme_form(programme, **changes) -> dict:
+    data = {
+        "name": programme.name,
+        "hourly_rate": str(programme.hourly_rate),
+        "attendance_threshold": str(programme.attendance_threshold),
+        "exclusion_threshold": str(programme.exclusion_threshold),
+        "excused_count_as_held": "on" if programme.excused_count_as_held else "",
+        "theory_departmental_pass_rate": str(programme.theory_departmental_pass_rate or ""),
+        "driving_departmental_pass_rate": str(programme.driving_departmental_pass_rate or ""),
+        "suggested_hours": json.dumps(programme.suggested_hours),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_the_operator_reads_a_platforms_programme_but_does_not_change_it(demo):
+    programme = programme_for(demo.main)
+    operator = UserFactory(username="exploitant", is_staff=True, is_superuser=True)
+    client = demo.client(operator)
+    before = counts()
+
+    page = client.get(url(Programme, "change", programme.pk))
+    posted = client.post(url(Programme, "change", programme.pk), programme_form(programme))
+
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]  # shown read-only
+    assert posted.status_code == 403  # refused, not a server error
+    assert counts() == before
+
+
+def test_a_wrong_number_in_the_programme_is_a_form_error_and_nothing_changes(demo):
+    programme = programme_for(demo.main)
+    client = demo.client(demo.admin)
+    path = url(Programme, "change", programme.pk)
+    before = counts()
+
+    response = client.post(path, programme_form(programme, attendance_threshold="1.5"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["attendance_threshold"] == [
+        "L'assiduité minimale est comprise entre 0 et 1."
+    ]
+    assert counts() == before
+    programme.refresh_from_db()
+    assert programme.attendance_threshold != Decimal("1.5")
+    response = client.post(path, programme_form(programme, hourly_rate="41.50"))
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.hourly_rate == Decimal("41.50")
