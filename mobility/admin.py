@@ -137,6 +137,31 @@ class OrganisationAdmin(NoDeleteMixin, HistoryAdmin):
             return [*self.readonly_fields, "platform"]
         return self.readonly_fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class OrganisationForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                # Once created, the platform is read-only, so the form leaves it out and
+                # Django skips the unique-name constraint: the same rule, asked here.
+                name = cleaned.get("name")
+                if (
+                    "platform" not in self.fields
+                    and name
+                    and services.organisation_name_taken(
+                        platform_id=self.instance.platform_id,
+                        name=name,
+                        exclude_pk=self.instance.pk,
+                    )
+                ):
+                    self.add_error(
+                        "name", "Une organisation de ce nom existe déjà sur cette plateforme."
+                    )
+                return cleaned
+
+        return OrganisationForm
+
 
 class MembershipInline(ScopedInline, admin.TabularInline):
     """A platform administrator sees and gives roles on their own platforms only."""

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -147,8 +147,15 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
+            # "Mission locale" and "MISSION LOCALE" are one organisation: a prescriber's
+            # fiches must not be split between two spellings.
             models.UniqueConstraint(
-                fields=["platform", "name"], name="organisation_unique_name_per_platform"
+                "platform",
+                Lower("name"),
+                name="organisation_unique_name_per_platform",
+                violation_error_message=_(
+                    "Une organisation de ce nom existe déjà sur cette plateforme."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
@@ -156,6 +163,7 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(siret="") | Q(siret__regex=r"^[0-9]{14}$"),
                 name="organisation_siret_14_digits",
+                violation_error_message=_("Le SIRET compte exactement 14 chiffres."),
             ),
         ]
 

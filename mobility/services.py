@@ -158,10 +158,19 @@ def organisation_create(
         errors["siret"] = "Le SIRET compte exactement 14 chiffres."
     if errors:
         raise InvalidInput("L'organisation n'est pas valide.", errors=errors)
-    if Organisation.objects.filter(platform=platform, name__iexact=name).exists():
+    if organisation_name_taken(platform_id=platform.pk, name=name):
         raise Conflict(f"Une organisation nommée « {name} » existe déjà sur cette plateforme.")
     return save_with_author(
         Organisation(platform=platform, name=name, kind=kind, siret=siret), by=by
+    )
+
+
+def organisation_name_taken(*, platform_id: int, name: str, exclude_pk: int | None = None) -> bool:
+    """Whether another organisation of the platform has this name, whatever the case."""
+    return (
+        Organisation.objects.filter(platform_id=platform_id, name__iexact=name.strip())
+        .exclude(pk=exclude_pk)
+        .exists()
     )
 
 

@@ -672,3 +672,51 @@ def test_a_wrong_number_in_the_programme_is_a_form_error_and_nothing_changes(dem
     assert response.status_code == 302
     programme.refresh_from_db()
     assert programme.hourly_rate == Decimal("41.50")
+
+
+# Organisations: one name per platform, whatever the case ----------------------------------
+
+
+def organisation_form(platform, name: str, siret: str = "") -> dict:
+    kind = OrganisationKind.PRESCRIBER
+    return {"platform": platform.pk, "name": name, "kind": kind, "siret": siret}
+
+
+def test_an_organisation_added_under_another_spelling_of_a_name_is_a_form_error(demo):
+    existing = Organisation.objects.filter(platform=demo.main).first()
+    client = demo.client(demo.admin)
+    before = counts()
+
+    response = client.post(
+        url(Organisation, "add"), organisation_form(demo.main, f"  {existing.name.upper()}")
+    )
+    bad_siret = client.post(url(Organisation, "add"), organisation_form(demo.main, "Garage", "123"))
+
+    assert response.status_code == 200
+    assert "Une organisation de ce nom existe déjà sur cette plateforme." in str(
+        response.context["adminform"].form.errors
+    )
+    assert bad_siret.status_code == 200
+    assert "Le SIRET compte exactement 14 chiffres." in str(
+        bad_siret.context["adminform"].form.errors
+    )
+    assert counts() == before
+
+
+def test_renaming_an_organisation_to_another_ones_name_is_a_form_error(demo):
+    first, second = Organisation.objects.filter(platform=demo.main).order_by("pk")[:2]
+    client = demo.client(demo.admin)
+    before = counts()
+
+    response = client.post(
+        url(Organisation, "change", second.pk),
+        {"name": first.name.lower(), "kind": second.kind, "siret": second.siret},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "Une organisation de ce nom existe déjà sur cette plateforme."
+    ]
+    assert counts() == before
+    second.refresh_from_db()
+    assert second.name != first.name.lower()
