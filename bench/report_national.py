@@ -56,8 +56,16 @@ def setup_django(database_url: str):
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
     import django
+    from django.conf import settings
 
     django.setup()
+    # The PDF links its style sheet through {% static %}: the plain storage finds it in the
+    # source tree, where production's hashed names would need a collectstatic first. The
+    # bench measures the report, not static files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -130,9 +138,10 @@ def build(cursor, platforms: int) -> None:
         (
             "plateformes et organisations",
             """
-            INSERT INTO mobility_platform (id, name, department, is_active, created_at)
+            INSERT INTO mobility_platform (id, name, department, is_active, created_at,
+                                           contact_email, contact_phone, postal_address)
             SELECT p, 'Banc ' || lpad(p::text, 3, '0'), lpad((p %% 95 + 1)::text, 2, '0'),
-                   true, '2024-01-01'
+                   true, '2024-01-01', '', '', ''
             FROM generate_series(1, %(P)s) p;
             INSERT INTO mobility_organisation (id, name, kind, siret, created_at, platform_id)
             SELECT (p - 1) * 6 + k,
