@@ -366,34 +366,56 @@ def exam_problems(
 
 @dataclass(frozen=True)
 class PassRate:
+    """An exam's results, counted both ways.
+
+    Per person: `presented` took the exam at least once, `passed` passed it. Per sitting:
+    every attempt counts (`sittings`, `sittings_passed`), the basis on which the
+    departmental averages are published, hence the one they are compared with.
+    """
+
     presented: int
     passed: int
     departmental_average: Decimal | None
+    sittings: int = 0
+    sittings_passed: int = 0
 
     @property
     def rate(self) -> Fraction | None:
+        """People-based: a person who fails then passes counts 1/1."""
         return Fraction(self.passed, self.presented) if self.presented else None
 
     @property
+    def sitting_rate(self) -> Fraction | None:
+        """Sitting-based: the same person counts 1/2, as the préfecture counts it."""
+        return Fraction(self.sittings_passed, self.sittings) if self.sittings else None
+
+    @property
     def difference(self) -> Fraction | None:
-        """Our rate minus the department's (positive: better than the department)."""
-        if self.rate is None or self.departmental_average is None:
+        """Our per-sitting rate minus the department's (positive: better than it).
+
+        Compared on the per-sitting basis only, the one the department publishes.
+        """
+        if self.sitting_rate is None or self.departmental_average is None:
             return None
-        return self.rate - Fraction(self.departmental_average)
+        return self.sitting_rate - Fraction(self.departmental_average)
 
 
 def pass_rate(
     attempts: Iterable[tuple[int, bool]], *, departmental_average: Decimal | None
 ) -> PassRate:
-    """People-based: `presented` took the exam at least once, `passed` passed it.
-
-    `attempts` are (person id, passed) pairs for one kind of exam.
-    """
+    """Both bases from the sittings of one kind of exam: (person id, passed) pairs."""
     presented, passed = set(), set()
+    sittings = sittings_passed = 0
     for person, success in attempts:
         presented.add(person)
+        sittings += 1
         if success:
             passed.add(person)
+            sittings_passed += 1
     return PassRate(
-        presented=len(presented), passed=len(passed), departmental_average=departmental_average
+        presented=len(presented),
+        passed=len(passed),
+        departmental_average=departmental_average,
+        sittings=sittings,
+        sittings_passed=sittings_passed,
     )
