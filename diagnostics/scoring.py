@@ -31,7 +31,9 @@ from typing import Any
 
 OVERALL = "overall"
 ORIENTATION_GROUPS = (1, 2, 3)
-NOT_APPLICABLE_REASON = "Sans objet : la personne a déjà le permis B."
+NOT_APPLICABLE_REASON = (
+    "La fiche ou la réponse « Expérience de la conduite » indique le permis B déjà obtenu."
+)
 # How many answers the explanation lists as weighing most.
 EXPLANATION_SIZE = 5
 # A questionnaire is an interview of an hour or so; the API refuses more answers than this.

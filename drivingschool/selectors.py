@@ -54,7 +54,7 @@ class EnrolmentState:
 
     @property
     def pre_training_attended_hours(self) -> Decimal:
-        return Decimal(self.pre_training.attended_minutes) / 60
+        return (Decimal(self.pre_training.attended_minutes) / 60).quantize(Decimal("0.01"))
 
     @property
     def theory_passed(self) -> bool:
