@@ -134,8 +134,14 @@ class Diagnostic(models.Model):
     )
     dimension_scores = models.JSONField(_("scores par dimension"), default=dict, blank=True)
     orientation_group = models.PositiveSmallIntegerField(
-        _("groupe d'orientation permis"), null=True, blank=True
+        _("groupe d'orientation permis"),
+        null=True,
+        blank=True,
+        help_text=_("Vide pour une personne qui a déjà le permis B : sans objet."),
     )
+    # What the fiche said of the licence when the diagnostic was completed: kept with the
+    # answers, so the result (and its "sans objet") can always be recomputed.
+    licence_held = models.BooleanField(_("permis B déjà obtenu (fiche)"), default=False)
     recommendations = models.JSONField(_("services recommandés"), default=list, blank=True)
     adviser = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("conseiller·ère")
@@ -178,7 +184,6 @@ class Diagnostic(models.Model):
                     | Q(
                         status=DiagnosticStatus.COMPLETED,
                         mobility_potential__isnull=False,
-                        orientation_group__isnull=False,
                         completed_at__isnull=False,
                     )
                 ),
@@ -205,4 +210,6 @@ class Diagnostic(models.Model):
 
     def result(self) -> scoring.Result:
         """Recompute the result from the stored answers and version (explanation included)."""
-        return scoring.score(self.questionnaire.parsed, self.answers)
+        return scoring.score(
+            self.questionnaire.parsed, self.answers, holds_licence=self.licence_held
+        )

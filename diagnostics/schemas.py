@@ -80,7 +80,9 @@ class DiagnosticOut(Schema):
     questionnaire_version: int
     mobility_potential: int
     dimensions: dict[str, int]
-    orientation_group: int
+    orientation_group: int | None = Field(
+        description="1, 2 ou 3 ; null (sans objet) pour une personne qui a déjà le permis B."
+    )
     recommendations: list[str]
     explanation: list[FactorOut] = Field(
         description="Les réponses qui ont le plus fait baisser le potentiel."

@@ -12,9 +12,13 @@ from it, so no threshold is written here.
   weighted by each dimension's `weight`.
 - Scores are computed exactly (fractions) and rounded half up at the end, so the same
   answers always give the same result and a better answer never lowers a score.
-- Orientation: the first rule whose conditions all hold gives the group; else the
-  default group. Recommendations: every rule whose conditions all hold adds its service,
-  in the order of the rules, once.
+- Orientation for the driving licence: only for people without the licence. A person who
+  holds it (the fiche says so: `holds_licence`, or the answers meet the version's
+  `orientation.licence_held_when` conditions) gets no group ("sans objet"), so no rule on
+  the group holds for them: no pre-training, no driving school, no partner for the
+  licence's prerequisites. Otherwise the first rule whose conditions all hold gives the
+  group; else the default group. Recommendations: every rule whose conditions all hold
+  adds its service, in the order of the rules, once.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from typing import Any
 
 OVERALL = "overall"
 ORIENTATION_GROUPS = (1, 2, 3)
+NOT_APPLICABLE_REASON = (
+    "La fiche ou la réponse « Expérience de la conduite » indique le permis B déjà obtenu."
+)
 # How many answers the explanation lists as weighing most.
 EXPLANATION_SIZE = 5
 # A questionnaire is an interview of an hour or so; the API refuses more answers than this.
@@ -123,6 +130,14 @@ class OrientationGroup:
     advice: str
 
 
+# What is said instead of a group for a person who already holds the licence.
+NOT_APPLICABLE = OrientationGroup(
+    group=0,
+    label="Sans objet : permis B déjà obtenu",
+    advice="L'orientation pour le permis ne concerne que les personnes qui ne l'ont pas.",
+)
+
+
 @dataclass(frozen=True)
 class Definition:
     """One questionnaire version, as plain values."""
@@ -135,6 +150,8 @@ class Definition:
     orientation_rules: tuple[OrientationRule, ...]
     services: Mapping[str, str]  # service code -> French label
     recommendation_rules: tuple[RecommendationRule, ...]
+    # Answers that say the person holds the licence (any one condition suffices).
+    licence_held_when: tuple[Condition, ...] = ()
 
     def question(self, code: str) -> Question | None:
         return next((q for q in self.questions if q.code == code), None)
@@ -145,7 +162,10 @@ class Definition:
     def questions_of(self, dimension: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.dimension == dimension)
 
-    def group(self, number: int) -> OrientationGroup:
+    def group(self, number: int | None) -> OrientationGroup:
+        """The group's label and advice; NOT_APPLICABLE for no group (licence held)."""
+        if number is None:
+            return NOT_APPLICABLE
         return next(g for g in self.groups if g.group == number)
 
 
@@ -166,7 +186,7 @@ class Result:
     version: int
     dimensions: dict[str, int]
     mobility_potential: int
-    orientation_group: int
+    orientation_group: int | None  # None: "sans objet", the person holds the licence
     orientation_reasons: tuple[str, ...]
     recommendations: tuple[str, ...]
     recommendation_reasons: dict[str, str] = field(default_factory=dict)
@@ -334,6 +354,17 @@ def parse_definition(version: int, data: Any) -> Definition:
             problems.append(f"{where} : le groupe est 1, 2 ou 3.")
         when = _conditions(raw.get("when"), where, data, problems, allow_group=False)
         orientation_rules.append(OrientationRule(group or 0, when, _text(raw.get("reason"))))
+    licence_held_when: tuple[Condition, ...] = ()
+    if orientation.get("licence_held_when") is not None:
+        licence_held_when = _conditions(
+            orientation.get("licence_held_when"),
+            "permis déjà obtenu (licence_held_when)",
+            data,
+            problems,
+            allow_group=False,
+        )
+        if any(condition.kind != "answer" for condition in licence_held_when):
+            problems.append("licence_held_when : seules des conditions de réponse y ont un sens.")
 
     services = data.get("services") or {}
     if not isinstance(services, dict) or not all(
@@ -361,6 +392,7 @@ def parse_definition(version: int, data: Any) -> Definition:
         orientation_rules=tuple(orientation_rules),
         services=dict(services),
         recommendation_rules=tuple(recommendation_rules),
+        licence_held_when=licence_held_when,
     )
 
 
@@ -419,10 +451,27 @@ def _holds(condition: Condition, scores: Mapping[str, int], answers, group: int 
     return group in condition.groups
 
 
+def licence_held(
+    definition: Definition, answers: Mapping[str, str], *, holds_licence: bool = False
+) -> bool:
+    """Whether the person holds the licence: the fiche says so, or one of the version's
+    `licence_held_when` conditions holds on the answers."""
+    return holds_licence or any(
+        _holds(condition, {}, answers, None) for condition in definition.licence_held_when
+    )
+
+
 def score(
-    definition: Definition, answers: Mapping[str, str], *, version: int | None = None
+    definition: Definition,
+    answers: Mapping[str, str],
+    *,
+    version: int | None = None,
+    holds_licence: bool = False,
 ) -> Result:
-    """Score complete answers. Raise AnswersError listing every problem (never a zero)."""
+    """Score complete answers. Raise AnswersError listing every problem (never a zero).
+
+    `holds_licence`: the fiche says the person holds the licence (the orientation is then
+    "sans objet", whatever the answers)."""
     problems = answer_problems(definition, answers, version=version)
     if problems:
         raise AnswersError(problems)
@@ -441,11 +490,15 @@ def score(
     scores = {code: _rounded(value) for code, value in exact.items()}
     scores_with_overall = {**scores, OVERALL: _rounded(overall)}
 
-    group, reasons = definition.default_group, ()
-    for rule in definition.orientation_rules:
-        if all(_holds(c, scores_with_overall, answers, None) for c in rule.when):
-            group, reasons = rule.group, (rule.reason,)
-            break
+    group: int | None
+    if licence_held(definition, answers, holds_licence=holds_licence):
+        group, reasons = None, (NOT_APPLICABLE_REASON,)
+    else:
+        group, reasons = definition.default_group, ()
+        for rule in definition.orientation_rules:
+            if all(_holds(c, scores_with_overall, answers, None) for c in rule.when):
+                group, reasons = rule.group, (rule.reason,)
+                break
 
     recommendations: dict[str, str] = {}
     for rule in definition.recommendation_rules:

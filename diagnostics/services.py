@@ -178,10 +178,14 @@ def diagnostic_complete(*, diagnostic: Diagnostic, by: User) -> Diagnostic:
     """Score the draft's answers, store the result and send the summary to the referents."""
     diagnostic = _lock_draft(diagnostic, by)
     _check_taking(diagnostic.pathway, diagnostic.kind, diagnostic.taken_on, exclude=diagnostic.pk)
+    licence_held = diagnostic.pathway.beneficiary.licence_held
     try:
-        result = scoring.score(diagnostic.questionnaire.parsed, diagnostic.answers)
+        result = scoring.score(
+            diagnostic.questionnaire.parsed, diagnostic.answers, holds_licence=licence_held
+        )
     except scoring.AnswersError as error:
         raise _answer_errors(error.problems) from error
+    diagnostic.licence_held = licence_held
     diagnostic.status = DiagnosticStatus.COMPLETED
     diagnostic.mobility_potential = result.mobility_potential
     diagnostic.dimension_scores = result.dimensions
@@ -274,23 +278,28 @@ def questionnaire_publish(*, questionnaire: Questionnaire, by: User | None) -> Q
     return save_with_author(questionnaire, by=by)
 
 
-DEFAULT_QUESTIONNAIRE_FILE = Path(__file__).resolve().parent / "questionnaires" / "default_v1.json"
+QUESTIONNAIRES_DIR = Path(__file__).resolve().parent / "questionnaires"
+# The versions the software ships, oldest first; the last one is put in service.
+SHIPPED_QUESTIONNAIRE_FILES = ("default_v1.json", "default_v2.json")
 
 
 def install_default_questionnaire(*, using: str = "default") -> None:
-    """Put the shipped questionnaire in place when the database has none.
+    """Put the shipped questionnaires in place when the database has none, the newest in
+    service (what migrations 0002 and 0004 leave).
 
-    Migration 0002 loads it once; this runs after every migrate and after the flush of a
+    The migrations load them once; this runs after every migrate and after the flush of a
     transactional test, which empties the tables but replays no data migration.
     """
     if Questionnaire.objects.using(using).exists():
         return
-    document = json.loads(DEFAULT_QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
-    Questionnaire.objects.using(using).create(
-        version=document["version"],
-        title=document["title"],
-        notes=document.get("notes", ""),
-        definition=document["definition"],
-        is_current=True,
-        published_at=timezone.now(),
-    )
+    now = timezone.now()
+    for index, name in enumerate(SHIPPED_QUESTIONNAIRE_FILES, start=1):
+        document = json.loads((QUESTIONNAIRES_DIR / name).read_text(encoding="utf-8"))
+        Questionnaire.objects.using(using).create(
+            version=document["version"],
+            title=document["title"],
+            notes=document.get("notes", ""),
+            definition=document["definition"],
+            is_current=index == len(SHIPPED_QUESTIONNAIRE_FILES),
+            published_at=now,
+        )

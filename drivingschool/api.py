@@ -60,8 +60,13 @@ def lessons_for(request: HttpRequest):
     )
 
 
+def _rate(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
 def enrolment_out(enrolment: Enrolment, state: selectors.EnrolmentState) -> dict:
     assessed = state.assiduity
+    code = state.code_stage
     tranches = {tranche.kind: tranche for tranche in enrolment.tranches.all()}
 
     def funding(kind: str) -> dict:
@@ -80,11 +85,9 @@ def enrolment_out(enrolment: Enrolment, state: selectors.EnrolmentState) -> dict
         "quote_total": enrolment.quote_total,
         "agreement_signed_on": enrolment.agreement_signed_on,
         "tranches": list(tranches.values()),
-        "attendance_rate": (
-            None if assessed.attendance_rate is None else round(float(assessed.attendance_rate), 4)
-        ),
-        "attended_hours": round(assessed.attended_minutes / 60, 2),
-        "counted_hours": round(assessed.counted_minutes / 60, 2),
+        "attendance_rate": _rate(code.attendance_rate),
+        "attended_hours": round(code.attended_minutes / 60, 2),
+        "counted_hours": round(code.counted_minutes / 60, 2),
         "late_count": assessed.late_count,
         "late_minutes": assessed.late_minutes,
         "excused_absences": assessed.excused_absences,
@@ -105,6 +108,13 @@ def enrolment_out(enrolment: Enrolment, state: selectors.EnrolmentState) -> dict
         "driving_passed": state.driving_passed,
         "theory_funding": funding(TrancheKind.THEORY),
         "practical_funding": funding(TrancheKind.PRACTICAL),
+        "pre_training": {
+            "required_hours": float(state.pre_training_required_hours),
+            "attended_hours": round(state.pre_training.attended_minutes / 60, 2),
+            "attendance_rate": _rate(state.pre_training.attendance_rate),
+            "completed": state.pre_training_completed,
+        },
+        "driving_attendance_rate": _rate(state.driving_stage.attendance_rate),
     }
 
 
@@ -172,6 +182,7 @@ def create_enrolment(request: HttpRequest, payload: EnrolmentIn):
         hourly_rate=payload.hourly_rate,
         theory_funder=funders.get("theory_funder_id"),
         practical_funder=funders.get("practical_funder_id"),
+        pre_training_hours=payload.pre_training_hours,
     )
     return Status(201, _read_enrolment(request, enrolment.pk))
 

@@ -17,9 +17,16 @@ Decisions documented here, tested in tests/drivingschool/test_assiduity*.py:
   depends only on unexcused absences, so it is not proposed.
 - Exclusion is proposed when the unexcused absences reach the programme's threshold;
   a person decides.
-- Tranche 1 (theory) opens when the learning agreement is signed and the person is not
-  excluded; tranche 2 (practical) when the theory exam is passed, the rate is at least
-  the threshold and the person is not excluded. Each gate names every blocking condition.
+- Stages: the code stage is the theory lessons; the pré-formation (pre-training) has its
+  own attendance, shown apart; the driving stage is the driving and simulator lessons.
+  The rate of the tranche-2 gate counts the code stage's lessons only (17h30 of
+  pré-formation must not lift 70 % of code to 84 %). Unexcused absences count in every
+  stage for the exclusion.
+- Tranche 1 (theory) opens when the learning agreement is signed, the person is not
+  excluded and the pré-formation the enrolment requires (group 2 of the orientation) is
+  completed: its attended hours reach the required hours. Tranche 2 (practical) opens
+  when the theory exam is passed, the code stage's rate is at least the threshold and the
+  person is not excluded. Each gate names every blocking condition.
 """
 
 from __future__ import annotations
@@ -34,12 +41,18 @@ from drivingschool.enums import (
     AttendanceStatus,
     BlockingReason,
     ExamKind,
+    LessonKind,
     TrancheKind,
     TrancheStatus,
 )
 
 CENT = Decimal("0.01")
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+# The lessons of each stage of the training (a lesson's kind belongs to one stage).
+CODE_STAGE = frozenset({LessonKind.THEORY})
+PRE_TRAINING_STAGE = frozenset({LessonKind.PRE_TRAINING})
+DRIVING_STAGE = frozenset({LessonKind.DRIVING, LessonKind.SIMULATOR})
 
 
 # ---- quote
@@ -113,6 +126,7 @@ class LessonRecord:
     status: str | None = None
     late_minutes: int | None = None
     cancelled: bool = False
+    kind: str = LessonKind.THEORY
 
     @property
     def end(self) -> datetime:
@@ -217,6 +231,19 @@ def assess(
     )
 
 
+def of_stage(records: Iterable[LessonRecord], stage: frozenset[str]) -> list[LessonRecord]:
+    """The records of one stage's lessons (CODE_STAGE, PRE_TRAINING_STAGE, DRIVING_STAGE)."""
+    return [record for record in records if record.kind in stage]
+
+
+def pre_training_completed(*, attended_minutes: int, required_hours: Decimal) -> bool:
+    """The pré-formation is completed once its attended hours reach the required hours
+    (none required: nothing to complete). Excused absences do not count as attended."""
+    if required_hours < 0:
+        raise ValueError("Required hours cannot be negative.")
+    return Fraction(attended_minutes, 60) >= Fraction(required_hours)
+
+
 def unexcused_absences(records: Iterable[LessonRecord], *, now: datetime) -> int:
     return assess(records, now=now).unexcused_absences
 
@@ -226,6 +253,38 @@ def exclusion_proposed(*, unexcused_absences: int, threshold: int) -> bool:
     if threshold < 1:
         raise ValueError("The exclusion threshold is at least 1.")
     return unexcused_absences >= threshold
+
+
+def absences_phrase(count: int) -> str:
+    """ "1 absence injustifiée", "3 absences injustifiées" (French: 0 and 1 are singular)."""
+    return f"{count} absence injustifiée" if count <= 1 else f"{count} absences injustifiées"
+
+
+def ordinal(number: int) -> str:
+    """French abbreviated ordinal: 1re, 2e, 3e..."""
+    return f"{number}re" if number == 1 else f"{number}e"
+
+
+def exclusion_notice(*, unexcused_absences: int, threshold: int) -> str:
+    """What the referent reads about the exclusion rule after an unexcused absence.
+
+    It agrees with the threshold in every case: the proposal comes *at* the threshold
+    ("à partir de 3 absences"), so the text never says "au-delà", and it counts what is
+    left before the proposal, singular and plural alike.
+    """
+    if threshold < 1 or unexcused_absences < 0:
+        raise ValueError("The threshold is at least 1 and absences are not negative.")
+    rule = f"Le programme propose l'exclusion à partir de {absences_phrase(threshold)}"
+    if exclusion_proposed(unexcused_absences=unexcused_absences, threshold=threshold):
+        return (
+            f"{rule} : c'est le cas, l'exclusion est donc proposée. Un·e conseiller·ère va en "
+            "parler avec la personne avant toute décision ; votre avis est bienvenu."
+        )
+    left = threshold - unexcused_absences
+    return (
+        f"{rule} : encore {absences_phrase(left)} et elle sera proposée. Un mot de votre "
+        "part peut aider la personne à reprendre le rythme."
+    )
 
 
 def attendance_row_problems(*, status: str, late_minutes: int | None, reason: str) -> dict:
@@ -273,11 +332,16 @@ def practical_gate(
     return Gate(blocking=tuple(blocking))
 
 
-def theory_gate(*, agreement_signed: bool, excluded: bool) -> Gate:
-    """Tranche 1: the learning agreement is signed and the person is not excluded."""
+def theory_gate(
+    *, agreement_signed: bool, excluded: bool, pre_training_completed: bool = True
+) -> Gate:
+    """Tranche 1: the learning agreement is signed, the pré-formation the enrolment
+    requires is completed, and the person is not excluded."""
     blocking = []
     if not agreement_signed:
         blocking.append(BlockingReason.AGREEMENT_NOT_SIGNED.value)
+    if not pre_training_completed:
+        blocking.append(BlockingReason.PRE_TRAINING_NOT_COMPLETED.value)
     if excluded:
         blocking.append(BlockingReason.EXCLUDED.value)
     return Gate(blocking=tuple(blocking))
@@ -325,9 +389,15 @@ def tranche_gate(
     attendance_rate: Fraction | None,
     threshold: Decimal,
     excluded: bool,
+    pre_training_completed: bool = True,
 ) -> Gate:
+    """The gate of a tranche; `attendance_rate` is the code stage's."""
     if kind == TrancheKind.THEORY:
-        return theory_gate(agreement_signed=agreement_signed, excluded=excluded)
+        return theory_gate(
+            agreement_signed=agreement_signed,
+            excluded=excluded,
+            pre_training_completed=pre_training_completed,
+        )
     return practical_gate(
         theory_passed=theory_passed,
         attendance_rate=attendance_rate,
@@ -366,34 +436,56 @@ def exam_problems(
 
 @dataclass(frozen=True)
 class PassRate:
+    """An exam's results, counted both ways.
+
+    Per person: `presented` took the exam at least once, `passed` passed it. Per sitting:
+    every attempt counts (`sittings`, `sittings_passed`), the basis on which the
+    departmental averages are published, hence the one they are compared with.
+    """
+
     presented: int
     passed: int
     departmental_average: Decimal | None
+    sittings: int = 0
+    sittings_passed: int = 0
 
     @property
     def rate(self) -> Fraction | None:
+        """People-based: a person who fails then passes counts 1/1."""
         return Fraction(self.passed, self.presented) if self.presented else None
 
     @property
+    def sitting_rate(self) -> Fraction | None:
+        """Sitting-based: the same person counts 1/2, as the préfecture counts it."""
+        return Fraction(self.sittings_passed, self.sittings) if self.sittings else None
+
+    @property
     def difference(self) -> Fraction | None:
-        """Our rate minus the department's (positive: better than the department)."""
-        if self.rate is None or self.departmental_average is None:
+        """Our per-sitting rate minus the department's (positive: better than it).
+
+        Compared on the per-sitting basis only, the one the department publishes.
+        """
+        if self.sitting_rate is None or self.departmental_average is None:
             return None
-        return self.rate - Fraction(self.departmental_average)
+        return self.sitting_rate - Fraction(self.departmental_average)
 
 
 def pass_rate(
     attempts: Iterable[tuple[int, bool]], *, departmental_average: Decimal | None
 ) -> PassRate:
-    """People-based: `presented` took the exam at least once, `passed` passed it.
-
-    `attempts` are (person id, passed) pairs for one kind of exam.
-    """
+    """Both bases from the sittings of one kind of exam: (person id, passed) pairs."""
     presented, passed = set(), set()
+    sittings = sittings_passed = 0
     for person, success in attempts:
         presented.add(person)
+        sittings += 1
         if success:
             passed.add(person)
+            sittings_passed += 1
     return PassRate(
-        presented=len(presented), passed=len(passed), departmental_average=departmental_average
+        presented=len(presented),
+        passed=len(passed),
+        departmental_average=departmental_average,
+        sittings=sittings,
+        sittings_passed=sittings_passed,
     )

@@ -96,6 +96,8 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
         )
         if profile.signed:
             services.enrolment_sign_agreement(by=adviser, enrolment=enrolment, signed_on=start)
+        if enrolment.pre_training_hours:
+            _pre_training(enrolment, instructor=instructor)
         enrolments.append((enrolment, profile))
 
     _theory_lessons(enrolments, instructor=instructor, today=today)
@@ -115,6 +117,29 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _pre_training(enrolment: Enrolment, *, instructor: User) -> None:
+    """Group 2: the pré-formation first, five mornings 9:00-12:30 the week before the code
+    starts, all attended (so tranche 1 opens as it should)."""
+    hours = Decimal(enrolment.pre_training_hours)
+    mornings = int((hours * 60 + 209) // 210)
+    first = enrolment.start_date - dt.timedelta(days=7)
+    for offset in range(mornings):
+        lesson = services.lesson_schedule(
+            by=instructor,
+            platform=enrolment.platform,
+            kind=LessonKind.PRE_TRAINING,
+            start=_at(first + dt.timedelta(days=offset), 9),
+            duration_minutes=210,
+            enrolments=[enrolment],
+        )
+        if lesson.start <= timezone.now():
+            services.attendance_record(
+                by=instructor,
+                lesson=lesson,
+                rows=[AttendanceRow(enrolment_id=enrolment.pk, status="present")],
+            )
 
 
 def _theory_lessons(enrolments, *, instructor: User, today: dt.date) -> None:

@@ -50,9 +50,13 @@ class BlockingReason(models.TextChoices):
     """Why a funding tranche is not released yet (codes of the API, French for people)."""
 
     AGREEMENT_NOT_SIGNED = "agreement_not_signed", _("contrat pédagogique non signé")
+    PRE_TRAINING_NOT_COMPLETED = (
+        "pre_training_not_completed",
+        _("heures de pré-formation pas encore toutes suivies"),
+    )
     THEORY_NOT_PASSED = "theory_not_passed", _("examen du code pas encore réussi")
     ATTENDANCE_BELOW_THRESHOLD = (
         "attendance_below_threshold",
-        _("assiduité inférieure au seuil du programme"),
+        _("assiduité au code inférieure au seuil du programme"),
     )
     EXCLUDED = "excluded", _("personne exclue du programme")

@@ -59,6 +59,14 @@ class EnrolmentForm(forms.Form):
         required=False,
         help_text=_("Laissez vide pour reprendre les heures suggérées par le diagnostic."),
     )
+    pre_training_hours = _hours_field(
+        _("Heures de pré-formation à suivre d'abord"),
+        required=False,
+        help_text=_(
+            "Groupe 2 : le stage (17,5 h par défaut) se termine avant que la tranche 1 "
+            "(code) se débloque. Laissez vide pour reprendre la suggestion du diagnostic."
+        ),
+    )
     hourly_rate = forms.DecimalField(
         label=_("Tarif horaire (EUR)"),
         min_value=Decimal("0"),

@@ -167,6 +167,14 @@ class Enrolment(models.Model):
     start_date = models.DateField(_("début de la formation"))
     theory_hours = models.DecimalField(_("heures de code"), max_digits=5, decimal_places=2)
     driving_hours = models.DecimalField(_("heures de conduite"), max_digits=5, decimal_places=2)
+    # Group 2 of the orientation: hours of pré-formation to complete before the code stage
+    # (tranche 1 waits for them); not in the quote.
+    pre_training_hours = models.DecimalField(
+        _("heures de pré-formation à suivre d'abord"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
     hourly_rate = models.DecimalField(_("tarif horaire (EUR)"), max_digits=6, decimal_places=2)
     quote_total = models.DecimalField(_("montant du devis (EUR)"), max_digits=9, decimal_places=2)
     agreement_signed_on = models.DateField(_("contrat pédagogique signé le"), null=True, blank=True)
@@ -206,6 +214,10 @@ class Enrolment(models.Model):
                 condition=Q(theory_hours__gte=0, driving_hours__gte=0, hourly_rate__gte=0)
                 & Q(quote_total__gte=0),
                 name="enrolment_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(pre_training_hours__gte=0, pre_training_hours__lte=500),
+                name="enrolment_pre_training_hours_0_to_500",
             ),
             models.CheckConstraint(
                 condition=Q(

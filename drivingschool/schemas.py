@@ -30,6 +30,14 @@ class EnrolmentIn(InputSchema):
     )
     theory_funder_id: Id | None = None
     practical_funder_id: Id | None = None
+    pre_training_hours: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=5,
+        decimal_places=2,
+        description="Heures de pré-formation à suivre avant le code (tranche 1). "
+        "Par défaut : suggéré par le groupe d'orientation (groupe 2 : 17,5).",
+    )
 
 
 class TrancheOut(Schema):
@@ -60,6 +68,13 @@ class ExclusionOut(Schema):
     reason: str
 
 
+class PreTrainingOut(Schema):
+    required_hours: float = Field(description="Heures à suivre avant le code (0 : aucune).")
+    attended_hours: float
+    attendance_rate: float | None = Field(description="Assiduité propre à la pré-formation.")
+    completed: bool
+
+
 class EnrolmentOut(Schema):
     """An enrolment with its state; built by api.enrolment_out (state computed once)."""
 
@@ -76,7 +91,8 @@ class EnrolmentOut(Schema):
     agreement_signed_on: date | None
     tranches: list[TrancheOut]
     attendance_rate: float | None = Field(
-        description="De 0 à 1 ; null tant qu'aucune séance passée n'est émargée."
+        description="Assiduité aux séances de code, celle que lit la tranche 2 : de 0 à 1 ; "
+        "null tant qu'aucune séance de code passée n'est émargée."
     )
     attended_hours: float
     counted_hours: float
@@ -92,6 +108,10 @@ class EnrolmentOut(Schema):
     driving_passed: bool
     theory_funding: FundingOut
     practical_funding: FundingOut
+    pre_training: PreTrainingOut
+    driving_attendance_rate: float | None = Field(
+        description="Assiduité aux leçons de conduite et au simulateur (0 à 1), à part."
+    )
 
 
 class LessonIn(InputSchema):

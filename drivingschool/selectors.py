@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.apps import apps
@@ -30,6 +31,9 @@ from mobility.models import Pathway
 
 @dataclass(frozen=True)
 class EnrolmentState:
+    """`assiduity` counts every lesson (the absences, the exclusion); `code_stage` the
+    theory lessons (the tranche-2 gate); `pre_training` and `driving_stage` their own."""
+
     assiduity: assiduity.Assiduity
     theory_passed_on: date | None
     driving_passed_on: date | None
@@ -37,10 +41,20 @@ class EnrolmentState:
     excluded: bool
     gates: dict[str, assiduity.Gate]
     tranche_statuses: dict[str, str] = field(default_factory=dict)
+    code_stage: assiduity.Assiduity | None = None
+    pre_training: assiduity.Assiduity | None = None
+    driving_stage: assiduity.Assiduity | None = None
+    pre_training_required_hours: Decimal = Decimal("0")
+    pre_training_completed: bool = True
 
     @property
     def attendance_rate(self):
-        return self.assiduity.attendance_rate
+        """The rate the tranche-2 gate reads: the code stage's lessons only."""
+        return self.code_stage.attendance_rate
+
+    @property
+    def pre_training_attended_hours(self) -> Decimal:
+        return (Decimal(self.pre_training.attended_minutes) / 60).quantize(Decimal("0.01"))
 
     @property
     def theory_passed(self) -> bool:
@@ -82,8 +96,21 @@ def state_from(
     """Assemble the state of one enrolment from rows already fetched."""
     by_lesson = {attendance.lesson_id: attendance for attendance in attendances}
     records = [lesson_record(lesson, by_lesson.get(lesson.pk)) for lesson in lessons]
-    assessed = assiduity.assess(
-        records, now=now, excused_count_as_held=programme.excused_count_as_held
+    held = programme.excused_count_as_held
+    assessed = assiduity.assess(records, now=now, excused_count_as_held=held)
+    stages = {
+        name: assiduity.assess(
+            assiduity.of_stage(records, stage), now=now, excused_count_as_held=held
+        )
+        for name, stage in (
+            ("code_stage", assiduity.CODE_STAGE),
+            ("pre_training", assiduity.PRE_TRAINING_STAGE),
+            ("driving_stage", assiduity.DRIVING_STAGE),
+        )
+    }
+    required = Decimal(enrolment.pre_training_hours or 0)
+    pre_training_done = assiduity.pre_training_completed(
+        attended_minutes=stages["pre_training"].attended_minutes, required_hours=required
     )
     passed_on = {}
     for attempt in sorted(passed_attempts, key=lambda a: a.date):
@@ -94,9 +121,10 @@ def state_from(
             kind,
             agreement_signed=enrolment.agreement_signed_on is not None,
             theory_passed=ExamKind.THEORY in passed_on,
-            attendance_rate=assessed.attendance_rate,
+            attendance_rate=stages["code_stage"].attendance_rate,
             threshold=programme.attendance_threshold,
             excluded=excluded,
+            pre_training_completed=pre_training_done,
         )
         for kind in TrancheKind.values
     }
@@ -112,6 +140,9 @@ def state_from(
         excluded=excluded,
         gates=gates,
         tranche_statuses=dict(tranche_statuses or {}),
+        pre_training_required_hours=required,
+        pre_training_completed=pre_training_done,
+        **stages,
     )
 
 
@@ -122,6 +153,7 @@ class _LessonRow(NamedTuple):
     start: datetime
     duration_minutes: int
     cancelled_at: datetime | None
+    kind: str
 
     @property
     def is_cancelled(self) -> bool:
@@ -141,6 +173,7 @@ def lesson_record(lesson: Lesson, attendance: Attendance | None) -> assiduity.Le
         status=attendance.status if attendance else None,
         late_minutes=attendance.late_minutes if attendance else None,
         cancelled=lesson.is_cancelled,
+        kind=lesson.kind,
     )
 
 
@@ -166,6 +199,7 @@ def states_for(
             "lesson__start",
             "lesson__duration_minutes",
             "lesson__cancelled_at",
+            "lesson__kind",
         )
     )
     for enrolment_id, *lesson in bookings:

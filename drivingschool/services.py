@@ -177,11 +177,13 @@ def enrolment_create(
     hourly_rate: Decimal | None = None,
     theory_funder: Organisation | None = None,
     practical_funder: Organisation | None = None,
+    pre_training_hours: Decimal | None = None,
 ) -> Enrolment:
     """Enrol the person of a pathway: quote, two tranches, referent told.
 
-    Hours left out are suggested from the diagnostic's orientation group; someone
-    oriented towards a specialised partner (group 3) is not engaged in the licence.
+    Hours left out are suggested from the diagnostic's orientation group (group 2: the
+    pré-formation's hours, to complete before tranche 1 opens); someone oriented towards
+    a specialised partner (group 3) is not engaged in the licence.
     """
     pathway = Pathway.objects.select_for_update().select_related("beneficiary").get(pk=pathway.pk)
     _require_school(by, pathway.platform_id)
@@ -203,7 +205,13 @@ def enrolment_create(
         theory_hours = suggestion.theory if suggestion else None
     if driving_hours is None:
         driving_hours = suggestion.driving if suggestion else None
-    for field, hours in (("theory_hours", theory_hours), ("driving_hours", driving_hours)):
+    if pre_training_hours is None:
+        pre_training_hours = suggestion.pre_training if suggestion else Decimal("0")
+    for field, hours in (
+        ("theory_hours", theory_hours),
+        ("driving_hours", driving_hours),
+        ("pre_training_hours", pre_training_hours),
+    ):
         if hours is None:
             errors[field] = "Aucun diagnostic ne suggère d'heures : indiquez-les."
         elif not 0 <= hours <= MAX_HOURS:
@@ -230,6 +238,7 @@ def enrolment_create(
             start_date=start_date,
             theory_hours=theory_hours,
             driving_hours=driving_hours,
+            pre_training_hours=pre_training_hours,
             hourly_rate=hourly_rate,
             quote_total=amounts.total,
             created_by=by,
@@ -316,7 +325,21 @@ def enrolment_exclude(*, by: User, enrolment: Enrolment, reason: str) -> Enrolme
     enrolment.excluded_by = by
     enrolment.exclusion_reason = reason
     save_with_author(enrolment, by=by)
-    _sync_tranches(enrolment, by=by)
+    state = _sync_tranches_of([enrolment], by=by)[enrolment.pk]
+    _notify_pathways(
+        [
+            (
+                enrolment,
+                {
+                    "excluded_at": timezone.localtime(enrolment.excluded_at),
+                    "reason": reason,
+                    "unexcused_absences": state.assiduity.unexcused_absences,
+                },
+            )
+        ],
+        event=NotificationEvent.DRIVING_EXCLUSION,
+        by=by,
+    )
     return enrolment
 
 
@@ -360,7 +383,76 @@ def _sync_tranches_of(enrolments, *, by: User | None) -> dict[int, selectors.Enr
         bulk_update_with_history(
             moved, FundingTranche, ["status", "released_at", "released_by"], default_user=by
         )
+        by_id = {enrolment.pk: enrolment for enrolment in enrolments}
+        _notify_releases(
+            [
+                (by_id[tranche.enrolment_id], tranche)
+                for tranche in moved
+                if tranche.status == TrancheStatus.RELEASED
+            ],
+            by=by,
+        )
     return states
+
+
+def _notify_releases(released: list[tuple[Enrolment, FundingTranche]], *, by: User | None) -> None:
+    """Tell the referents that a tranche is released (by its gate or by an admin)."""
+    if not released:
+        return
+    funders = dict(
+        Organisation.objects.filter(
+            pk__in={tranche.funder_id for _, tranche in released if tranche.funder_id}
+        ).values_list("pk", "name")
+    )
+    items = []
+    for enrolment, tranche in released:
+        if tranche.kind == TrancheKind.THEORY:
+            meaning = "Les séances de code sont financées."
+        else:
+            meaning = (
+                "Le code est réussi et l'assiduité atteinte : les leçons de conduite sont "
+                "financées."
+            )
+        items.append(
+            (
+                enrolment,
+                {
+                    "tranche": str(tranche.get_kind_display()),
+                    "amount": f"{tranche.amount:.2f}".replace(".", ","),
+                    "funder": funders.get(tranche.funder_id, ""),
+                    "meaning": meaning,
+                    "override_reason": tranche.override_reason,
+                },
+            )
+        )
+    _notify_pathways(items, event=NotificationEvent.DRIVING_TRANCHE_RELEASED, by=by)
+
+
+def _notify_pathways(items: list[tuple[Enrolment, dict]], *, event: str, by: User | None) -> None:
+    """Notify the referents of each enrolment's pathway (accepted or closed fiches), in
+    one read of the fiches and one insert, whatever the number of enrolments."""
+    if not items:
+        return
+    referrals = (
+        Referral.objects.filter(
+            pathway_id__in={enrolment.pathway_id for enrolment, _ in items},
+            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.CLOSED],
+        )
+        .select_related("platform", "pathway")
+        .order_by("pk")
+    )
+    by_pathway = defaultdict(list)
+    for referral in referrals:
+        by_pathway[referral.pathway_id].append(referral)
+    notifications.notify_referents(
+        [
+            (referral, context)
+            for enrolment, context in items
+            for referral in by_pathway[enrolment.pathway_id]
+        ],
+        event=event,
+        by=by,
+    )
 
 
 def _lock_tranche(tranche: FundingTranche) -> FundingTranche:
@@ -405,7 +497,9 @@ def tranche_release(
     tranche.status = TrancheStatus.RELEASED
     tranche.released_at = timezone.now()
     tranche.released_by = by
-    return save_with_author(tranche, by=by)
+    save_with_author(tranche, by=by)
+    _notify_releases([(tranche.enrolment, tranche)], by=by)
+    return tranche
 
 
 @transaction.atomic
@@ -633,38 +727,29 @@ def _notify_absences(
     by: User,
 ) -> None:
     """Tell the referents of each person newly marked absent without excuse (one pass)."""
-    if not enrolments:
-        return
-    referrals = (
-        Referral.objects.filter(
-            pathway_id__in=[enrolment.pathway_id for enrolment in enrolments],
-            status__in=[ReferralStatus.ACCEPTED, ReferralStatus.CLOSED],
-        )
-        .select_related("platform", "pathway")
-        .order_by("pk")
-    )
-    by_pathway = defaultdict(list)
-    for referral in referrals:
-        by_pathway[referral.pathway_id].append(referral)
     items = []
     for enrolment in enrolments:
         state = states[enrolment.pk]
         programme = enrolment.programme
-        for referral in by_pathway[enrolment.pathway_id]:
-            items.append(
-                (
-                    referral,
-                    {
-                        "lesson_kind": lesson.get_kind_display(),
-                        "lesson_start": timezone.localtime(lesson.start),
-                        "lesson_duration": lesson.duration_minutes,
-                        "unexcused_absences": state.assiduity.unexcused_absences,
-                        "exclusion_threshold": programme.exclusion_threshold,
-                        "exclusion_proposed": state.exclusion_proposed,
-                    },
-                )
+        items.append(
+            (
+                enrolment,
+                {
+                    "lesson_kind": lesson.get_kind_display(),
+                    "lesson_start": timezone.localtime(lesson.start),
+                    "lesson_duration": lesson.duration_minutes,
+                    "unexcused_absences": state.assiduity.unexcused_absences,
+                    "absence_ordinal": assiduity.ordinal(state.assiduity.unexcused_absences),
+                    "exclusion_threshold": programme.exclusion_threshold,
+                    "exclusion_proposed": state.exclusion_proposed,
+                    "exclusion_notice": assiduity.exclusion_notice(
+                        unexcused_absences=state.assiduity.unexcused_absences,
+                        threshold=programme.exclusion_threshold,
+                    ),
+                },
             )
-    notifications.notify_referents(items, event=NotificationEvent.ABSENCE_UNEXCUSED, by=by)
+        )
+    _notify_pathways(items, event=NotificationEvent.ABSENCE_UNEXCUSED, by=by)
 
 
 # ---- exams
@@ -704,6 +789,23 @@ def exam_record(
             passed=passed,
             recorded_by=by,
         ),
+        by=by,
+    )
+    _notify_pathways(
+        [
+            (
+                enrolment,
+                {
+                    "exam": str(ExamKind(kind).label),
+                    "kind": kind,
+                    "exam_date": exam_date,
+                    "passed": passed,
+                    "sitting_number": enrolment.exam_attempts.filter(kind=kind).count(),
+                    "threshold_percent": int(enrolment.programme.attendance_threshold * 100),
+                },
+            )
+        ],
+        event=NotificationEvent.DRIVING_EXAM_RESULT,
         by=by,
     )
     _sync_tranches(enrolment, by=by)

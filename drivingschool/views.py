@@ -136,6 +136,7 @@ def enrolment_create(request):
                 hourly_rate=data["hourly_rate"],
                 theory_funder=data["theory_funder"],
                 practical_funder=data["practical_funder"],
+                pre_training_hours=data["pre_training_hours"],
             )
         except DomainError as error:
             add_domain_errors(form, error, aliases={"pathway_id": "pathway"})

@@ -107,6 +107,13 @@ class NotificationEvent(models.TextChoices):
     ORIENTATION_SENT = "orientation_sent", _("orientation vers un partenaire")
     ORIENTATION_OUTCOME = "orientation_outcome", _("suite d'une orientation")
     AID_DECIDED = "aid_decided", _("décision d'aide financière")
+    # Driving school (drivingschool/).
+    DRIVING_EXCLUSION = "driving_exclusion", _("exclusion de l'auto-école sociale")
+    DRIVING_EXAM_RESULT = "driving_exam_result", _("résultat d'un examen du permis")
+    DRIVING_TRANCHE_RELEASED = (
+        "driving_tranche_released",
+        _("tranche de financement du permis débloquée"),
+    )
 
 
 class NotificationState(models.TextChoices):

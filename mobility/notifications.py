@@ -45,6 +45,9 @@ SUBJECTS = {
     "orientation_sent": "Fiche de liaison n° {pk} : orientation vers un partenaire",
     "orientation_outcome": "Fiche de liaison n° {pk} : suite de l'orientation",
     "aid_decided": "Fiche de liaison n° {pk} : décision sur une aide financière",
+    "driving_exclusion": "Fiche de liaison n° {pk} : exclusion de l'auto-école sociale",
+    "driving_exam_result": "Fiche de liaison n° {pk} : résultat d'examen du permis",
+    "driving_tranche_released": "Fiche de liaison n° {pk} : financement du permis débloqué",
 }
 
 # (file name, content, MIME type) of the files an email carries.

@@ -72,3 +72,19 @@ def beneficiary_enrolments(context, beneficiary):
         "rows": [(enrolment, states[enrolment.pk]) for enrolment in enrolments],
         "enrol_pathway": open_pathway if not has_active else None,
     }
+
+
+@register.filter
+def signed_points(difference) -> str:
+    """A difference of two rates (0 to 1) in percentage points: "+4 pts", "−12 pts".
+
+    Rounded towards zero, as `percent` rounds down: a gap never reads larger than it is.
+    """
+    if difference is None:
+        return "—"
+    points = math.trunc(difference * 100)
+    if points > 0:
+        return f"+{points} pts"
+    if points < 0:
+        return f"−{-points} pts"
+    return "0 pt"

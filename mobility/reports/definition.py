@@ -24,7 +24,9 @@ What each figure means (README "Rapports aux financeurs" says the same in French
   length of the rentals returned in the period.
 - drivingschool: enrolled: people in training in the period; attendance_rate: attended
   over counted minutes of the lessons held in it; theory and driving: people who sat the
-  exam in the period, who passed it, the pass rate and the departmental average.
+  exam in the period, who passed it and their pass rate (per person); the sittings of
+  the period, those passed and their rate (per sitting: every attempt counts), and the
+  departmental average, published per sitting and compared with sitting_pass_rate.
 - pathways: opened and closed in the period; outcomes: exits per situation;
   durable_solution: exits with a durable mobility solution (and its rate).
 - mobility_potential: over the pathways whose exit diagnostic is in the period (and
@@ -364,6 +366,16 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
         presented = sat.map(lambda counts: counts["presented"])
         passed = mask.count(f"drivingschool.{kind}.passed", sat.map(lambda c: c["passed"]))
         average = averages[kind]
+        # Sittings are not people, but they would give back a small group: they are shown
+        # only where the people behind them are (those who sat, those who passed).
+        sittings = mask.over_people(
+            f"drivingschool.{kind}.sittings", sat.own["sittings"], people=presented
+        )
+        sittings_passed = mask.over_people(
+            f"drivingschool.{kind}.sittings_passed",
+            sat.own["sittings_passed"],
+            people=sat.map(lambda c: c["passed"]),
+        )
         school[kind] = {
             "presented": mask.count(f"drivingschool.{kind}.presented", presented),
             "passed": passed,
@@ -373,6 +385,15 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
                 sat.own["presented"],
                 people=presented,
                 numerator_masked=passed is None,
+            ),
+            "sittings": sittings,
+            "sittings_passed": sittings_passed,
+            "sitting_pass_rate": mask.rate(
+                f"drivingschool.{kind}.sitting_pass_rate",
+                sat.own["sittings_passed"],
+                sat.own["sittings"],
+                people=presented,
+                numerator_masked=passed is None or sittings_passed is None,
             ),
             "departmental_average": None if average is None else round(float(average), 4),
         }
@@ -592,8 +613,15 @@ def rows(report: Report) -> list[Row]:
         for code, label, unit in (
             ("presented", _("Présentés à l'examen (%(exam)s)"), "count"),
             ("passed", _("Reçus à l'examen (%(exam)s)"), "count"),
-            ("pass_rate", _("Taux de réussite (%(exam)s)"), "rate"),
-            ("departmental_average", _("Moyenne départementale (%(exam)s)"), "rate"),
+            ("pass_rate", _("Taux de réussite par personne (%(exam)s)"), "rate"),
+            ("sittings", _("Passages de l'examen (%(exam)s)"), "count"),
+            ("sittings_passed", _("Passages réussis (%(exam)s)"), "count"),
+            ("sitting_pass_rate", _("Taux de réussite par passage (%(exam)s)"), "rate"),
+            (
+                "departmental_average",
+                _("Moyenne départementale par passage (%(exam)s)"),
+                "rate",
+            ),
         ):
             add(
                 "drivingschool",

@@ -210,18 +210,31 @@ def charts(report: Report) -> dict[str, list[Chart]]:
                     _rate_bar(report, _("Taux d'assiduité"), "drivingschool.attendance_rate"),
                     _rate_bar(
                         report,
-                        _("Réussite au code"),
-                        "drivingschool.theory.pass_rate",
+                        _("Réussite au code, par passage"),
+                        "drivingschool.theory.sitting_pass_rate",
                         marker=school[ExamKind.THEORY]["departmental_average"],
                     ),
                     _rate_bar(
                         report,
-                        _("Réussite à la conduite"),
-                        "drivingschool.driving.pass_rate",
+                        _("Réussite au code, par personne"),
+                        "drivingschool.theory.pass_rate",
+                    ),
+                    _rate_bar(
+                        report,
+                        _("Réussite à la conduite, par passage"),
+                        "drivingschool.driving.sitting_pass_rate",
                         marker=school[ExamKind.DRIVING]["departmental_average"],
                     ),
+                    _rate_bar(
+                        report,
+                        _("Réussite à la conduite, par personne"),
+                        "drivingschool.driving.pass_rate",
+                    ),
                 ],
-                note=_("Le trait rouge marque la moyenne départementale."),
+                note=_(
+                    "Le trait rouge marque la moyenne départementale, publiée par passage : "
+                    "elle se compare au taux par passage (chaque tentative compte)."
+                ),
             )
         ],
         "pathways": [

@@ -657,14 +657,18 @@ def attendance(scope: Scope) -> dict[str, object]:
     }
 
 
+EXAM_FIGURES = ("presented", "passed", "sittings", "sittings_passed")
+
+
 def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
-    """Per exam kind: people who sat it in the period, and those who passed it then."""
+    """Per exam kind: people who sat it in the period and those who passed it then, and
+    the sittings (every attempt) and passed sittings of the period, for this report."""
     person = "enrolment__pathway__beneficiary_id"
 
     def by_kind(groups: dict) -> dict[str, dict[str, int]]:
-        result = {kind: {"presented": 0, "passed": 0} for kind in ExamKind.values}
+        result = {kind: dict.fromkeys(EXAM_FIGURES, 0) for kind in ExamKind.values}
         for kind, values in groups.items():
-            result[kind] = {"presented": values["presented"], "passed": values["passed"]}
+            result[kind] = {name: values.get(name) or 0 for name in EXAM_FIGURES}
         return result
 
     return layered(
@@ -672,6 +676,10 @@ def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
         scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end),
         Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
         key="kind",
+        figures={
+            "sittings": Count("pk"),
+            "sittings_passed": Count("pk", filter=Q(passed=True)),
+        },
         people={
             "presented": Count(person, distinct=True),
             "passed": Count(person, distinct=True, filter=Q(passed=True)),

@@ -8,9 +8,11 @@ from diagnostics.models import Questionnaire
 from mobility import services as core_services
 from tests.factories import ReferralFactory
 
-DEFAULT_FILE = (
-    Path(__file__).resolve().parents[2] / "diagnostics" / "questionnaires" / "default_v1.json"
-)
+QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "diagnostics" / "questionnaires"
+# Version 1, whose worked examples test_scoring_examples.py keeps (a published version
+# never changes); the one in service is version 2 (test_orientation_profiles.py).
+DEFAULT_FILE = QUESTIONNAIRES / "default_v1.json"
+CURRENT_FILE = QUESTIONNAIRES / "default_v2.json"
 
 
 def default_definition() -> scoring.Definition:

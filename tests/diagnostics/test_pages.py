@@ -59,7 +59,8 @@ def test_an_adviser_runs_a_whole_interview_screen_by_screen(
     result = client.get(response.url).content.decode()
     assert "Potentiel de mobilité" in result
     assert "100<span> / 100</span>" in result
-    assert "Groupe 1 : prêt·e pour le permis" in result
+    # The best answers include the B licence: the orientation is "sans objet".
+    assert "Sans objet : permis B déjà obtenu" in result
     assert Notification.objects.filter(event="diagnostic_result").count() == 1
 
 

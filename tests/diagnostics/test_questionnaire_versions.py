@@ -11,13 +11,13 @@ from diagnostics import services
 from diagnostics.models import Questionnaire
 from mobility.errors import InvalidInput
 from tests.conftest import logged_in
-from tests.diagnostics.conftest import DEFAULT_FILE
+from tests.diagnostics.conftest import CURRENT_FILE
 from tests.factories import UserFactory
 
 
 def test_the_migration_puts_the_shipped_questionnaire_in_service(questionnaire):
-    document = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-    assert questionnaire.version == document["version"] == 1
+    document = json.loads(CURRENT_FILE.read_text(encoding="utf-8"))
+    assert questionnaire.version == document["version"] == 2
     assert questionnaire.definition == document["definition"]
     assert questionnaire.is_published
     assert len(questionnaire.parsed.dimensions) == 8
@@ -61,8 +61,8 @@ def test_the_admin_duplicates_edits_and_publishes_a_new_version(questionnaire):
     response = client.post(
         changelist, {"action": "duplicate", "_selected_action": [questionnaire.pk]}, follow=True
     )
-    assert "Version 2 créée (brouillon)" in response.content.decode()
-    draft = Questionnaire.objects.get(version=2)
+    assert "Version 3 créée (brouillon)" in response.content.decode()
+    draft = Questionnaire.objects.get(version=3)
     definition = json.loads(json.dumps(draft.definition))
     definition["questions"][0]["text"] = "Combien de fois sortez-vous de votre commune ?"
     url = reverse("admin:diagnostics_questionnaire_change", args=[draft.pk])

@@ -126,3 +126,39 @@ def test_the_quote_is_exact_to_the_cent_and_never_negative(theory, driving, rate
     assert amounts.total >= 0
     assert amounts.total.as_tuple().exponent == -2
     assert abs(amounts.total - (theory + driving) * rate) <= Decimal("0.01")
+
+
+# ---- pass rates: per person and per sitting
+
+sittings = st.lists(st.tuples(st.integers(1, 8), st.booleans()), max_size=30)
+
+
+@given(sittings)
+def test_the_two_pass_rates_count_what_they_say(attempts):
+    result = assiduity.pass_rate(attempts, departmental_average=None)
+    assert result.sittings == len(attempts)
+    assert result.sittings_passed == sum(passed for _, passed in attempts)
+    assert result.presented == len({person for person, _ in attempts})
+    assert result.passed == len({person for person, passed in attempts if passed})
+    assert result.passed <= result.presented <= result.sittings
+    assert result.sittings_passed >= result.passed  # at least one passed sitting per success
+
+
+@given(sittings)
+def test_a_person_who_fails_then_passes_counts_once_per_person_twice_per_sitting(attempts):
+    before = assiduity.pass_rate(attempts, departmental_average=None)
+    after = assiduity.pass_rate([*attempts, (99, False), (99, True)], departmental_average=None)
+    assert (after.presented, after.passed) == (before.presented + 1, before.passed + 1)
+    assert (after.sittings, after.sittings_passed) == (
+        before.sittings + 2,
+        before.sittings_passed + 1,
+    )
+
+
+@given(sittings, st.decimals(min_value=0, max_value=1, places=3))
+def test_the_department_is_compared_per_sitting(attempts, average):
+    result = assiduity.pass_rate(attempts, departmental_average=average)
+    if not attempts:
+        assert result.difference is None
+    else:
+        assert result.difference == result.sitting_rate - Fraction(average)

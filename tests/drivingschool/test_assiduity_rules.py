@@ -317,12 +317,21 @@ def test_an_exam_already_passed_is_not_recorded_again():
     assert "kind" in exam(already_passed=True)
 
 
-def test_pass_rates_count_people_not_attempts():
+def test_pass_rates_count_people_and_sittings_and_compare_the_department_per_sitting():
     attempts = [(1, False), (1, True), (2, False), (2, False), (3, True)]
     result = assiduity.pass_rate(attempts, departmental_average=Decimal("0.55"))
     assert (result.presented, result.passed) == (3, 2)
     assert result.rate == Fraction(2, 3)
-    assert result.difference == Fraction(2, 3) - Fraction(55, 100)
+    assert (result.sittings, result.sittings_passed) == (5, 2)
+    assert result.sitting_rate == Fraction(2, 5)
+    # The department publishes per sitting: the comparison is 2/5 against 55 %.
+    assert result.difference == Fraction(2, 5) - Fraction(55, 100)
+
+
+def test_a_person_who_fails_then_passes_is_one_of_one_and_one_of_two_sittings():
+    result = assiduity.pass_rate([(7, False), (7, True)], departmental_average=None)
+    assert result.rate == 1
+    assert result.sitting_rate == Fraction(1, 2)
 
 
 def test_a_pass_rate_without_candidates_or_average_is_undefined():

@@ -428,6 +428,30 @@ def test_the_home_lists_enrolments_and_pass_rates(instructor, adviser, prescribe
     assert "Moyenne départementale" in page
 
 
+def test_the_home_shows_both_pass_rates_and_compares_the_department_per_sitting(
+    instructor, adviser, prescriber_org
+):
+    """Failed then passed: 1 of 1 person (100 %), 1 of 2 sittings (50 %), against 60 %."""
+    one = enrol(prescriber_org, adviser)
+    programme = one.programme
+    programme.theory_departmental_pass_rate = Decimal("0.600")
+    programme.save()
+    mark(instructor, lesson(instructor, [one], days_ago=3), one)
+    today = timezone.localdate()
+    for days_ago, passed in ((2, False), (0, True)):
+        services.exam_record(
+            by=instructor,
+            enrolment=one,
+            kind="theory",
+            exam_date=today - timedelta(days=days_ago),
+            passed=passed,
+        )
+    page = text(logged_in(adviser).get(reverse("drivingschool:home")).content.decode())
+    assert "Par passage" in page and "Par personne" in page
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Code (ETG) 2 1 50 % 60 % écart −10 pts 1 1 100 %" in words
+
+
 def test_the_home_query_count_does_not_grow_with_enrolments(
     adviser, prescriber_org, django_assert_max_num_queries
 ):

@@ -44,16 +44,24 @@ def test_small_counts_and_what_would_reveal_them_are_masked(world, secrecy_5):
     assert school["attendance_rate"] == 0.9
     # Presented and passed are distinct indicators: 5 presented shows, 4 passed does not,
     # and the rate would give the 4 back.
+    # The 6 sittings of 5 people show; the 4 passed sittings are the 4 people who passed,
+    # masked with them, and so is the per-sitting rate that would give them back.
     assert school["theory"] == {
         "presented": 5,
         "passed": None,
         "pass_rate": None,
+        "sittings": 6,
+        "sittings_passed": None,
+        "sitting_pass_rate": None,
         "departmental_average": 0.57,
     }
     assert school["driving"] == {
         "presented": None,
         "passed": None,
         "pass_rate": None,
+        "sittings": None,
+        "sittings_passed": None,
+        "sitting_pass_rate": None,
         "departmental_average": 0.59,
     }
     assert data["pathways"] == {"opened": 13, "closed": 5}
@@ -89,9 +97,14 @@ def test_small_counts_and_what_would_reveal_them_are_masked(world, secrecy_5):
         "fleet.rentals_returned",
         "drivingschool.theory.passed",
         "drivingschool.theory.pass_rate",
+        "drivingschool.theory.sittings_passed",
+        "drivingschool.theory.sitting_pass_rate",
         "drivingschool.driving.presented",
         "drivingschool.driving.passed",
         "drivingschool.driving.pass_rate",
+        "drivingschool.driving.sittings",
+        "drivingschool.driving.sittings_passed",
+        "drivingschool.driving.sitting_pass_rate",
         "outcomes.cdi",
         "outcomes.cdd",
         "outcomes.formation",
