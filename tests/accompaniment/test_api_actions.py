@@ -207,3 +207,20 @@ def test_a_session_and_an_action_carry_their_type_id(api, adviser, catalogue, se
     )
     listed = api(adviser).get(f"/api/v1/pathways/{pathway.pk}/actions").json()
     assert [item["id"] for item in listed["items"]] == [action.pk]
+
+
+def test_a_session_is_cancelled_once_and_then_refuses_registrations(api, adviser, session, pathway):
+    path = f"/api/v1/actions/sessions/{session.pk}/cancel"
+    assert api(adviser).post(path, {"reason": ""}).status_code == 422
+    response = api(adviser).post(path, {"reason": "Salle indisponible"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["cancelled"], body["cancel_reason"]) == (True, "Salle indisponible")
+    assert body["cancelled_at"] is not None
+    again = api(adviser).post(path, {"reason": "Encore"})
+    assert again.status_code == 409 and "déjà annulée" in again.json()["detail"]
+    refused = api(adviser).post(
+        f"/api/v1/actions/sessions/{session.pk}/registrations", {"pathway_id": pathway.pk}
+    )
+    assert refused.status_code == 409
+    assert "annulée" in refused.json()["detail"]
