@@ -29,6 +29,9 @@ What each figure means (README "Rapports aux financeurs" says the same in French
   durable_solution: exits with a durable mobility solution (and its rate).
 - mobility_potential: over the pathways whose exit diagnostic is in the period (and
   that have an entry diagnostic): mean entry score, mean exit score, mean progress.
+- services.by_kind also has one entry per accompaniment action kind, and `actions` lists
+  the accompaniment per action type and the aids granted per funder: what they count is
+  in accompaniment/report.py.
 - budget: the budget lines entered for the platform(s), prorated to the days they share
   with the period; cost_per_beneficiary: that budget divided by people.met.
 """
@@ -42,6 +45,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accompaniment import report as accompaniment_report
 from diagnostics.enums import DiagnosticKind
 from drivingschool.enums import ExamKind
 from fleet.enums import VehicleKind
@@ -72,6 +76,25 @@ SERVICE_LABELS = {kind.value: kind.label for kind in SERVICE_KINDS}
 SERVICE_LABELS[Need.DIAGNOSTIC.value] = DiagnosticKind.ENTRY.label
 VEHICLE_LABELS = dict(VehicleKind.choices)
 OUTCOME_LABELS = dict(Outcome.choices)
+
+
+def service_labels() -> dict:
+    """The services of services.by_kind, in order: the core's, then the accompaniment's
+    action kinds (accompaniment/report.py), one entry per kind."""
+    labels = dict(SERVICE_LABELS)
+    labels.update(accompaniment_report.KIND_LABELS)
+    return labels
+
+
+def sections() -> dict:
+    """The report's sections and their titles, in reading order: the modules' parts
+    (accompaniment/report.py) come after the driving school."""
+    result = {}
+    for code, title in SECTIONS.items():
+        result[code] = title
+        if code == "drivingschool":
+            result[accompaniment_report.SECTION] = accompaniment_report.TITLE
+    return result
 
 
 def threshold() -> int:
@@ -281,6 +304,8 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
     rentals = queries.rentals_started_by_kind(scope)
     enrolments = queries.enrolments_started(scope)
     diagnostics = queries.entry_diagnostics(scope)
+    contributed = [accompaniment_report.people_by_kind(scope)]
+    kinds = list(service_labels())
 
     def started(index: int | None) -> dict[str, int]:
         def pick(layered):
@@ -293,7 +318,10 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
         )
         counts[Need.DRIVING_SCHOOL] = pick(enrolments)
         counts[Need.DIAGNOSTIC] = pick(diagnostics)
-        counts = counts.reindex([kind.value for kind in SERVICE_KINDS], fill_value=0)
+        for people in contributed:
+            for kind, count in pick(people).items():
+                counts[kind] = count
+        counts = counts.reindex(kinds, fill_value=0)
         return {kind: int(value) for kind, value in counts.items()}
 
     services = Layered(started(None), tuple(started(i) for i in range(len(rentals.enclosing))))
@@ -377,6 +405,16 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
             "departmental_average": None if average is None else round(float(average), 4),
         }
     data["drivingschool"] = school
+
+    # The modules' parts (the accompaniment actions: per type, and the aids per funder).
+    for section in [accompaniment_report]:
+        data[section.SECTION] = section.section(
+            scope,
+            mask,
+            lambda kind: by_kind.parts.get(kind, 0) is None,
+            money=money,
+            hours=lambda minutes: round(minutes / 60, 1),
+        )
 
     # Pathways: openings, exits per outcome (a breakdown), durable solutions.
     paths = queries.pathways(scope)
@@ -476,7 +514,7 @@ class Row:
     code: str
     label: str
     value: object
-    unit: str  # count, rate, money, days, km, score, text
+    unit: str  # count, rate, money, days, hours, km, score, text
     masked: bool = False
 
 
@@ -496,11 +534,11 @@ def rows(report: Report) -> list[Row]:
     """Every figure of the report with its section and French label, in reading order."""
     data = report.data
     out: list[Row] = []
+    titles = sections()
+    labels = service_labels()
 
     def add(section, code, label, value, unit):
-        out.append(
-            Row(str(SECTIONS[section]), code, str(label), value, unit, report.is_masked(code))
-        )
+        out.append(Row(str(titles[section]), code, str(label), value, unit, report.is_masked(code)))
 
     referrals = data["referrals"]
     add("referrals", "referrals.total", _("Fiches de liaison reçues"), referrals["total"], "count")
@@ -542,7 +580,7 @@ def rows(report: Report) -> list[Row]:
         add(
             "services",
             f"services.by_kind.{kind}",
-            _("Personnes ayant démarré : %(service)s") % {"service": SERVICE_LABELS[kind]},
+            _("Personnes ayant démarré : %(service)s") % {"service": labels[kind]},
             value,
             "count",
         )
@@ -602,6 +640,8 @@ def rows(report: Report) -> list[Row]:
                 exam[code],
                 unit,
             )
+    for code, label, value, unit in accompaniment_report.rows(data):
+        add(accompaniment_report.SECTION, code, label, value, unit)
     add("pathways", "pathways.opened", _("Parcours ouverts"), data["pathways"]["opened"], "count")
     add(
         "pathways", "pathways.closed", _("Sorties de parcours"), data["pathways"]["closed"], "count"
