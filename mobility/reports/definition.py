@@ -45,12 +45,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accompaniment import report as accompaniment_report
 from diagnostics.enums import DiagnosticKind
 from drivingschool.enums import ExamKind
 from fleet.enums import VehicleKind
 from mobility.db_router import replica_reads
 from mobility.enums import Need, Outcome
+from mobility.registry import registry
 from mobility.reports import queries, secrecy
 from mobility.reports.queries import Layered, Scope
 
@@ -79,21 +79,23 @@ OUTCOME_LABELS = dict(Outcome.choices)
 
 
 def service_labels() -> dict:
-    """The services of services.by_kind, in order: the core's, then the accompaniment's
-    action kinds (accompaniment/report.py), one entry per kind."""
+    """The services of services.by_kind, in order: the core's, then those of each report
+    section a module registered (mobility/registry.py), one entry per kind."""
     labels = dict(SERVICE_LABELS)
-    labels.update(accompaniment_report.KIND_LABELS)
+    for section in registry.sections_in_order():
+        labels.update(section.service_labels)
     return labels
 
 
 def sections() -> dict:
     """The report's sections and their titles, in reading order: the modules' parts
-    (accompaniment/report.py) come after the driving school."""
+    (mobility/registry.py) come after the driving school."""
     result = {}
     for code, title in SECTIONS.items():
         result[code] = title
         if code == "drivingschool":
-            result[accompaniment_report.SECTION] = accompaniment_report.TITLE
+            for section in registry.sections_in_order():
+                result[section.code] = section.title
     return result
 
 
@@ -304,7 +306,7 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
     rentals = queries.rentals_started_by_kind(scope)
     enrolments = queries.enrolments_started(scope)
     diagnostics = queries.entry_diagnostics(scope)
-    contributed = [accompaniment_report.people_by_kind(scope)]
+    contributed = [section.services(scope) for section in registry.sections_in_order()]
     kinds = list(service_labels())
 
     def started(index: int | None) -> dict[str, int]:
@@ -407,8 +409,8 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
     data["drivingschool"] = school
 
     # The modules' parts (the accompaniment actions: per type, and the aids per funder).
-    for section in [accompaniment_report]:
-        data[section.SECTION] = section.section(
+    for section in registry.sections_in_order():
+        data[section.code] = section.compute(
             scope,
             mask,
             lambda kind: by_kind.parts.get(kind, 0) is None,
@@ -640,8 +642,9 @@ def rows(report: Report) -> list[Row]:
                 exam[code],
                 unit,
             )
-    for code, label, value, unit in accompaniment_report.rows(data):
-        add(accompaniment_report.SECTION, code, label, value, unit)
+    for section in registry.sections_in_order():
+        for code, label, value, unit in section.rows(data):
+            add(section.code, code, label, value, unit)
     add("pathways", "pathways.opened", _("Parcours ouverts"), data["pathways"]["opened"], "count")
     add(
         "pathways", "pathways.closed", _("Sorties de parcours"), data["pathways"]["closed"], "count"

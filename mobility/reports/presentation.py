@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accompaniment.report import grids as action_grids
 from drivingschool.enums import ExamKind
+from mobility.registry import registry
 from mobility.reports import secrecy
 from mobility.reports.definition import (
     OUTCOME_LABELS,
@@ -141,10 +141,11 @@ def _grid(report: Report, title: str, columns: list[str], lines) -> Grid:
 def grids(report: Report) -> dict[str, list[Grid]]:
     """The grids of each section."""
     return {
-        "actions": [
+        section.code: [
             _grid(report, title, columns, lines)
-            for title, columns, lines in action_grids(report.data)
+            for title, columns, lines in section.grids(report.data)
         ]
+        for section in registry.sections_in_order()
     }
 
 

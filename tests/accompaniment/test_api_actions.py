@@ -224,3 +224,13 @@ def test_a_session_is_cancelled_once_and_then_refuses_registrations(api, adviser
     )
     assert refused.status_code == 409
     assert "annulée" in refused.json()["detail"]
+
+
+def test_a_registration_to_a_cancelled_session_reads_cancelled_among_the_services(
+    api, adviser, session, pathway
+):
+    services.registration_create(by=adviser, session=session, pathway=pathway)
+    services.session_cancel(by=adviser, session=session, reason="Salle indisponible")
+    body = api(adviser).get(f"/api/v1/pathways/{pathway.pk}").json()
+    workshop = next(s for s in body["services"] if s["kind"] == "workshop")
+    assert workshop["status"] == "cancelled"

@@ -217,3 +217,13 @@ def test_fleet_staff_cannot_cancel_a_session(fleet_user, session):
     assert response.status_code == 403
     session.refresh_from_db()
     assert not session.is_cancelled
+
+
+def test_the_file_shows_one_time_line_and_a_cancelled_session_as_such(adviser, session, pathway):
+    services.registration_create(by=adviser, session=session, pathway=pathway)
+    services.session_cancel(by=adviser, session=session, reason="Salle indisponible")
+    page = text(
+        logged_in(adviser).get(reverse("beneficiary_detail", args=[pathway.beneficiary_id]))
+    )
+    assert "Chronologie" in page
+    assert "Séance annulée" in page
