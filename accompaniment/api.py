@@ -22,6 +22,7 @@ from accompaniment.schemas import (
     AttendanceIn,
     RegistrationIn,
     RegistrationOut,
+    SessionCancelIn,
     SessionIn,
     SessionOut,
 )
@@ -160,6 +161,17 @@ def create_session(request: HttpRequest, payload: SessionIn):
 @router.get("/actions/sessions/{session_id}", response=SessionOut, summary="Lire une séance")
 def get_session(request: HttpRequest, session_id: Id):
     return get_object_or_404(sessions_for(request), pk=session_id)
+
+
+@router.post(
+    "/actions/sessions/{session_id}/cancel",
+    response=SessionOut,
+    summary="Annuler une séance (409 si déjà annulée ou émargement commencé)",
+)
+def cancel_session(request: HttpRequest, session_id: Id, payload: SessionCancelIn):
+    session = get_object_or_404(sessions_for(request), pk=session_id)
+    services.session_cancel(by=request.user, session=session, reason=payload.reason)
+    return sessions_for(request).get(pk=session_id)
 
 
 @router.post(

@@ -109,6 +109,15 @@ class RegistrationForm(forms.Form):
         )
 
 
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("Animateur malade, salle indisponible…")}),
+        error_messages={"required": _("Indiquez le motif de l'annulation.")},
+    )
+
+
 class AttendanceSheetForm(OneTimeForm):
     """One row per person registered: status (big buttons) and reason."""
 
@@ -136,6 +145,7 @@ class AttendanceSheetForm(OneTimeForm):
             key = registration.pathway_id
             yield {
                 "registration": registration,
+                "person": registration.pathway.beneficiary.full_name,
                 "status": self[f"status_{key}"],
                 "reason": self[f"reason_{key}"],
             }

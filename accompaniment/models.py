@@ -106,6 +106,10 @@ class WorkshopSession(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("programmée par")
     )
     created_at = models.DateTimeField(_("programmée le"), default=timezone.now, editable=False)
+    # A cancelled session stays (its history and its registrations with it), refusing any
+    # new registration and any attendance.
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancel_reason = models.TextField(_("motif de l'annulation"), blank=True)
     history = HistoricalRecords()
 
     objects = WorkshopSessionQuerySet.as_manager()
@@ -124,6 +128,10 @@ class WorkshopSession(models.Model):
                 condition=Q(capacity__gt=0, capacity__lte=MAX_CAPACITY),
                 name="workshop_session_capacity_1_to_200",
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="workshop_session_cancelled_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,6 +144,10 @@ class WorkshopSession(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.start <= (now or timezone.now())
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class WorkshopRegistrationQuerySet(models.QuerySet):

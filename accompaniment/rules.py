@@ -65,6 +65,32 @@ def is_full(*, capacity: int, registered: int) -> bool:
     return registered >= capacity
 
 
+def places_left(*, capacity: int, registered: int) -> int:
+    """The places a session still has (never below zero, even if its capacity was lowered
+    under the number already registered)."""
+    return max(0, capacity - registered)
+
+
+CANCELLED_MESSAGE = "Cette séance est annulée : plus d'inscription ni d'émargement."
+
+
+def cancellation_problems(
+    *, already_cancelled: bool, attendance_recorded: bool, reason: str
+) -> dict[str, str]:
+    """Why a session cannot be cancelled (field → French message; empty: it can).
+
+    A session whose sheet is begun happened: it is not cancelled afterwards."""
+    if already_cancelled:
+        return {"session": "Cette séance est déjà annulée."}
+    if attendance_recorded:
+        return {
+            "session": "L'émargement de cette séance est commencé : elle ne peut plus être annulée."
+        }
+    if not (reason or "").strip():
+        return {"reason": "Indiquez le motif de l'annulation."}
+    return {}
+
+
 def full_message(capacity: int) -> str:
     return (
         f"Cette séance est complète ({capacity} places) : inscrivez la personne à une "

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from accompaniment.rules import MAX_CAPACITY, MAX_MINUTES, MAX_TRIPS
+from accompaniment.rules import MAX_CAPACITY, MAX_MINUTES, MAX_TRIPS, places_left
 from mobility.bounds import Day, Id, Moment
 from mobility.schemas import InputSchema
 
@@ -78,6 +78,9 @@ class SessionOut(Schema):
     facilitator_id: int | None
     registered: int
     places_left: int
+    cancelled: bool
+    cancelled_at: datetime | None
+    cancel_reason: str
     registrations: list[RegistrationOut]
 
     @staticmethod
@@ -89,8 +92,16 @@ class SessionOut(Schema):
         return len(session.registrations.all())
 
     @staticmethod
+    def resolve_cancelled(session) -> bool:
+        return session.is_cancelled
+
+    @staticmethod
     def resolve_places_left(session) -> int:
-        return max(0, session.capacity - len(session.registrations.all()))
+        return places_left(capacity=session.capacity, registered=len(session.registrations.all()))
+
+
+class SessionCancelIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class RegistrationIn(InputSchema):

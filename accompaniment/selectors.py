@@ -60,7 +60,7 @@ def service_rows(pathway) -> list[dict]:
             "kind": ActionKind.WORKSHOP.value,
             "id": registration.pk,
             "started_on": timezone.localdate(registration.session.start),
-            "status": registration.attendance or "registered",
+            "status": registration_status(registration),
             "label": registration.session.action_type.label,
         }
         for registration in pathway.workshop_registrations.all()
@@ -97,8 +97,17 @@ STATUS_LABELS = {
     "granted": gettext_lazy("accordée"),
     "refused": gettext_lazy("refusée"),
     "abandoned": gettext_lazy("abandonnée"),
+    "cancelled": gettext_lazy("séance annulée"),
     **dict(WorkshopAttendance.choices),
 }
+
+
+def registration_status(registration) -> str:
+    """A registration's state: its attendance, "cancelled" when its session was cancelled
+    before any, else "registered"."""
+    if registration.attendance:
+        return registration.attendance
+    return "cancelled" if registration.session.is_cancelled else "registered"
 
 
 def _detail(action: Action) -> str:
@@ -141,7 +150,7 @@ def timeline(pathways) -> list[TimelineEntry]:
             )
         for registration in pathway.workshop_registrations.all():
             session = registration.session
-            status = registration.attendance or "registered"
+            status = registration_status(registration)
             entries.append(
                 TimelineEntry(
                     day=timezone.localdate(session.start),

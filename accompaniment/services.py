@@ -172,6 +172,50 @@ def session_schedule(
     )
 
 
+@transaction.atomic
+def session_cancel(*, by: User, session: WorkshopSession, reason: str) -> WorkshopSession:
+    """Cancel a session whose sheet is not begun. It stays, with its registrations and its
+    history, and refuses registrations and attendance from then on; the referent of each
+    person registered is told."""
+    session = (
+        WorkshopSession.objects.select_for_update(of=("self",))
+        .select_related("action_type")
+        .get(pk=session.pk)
+    )
+    _require(by, session.platform_id)
+    registrations = list(
+        WorkshopRegistration.objects.filter(session=session)
+        .select_related("pathway")
+        .order_by("pk")
+    )
+    errors = rules.cancellation_problems(
+        already_cancelled=session.is_cancelled,
+        attendance_recorded=any(r.attendance for r in registrations),
+        reason=reason,
+    )
+    if "session" in errors:
+        raise Conflict(errors["session"])
+    if errors:
+        raise InvalidInput(" ".join(errors.values()), errors=errors)
+    session.cancelled_at = timezone.now()
+    session.cancel_reason = reason.strip()
+    save_with_author(session, by=by)
+    context = {**_session_context(session), "reason": session.cancel_reason}
+    for registration in registrations:
+        _notify(
+            registration.pathway,
+            event=NotificationEvent.WORKSHOP_CANCELLED,
+            by=by,
+            context=context,
+        )
+    return session
+
+
+def _refuse_if_cancelled(session: WorkshopSession) -> None:
+    if session.is_cancelled:
+        raise Conflict(rules.CANCELLED_MESSAGE)
+
+
 def _session_context(session: WorkshopSession) -> dict:
     return {
         "workshop": session.action_type.label,
@@ -195,6 +239,7 @@ def registration_create(
         .get(pk=session.pk)
     )
     _require(by, session.platform_id)
+    _refuse_if_cancelled(session)
     if pathway.platform_id != session.platform_id:
         raise InvalidInput(
             "Parcours inconnu : vérifiez pathway_id.", errors={"pathway_id": "Parcours inconnu."}
@@ -247,6 +292,7 @@ def attendance_record(
         .get(pk=session.pk)
     )
     _require(by, session.platform_id)
+    _refuse_if_cancelled(session)
     now = timezone.now()
     if not session.has_started(now):
         raise Conflict(

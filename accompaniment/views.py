@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accompaniment import selectors, services
+from accompaniment import rules, selectors, services
 from accompaniment.enums import ACTION_ROLES, ActionKind, WorkshopAttendance
 from accompaniment.forms import (
     ActionForm,
@@ -26,6 +26,7 @@ from accompaniment.forms import (
     AttendanceSheetForm,
     FollowUpForm,
     RegistrationForm,
+    SessionCancelForm,
     SessionForm,
 )
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
@@ -145,7 +146,7 @@ def _registrations(session):
 
 
 @action_staff
-def session_detail(request, pk, *, registration_form=None):
+def session_detail(request, pk, *, registration_form=None, cancel_form=None):
     session = _session_for(request, pk)
     registrations = list(_registrations(session))
     registered = {r.pathway_id for r in registrations}
@@ -157,12 +158,40 @@ def session_detail(request, pk, *, registration_form=None):
         {
             "session": session,
             "registrations": registrations,
-            "places_left": max(0, session.capacity - len(registrations)),
+            "places_left": rules.places_left(
+                capacity=session.capacity, registered=len(registrations)
+            ),
+            "cancel_form": cancel_form or SessionCancelForm(),
+            "can_cancel": not session.is_cancelled and not any(r.attendance for r in registrations),
             "form": form,
             "started": session.has_started(),
         },
-        status=422 if registration_form is not None else 200,
+        status=422 if registration_form is not None or cancel_form is not None else 200,
     )
+
+
+@require_POST
+@action_staff
+def session_cancel(request, pk):
+    session = _session_for(request, pk)
+    form = SessionCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_cancel(
+                by=request.user, session=session, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("accompaniment:session_detail", pk=session.pk)
+        else:
+            messages.success(
+                request,
+                _("Séance annulée. Les référent·es des personnes inscrites sont prévenu·es."),
+            )
+            return redirect("accompaniment:session_detail", pk=session.pk)
+    return session_detail(request, pk, cancel_form=form)
 
 
 @require_POST
@@ -200,6 +229,9 @@ def attendance_sheet(request, pk):
     started = session.has_started()
     detail_url = reverse("accompaniment:session_detail", args=[session.pk])
     if request.method == "POST":
+        if session.is_cancelled:
+            messages.error(request, rules.CANCELLED_MESSAGE)
+            return redirect(detail_url)
         if not started:
             raise PermissionDenied
         if form.is_valid():

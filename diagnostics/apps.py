@@ -15,6 +15,11 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = "Diagnostics"
 
     def ready(self):
+        from diagnostics.registration import register
+        from mobility.registry import registry
+
+        # What the module adds to the core's pages, API, demo and report.
+        register(registry)
         # The shipped questionnaire is present after every migrate, and after the flush
         # of a transactional test (which replays no data migration).
         post_migrate.connect(

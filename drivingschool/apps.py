@@ -6,3 +6,10 @@ class DrivingSchoolConfig(AppConfig):
 
     name = "drivingschool"
     verbose_name = "Auto-école sociale"
+
+    def ready(self):
+        from drivingschool.registration import register
+        from mobility.registry import registry
+
+        # What the module adds to the core's pages, API, demo and report.
+        register(registry)

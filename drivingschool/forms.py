@@ -195,6 +195,7 @@ class AttendanceSheetForm(OneTimeForm):
             key = enrolment.pk
             yield {
                 "enrolment": enrolment,
+                "person": enrolment.pathway.beneficiary.full_name,
                 "status": self[f"status_{key}"],
                 "late_minutes": self[f"late_minutes_{key}"],
                 "reason": self[f"reason_{key}"],

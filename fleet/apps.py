@@ -16,6 +16,11 @@ class FleetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from fleet.registration import register
+        from mobility.registry import registry
+
+        # What the module adds to the core's pages, API, demo and report.
+        register(registry)
         # The example grids are data every platform may choose: present after every
         # migrate (and after the flush of a transactional test).
         post_migrate.connect(_install_shipped_grids, sender=self, dispatch_uid="fleet_grids")

@@ -3,16 +3,13 @@
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AuthRateThrottle
 
-from accompaniment.api import router as accompaniment_router
-from diagnostics.api import router as diagnostics_router
-from drivingschool.api import router as drivingschool_router
-from fleet.api import router as fleet_router
 from mobility import http_errors
 from mobility.bounds import (
     OFFSET_OUT_OF_RANGE,
@@ -23,6 +20,7 @@ from mobility.bounds import (
 from mobility.core_api import router as core_router
 from mobility.errors import DomainError, DuplicatePerson
 from mobility.pagination import PAGINATION_MESSAGES
+from mobility.registry import registry
 from mobility.reports.api import router as reports_router
 from mobility.tokens import refusal as token_refusal
 
@@ -209,8 +207,7 @@ def on_database_unavailable(request: HttpRequest, exc: OperationalError | Interf
 
 
 api.add_router("/v1/", core_router)
-api.add_router("/v1/", diagnostics_router)
-api.add_router("/v1/", accompaniment_router)
-api.add_router("/v1/drivingschool/", drivingschool_router)
-api.add_router("/v1/fleet/", fleet_router)
+# Each module's router, as its AppConfig.ready() registered it (mobility/registry.py).
+for prefix, router in registry.routers_in_order():
+    api.add_router(f"/v1/{prefix}", import_string(router))
 api.add_router("/v1/reports/", reports_router)

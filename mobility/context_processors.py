@@ -1,5 +1,6 @@
 from mobility.admin_site import may_use_admin
 from mobility.enums import API_TOKEN_ROLES, CASEWORK_ROLES, STAFF_ROLES, Role
+from mobility.registry import registry
 from mobility.reports.access import REPORT_ROLES
 
 
@@ -14,9 +15,8 @@ def navigation(request):
             "referrals": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
             "new_referral": bool(roles & (CASEWORK_ROLES | {Role.PRESCRIBER})),
             "beneficiaries": bool(roles & STAFF_ROLES),
-            "drivingschool": bool(roles & {Role.ADMIN, Role.ADVISER, Role.INSTRUCTOR}),
-            "fleet": bool(roles & {Role.ADMIN, Role.ADVISER, Role.FLEET}),
-            "actions": bool(roles & {Role.ADMIN, Role.ADVISER}),
+            # The modules' entries, as their AppConfig.ready() registered them.
+            "modules": [entry for entry in registry.menu_in_order() if roles & entry.roles],
             "reports": bool(roles & REPORT_ROLES),
             "admin": may_use_admin(user),
             "api_tokens": bool(roles & API_TOKEN_ROLES),

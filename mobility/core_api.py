@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from accompaniment.selectors import pathway_actions_prefetch
-from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import services
 from mobility.bounds import Id
 from mobility.enums import (
@@ -25,6 +23,7 @@ from mobility.enums import (
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Beneficiary, Notification, Organisation, Pathway, Platform, Referral
 from mobility.pagination import LimitOffsetPagination
+from mobility.registry import registry
 from mobility.schemas import (
     AcceptIn,
     AcceptOut,
@@ -278,10 +277,8 @@ def pathways_for(request: HttpRequest):
     require_role(request, STAFF_ROLES, "Votre rôle ne donne pas accès aux parcours.")
     return Pathway.objects.for_user(request.user).prefetch_related(
         Prefetch("referrals", queryset=Referral.objects.order_by("pk")),
-        pathway_diagnostics_prefetch(),
-        "rentals__vehicle",
-        "driving_enrolments",
-        *pathway_actions_prefetch(),
+        # What each module's fields and services read (mobility/registry.py).
+        *registry.all_pathway_prefetches(),
     )
 
 

@@ -104,6 +104,7 @@ class NotificationEvent(models.TextChoices):
     # Accompaniment actions (accompaniment/).
     WORKSHOP_REGISTERED = "workshop_registered", _("inscription à un atelier")
     WORKSHOP_ABSENCE = "workshop_absence", _("absence injustifiée à un atelier")
+    WORKSHOP_CANCELLED = "workshop_cancelled", _("annulation d'une séance d'atelier")
     ORIENTATION_SENT = "orientation_sent", _("orientation vers un partenaire")
     ORIENTATION_OUTCOME = "orientation_outcome", _("suite d'une orientation")
     AID_DECIDED = "aid_decided", _("décision d'aide financière")

@@ -42,6 +42,7 @@ SUBJECTS = {
     "absence_unexcused": "Fiche de liaison n° {pk} : absence injustifiée",
     "workshop_registered": "Fiche de liaison n° {pk} : inscription à un atelier",
     "workshop_absence": "Fiche de liaison n° {pk} : absence injustifiée à un atelier",
+    "workshop_cancelled": "Fiche de liaison n° {pk} : séance d'atelier annulée",
     "orientation_sent": "Fiche de liaison n° {pk} : orientation vers un partenaire",
     "orientation_outcome": "Fiche de liaison n° {pk} : suite de l'orientation",
     "aid_decided": "Fiche de liaison n° {pk} : décision sur une aide financière",

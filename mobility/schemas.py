@@ -7,10 +7,9 @@ from typing import Annotated, ClassVar, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, Discriminator, Tag, field_validator
 
-from accompaniment.selectors import service_rows as accompaniment_service_rows
-from diagnostics.selectors import pathway_diagnostics_out, pathway_progress_out
 from mobility.bounds import Day, Id
 from mobility.enums import Need
+from mobility.registry import registry
 
 SexCode = Literal["f", "m", "x"]
 ContractCode = Literal["cdi", "cdd", "interim", "contrat_aide", "formation", "creation"]
@@ -348,45 +347,21 @@ class PathwayOut(Schema):
     def resolve_referrals(pathway) -> list[int]:
         return [referral.pk for referral in pathway.referrals.all()]
 
-    # The queryset must prefetch diagnostics.selectors.pathway_diagnostics_prefetch().
+    # The queryset must prefetch registry.all_pathway_prefetches() (mobility/registry.py):
+    # the modules' fields and services read what it prefetched.
     @staticmethod
     def resolve_diagnostics(pathway) -> list[dict]:
-        return pathway_diagnostics_out(pathway)
+        resolver = registry.pathway_fields.get("diagnostics")
+        return resolver(pathway) if resolver else []
 
     @staticmethod
-    def resolve_progress(pathway) -> dict:
-        return pathway_progress_out(pathway)
+    def resolve_progress(pathway) -> dict | None:
+        resolver = registry.pathway_fields.get("progress")
+        return resolver(pathway) if resolver else None
 
-    # The queryset must prefetch "rentals__vehicle", "driving_enrolments" and
-    # accompaniment.selectors.pathway_actions_prefetch().
     @staticmethod
     def resolve_services(pathway) -> list[dict]:
-        services = _rental_and_school_services(pathway) + accompaniment_service_rows(pathway)
-        return sorted(services, key=lambda service: (service["started_on"], service["kind"]))
-
-
-def _rental_and_school_services(pathway) -> list[dict]:
-    """What fleet staff and instructors read of a pathway's services; the accompaniment
-    actions (aids, orientations, coaching) are casework, not theirs."""
-    return [
-        {
-            "kind": f"rental_{rental.vehicle.kind}",
-            "id": rental.pk,
-            "started_on": rental.start_date,
-            "status": rental.status,
-            "label": f"Location : {rental.vehicle.get_kind_display()} ({rental.vehicle})",
-        }
-        for rental in pathway.rentals.all()
-    ] + [
-        {
-            "kind": "driving_school",
-            "id": enrolment.pk,
-            "started_on": enrolment.start_date,
-            "status": enrolment.status,
-            "label": "Auto-école sociale",
-        }
-        for enrolment in pathway.driving_enrolments.all()
-    ]
+        return registry.pathway_services(pathway, casework=True)
 
 
 class PathwayLimitedOut(Schema):
@@ -401,11 +376,11 @@ class PathwayLimitedOut(Schema):
     closed_on: date | None
     services: list[ServiceOut] = []
 
-    # The queryset must prefetch "rentals__vehicle" and "driving_enrolments".
+    # Rentals and the driving school, never the accompaniment's casework (aids,
+    # orientations, coaching): the modules say which of their services are casework.
     @staticmethod
     def resolve_services(pathway) -> list[dict]:
-        services = _rental_and_school_services(pathway)
-        return sorted(services, key=lambda service: (service["started_on"], service["kind"]))
+        return registry.pathway_services(pathway, casework=False)
 
 
 PathwayRead = Annotated[

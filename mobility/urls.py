@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from mobility import accounts, health, legal, views
 from mobility.api import api
+from mobility.registry import registry
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -47,10 +48,8 @@ urlpatterns = [
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
     path("jetons-api/", views.api_tokens, name="api_tokens"),
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
-    path("", include("diagnostics.urls")),
-    path("auto-ecole/", include("drivingschool.urls")),
-    path("actions/", include("accompaniment.urls")),
-    path("flotte/", include("fleet.urls")),
+    # Each module's pages, as its AppConfig.ready() registered them (mobility/registry.py).
+    *(path(prefix, include(module)) for prefix, module in registry.urls_in_order()),
     path("rapports/", include("mobility.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics.selectors import pathway_diagnostics_prefetch
 from mobility import form_tokens, services, tokens
 from mobility.enums import (
     API_TOKEN_ROLES,
@@ -48,6 +47,7 @@ from mobility.forms import (
 )
 from mobility.history import beneficiary_history
 from mobility.models import ApiToken, Beneficiary, FileAccess, Notification, Pathway, Referral
+from mobility.registry import registry
 from mobility.rules import can_transition
 from mobility.visibility import visible_sections
 
@@ -298,8 +298,10 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
     services.file_access_record(beneficiary=beneficiary, by=user, channel=FileAccessChannel.PAGE)
     is_admin = beneficiary.platform_id in services.user_admin_platform_ids(user)
     sees = visible_sections(user.roles_on(beneficiary.platform_id))
-    pathways = beneficiary.pathways.select_related("opened_by", "closed_by").prefetch_related(
-        pathway_diagnostics_prefetch()
+    pathways = list(
+        beneficiary.pathways.select_related("opened_by", "closed_by")
+        .prefetch_related(*registry.all_pathway_prefetches())
+        .order_by("-opened_on", "-pk")
     )
     may_close = beneficiary.platform_id in user.platform_ids(CASEWORK_ROLES)
     accesses = (
@@ -317,6 +319,8 @@ def _render_beneficiary(request, beneficiary, *, close_form=None):
             "pathways": pathways,
             "referrals": beneficiary.referrals.select_related("prescriber"),
             "history": beneficiary_history(beneficiary) if "history" in sees else (),
+            # One time line of what each module did with the person (mobility/registry.py).
+            "timeline": registry.timeline_for(user, beneficiary, pathways, sees),
             "sees": sees,
             "may_close": may_close,
             "close_form": close_form or PathwayCloseForm(),

@@ -31,6 +31,9 @@ What each figure means (README "Rapports aux financeurs" says the same in French
   durable_solution: exits with a durable mobility solution (and its rate).
 - mobility_potential: over the pathways whose exit diagnostic is in the period (and
   that have an entry diagnostic): mean entry score, mean exit score, mean progress.
+- services.by_kind also has one entry per accompaniment action kind, and `actions` lists
+  the accompaniment per action type and the aids granted per funder: what they count is
+  in accompaniment/report.py.
 - budget: the budget lines entered for the platform(s), prorated to the days they share
   with the period; cost_per_beneficiary: that budget divided by people.met.
 """
@@ -49,6 +52,7 @@ from drivingschool.enums import ExamKind
 from fleet.enums import VehicleKind
 from mobility.db_router import replica_reads
 from mobility.enums import Need, Outcome
+from mobility.registry import registry
 from mobility.reports import queries, secrecy
 from mobility.reports.queries import Layered, Scope
 
@@ -74,6 +78,27 @@ SERVICE_LABELS = {kind.value: kind.label for kind in SERVICE_KINDS}
 SERVICE_LABELS[Need.DIAGNOSTIC.value] = DiagnosticKind.ENTRY.label
 VEHICLE_LABELS = dict(VehicleKind.choices)
 OUTCOME_LABELS = dict(Outcome.choices)
+
+
+def service_labels() -> dict:
+    """The services of services.by_kind, in order: the core's, then those of each report
+    section a module registered (mobility/registry.py), one entry per kind."""
+    labels = dict(SERVICE_LABELS)
+    for section in registry.sections_in_order():
+        labels.update(section.service_labels)
+    return labels
+
+
+def sections() -> dict:
+    """The report's sections and their titles, in reading order: the modules' parts
+    (mobility/registry.py) come after the driving school."""
+    result = {}
+    for code, title in SECTIONS.items():
+        result[code] = title
+        if code == "drivingschool":
+            for section in registry.sections_in_order():
+                result[section.code] = section.title
+    return result
 
 
 def threshold() -> int:
@@ -283,6 +308,8 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
     rentals = queries.rentals_started_by_kind(scope)
     enrolments = queries.enrolments_started(scope)
     diagnostics = queries.entry_diagnostics(scope)
+    contributed = [section.services(scope) for section in registry.sections_in_order()]
+    kinds = list(service_labels())
 
     def started(index: int | None) -> dict[str, int]:
         def pick(layered):
@@ -295,7 +322,10 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
         )
         counts[Need.DRIVING_SCHOOL] = pick(enrolments)
         counts[Need.DIAGNOSTIC] = pick(diagnostics)
-        counts = counts.reindex([kind.value for kind in SERVICE_KINDS], fill_value=0)
+        for people in contributed:
+            for kind, count in pick(people).items():
+                counts[kind] = count
+        counts = counts.reindex(kinds, fill_value=0)
         return {kind: int(value) for kind, value in counts.items()}
 
     services = Layered(started(None), tuple(started(i) for i in range(len(rentals.enclosing))))
@@ -399,6 +429,16 @@ def _usage_report(scope: Scope, *, threshold_value: int | None) -> Report:
         }
     data["drivingschool"] = school
 
+    # The modules' parts (the accompaniment actions: per type, and the aids per funder).
+    for section in registry.sections_in_order():
+        data[section.code] = section.compute(
+            scope,
+            mask,
+            lambda kind: by_kind.parts.get(kind, 0) is None,
+            money=money,
+            hours=lambda minutes: round(minutes / 60, 1),
+        )
+
     # Pathways: openings, exits per outcome (a breakdown), durable solutions.
     paths = queries.pathways(scope)
     closed = paths.map(lambda p: p["closed"])
@@ -497,7 +537,7 @@ class Row:
     code: str
     label: str
     value: object
-    unit: str  # count, rate, money, days, km, score, text
+    unit: str  # count, rate, money, days, hours, km, score, text
     masked: bool = False
 
 
@@ -517,11 +557,11 @@ def rows(report: Report) -> list[Row]:
     """Every figure of the report with its section and French label, in reading order."""
     data = report.data
     out: list[Row] = []
+    titles = sections()
+    labels = service_labels()
 
     def add(section, code, label, value, unit):
-        out.append(
-            Row(str(SECTIONS[section]), code, str(label), value, unit, report.is_masked(code))
-        )
+        out.append(Row(str(titles[section]), code, str(label), value, unit, report.is_masked(code)))
 
     referrals = data["referrals"]
     add("referrals", "referrals.total", _("Fiches de liaison reçues"), referrals["total"], "count")
@@ -563,7 +603,7 @@ def rows(report: Report) -> list[Row]:
         add(
             "services",
             f"services.by_kind.{kind}",
-            _("Personnes ayant démarré : %(service)s") % {"service": SERVICE_LABELS[kind]},
+            _("Personnes ayant démarré : %(service)s") % {"service": labels[kind]},
             value,
             "count",
         )
@@ -630,6 +670,9 @@ def rows(report: Report) -> list[Row]:
                 exam[code],
                 unit,
             )
+    for section in registry.sections_in_order():
+        for code, label, value, unit in section.rows(data):
+            add(section.code, code, label, value, unit)
     add("pathways", "pathways.opened", _("Parcours ouverts"), data["pathways"]["opened"], "count")
     add(
         "pathways", "pathways.closed", _("Sorties de parcours"), data["pathways"]["closed"], "count"

@@ -39,6 +39,7 @@ UNIT_LABELS = {
     "rate": "%",
     "money": "€",
     "days": "jours",
+    "hours": "heures",
     "km": "km",
     "score": "points",
     "text": "",
@@ -52,6 +53,7 @@ CONTENT_TYPES = {
 XLSX_FORMATS = {
     "count": "#,##0",
     "days": "#,##0.0",
+    "hours": "#,##0.0",
     "km": "#,##0",
     "rate": "0.0 %",
     "money": '#,##0.00 "€"',

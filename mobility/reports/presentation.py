@@ -15,14 +15,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from drivingschool.enums import ExamKind
+from mobility.registry import registry
 from mobility.reports import secrecy
 from mobility.reports.definition import (
     OUTCOME_LABELS,
-    SECTIONS,
-    SERVICE_LABELS,
     VEHICLE_LABELS,
     Report,
     rows,
+    service_labels,
+)
+from mobility.reports.definition import (
+    sections as section_titles,
 )
 
 SECRET = "secret"
@@ -51,6 +54,8 @@ def display(value, unit: str, *, masked: bool = False) -> str:
     if unit == "money":
         return f"{number(Decimal(value), 2)}\u00a0€"
     if unit == "score":
+        return number(float(value), 1)
+    if unit == "hours":
         return number(float(value), 1)
     if unit == "days" and not float(value).is_integer():
         return number(float(value), 1)
@@ -89,12 +94,59 @@ class Line:
     code: str
 
 
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    masked: bool = False
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A small table of figures (one line per action type, per funder...): its cells
+    are figures of the flat table, left out of the section's own list."""
+
+    title: str
+    columns: list[str]
+    lines: list[tuple[str, list[Cell]]]
+    codes: frozenset[str]
+
+
 @dataclass
 class Section:
     code: str
     title: str
     rows: list[Line] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+
+
+def _grid(report: Report, title: str, columns: list[str], lines) -> Grid:
+    """A grid from (label, [(code, unit) or None]) lines; None reads "—"."""
+    codes = set()
+    built = []
+    for label, cells in lines:
+        row = []
+        for cell in cells:
+            if cell is None:
+                row.append(Cell(NOT_AVAILABLE))
+                continue
+            code, unit = cell
+            codes.add(code)
+            masked = report.is_masked(code)
+            row.append(Cell(display(lookup(report.data, code), unit, masked=masked), masked))
+        built.append((capfirst(label), row))
+    return Grid(title=title, columns=columns, lines=built, codes=frozenset(codes))
+
+
+def grids(report: Report) -> dict[str, list[Grid]]:
+    """The grids of each section."""
+    return {
+        section.code: [
+            _grid(report, title, columns, lines)
+            for title, columns, lines in section.grids(report.data)
+        ]
+        for section in registry.sections_in_order()
+    }
 
 
 def _count_chart(report: Report, title, items: list[tuple[str, str]], note: str = "") -> Chart:
@@ -146,6 +198,7 @@ def charts(report: Report) -> dict[str, list[Chart]]:
     """The charts of each section, from the report's (already masked) figures."""
     data = report.data
     school = data["drivingschool"]
+    labels = service_labels()
     return {
         "referrals": [
             _count_chart(
@@ -180,7 +233,7 @@ def charts(report: Report) -> dict[str, list[Chart]]:
                 report,
                 _("Personnes par service démarré"),
                 [
-                    (capfirst(SERVICE_LABELS[kind]), f"services.by_kind.{kind}")
+                    (capfirst(labels[kind]), f"services.by_kind.{kind}")
                     for kind in data["services"]["by_kind"]
                 ],
             )
@@ -273,12 +326,15 @@ def charts(report: Report) -> dict[str, list[Chart]]:
 
 def sections(report: Report) -> list[Section]:
     """The report in reading order: each section's table rows and charts."""
-    by_title = {str(title): code for code, title in SECTIONS.items()}
+    titles = section_titles()
+    by_title = {str(title): code for code, title in titles.items()}
     result: dict[str, Section] = {
-        code: Section(code=code, title=str(title)) for code, title in SECTIONS.items()
+        code: Section(code=code, title=str(title)) for code, title in titles.items()
     }
     section_charts = charts(report)
+    section_grids = grids(report)
     charted = {bar.code for group in section_charts.values() for c in group for bar in c.bars}
+    charted |= {code for group in section_grids.values() for grid in group for code in grid.codes}
     for row in rows(report):
         if row.code in charted:
             continue  # its chart shows the figure, written beside the bar
@@ -287,6 +343,8 @@ def sections(report: Report) -> list[Section]:
         )
     for code, group in section_charts.items():
         result[code].charts = group
+    for code, group in section_grids.items():
+        result[code].grids = group
     return list(result.values())
 
 

@@ -207,3 +207,30 @@ def test_a_session_and_an_action_carry_their_type_id(api, adviser, catalogue, se
     )
     listed = api(adviser).get(f"/api/v1/pathways/{pathway.pk}/actions").json()
     assert [item["id"] for item in listed["items"]] == [action.pk]
+
+
+def test_a_session_is_cancelled_once_and_then_refuses_registrations(api, adviser, session, pathway):
+    path = f"/api/v1/actions/sessions/{session.pk}/cancel"
+    assert api(adviser).post(path, {"reason": ""}).status_code == 422
+    response = api(adviser).post(path, {"reason": "Salle indisponible"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["cancelled"], body["cancel_reason"]) == (True, "Salle indisponible")
+    assert body["cancelled_at"] is not None
+    again = api(adviser).post(path, {"reason": "Encore"})
+    assert again.status_code == 409 and "déjà annulée" in again.json()["detail"]
+    refused = api(adviser).post(
+        f"/api/v1/actions/sessions/{session.pk}/registrations", {"pathway_id": pathway.pk}
+    )
+    assert refused.status_code == 409
+    assert "annulée" in refused.json()["detail"]
+
+
+def test_a_registration_to_a_cancelled_session_reads_cancelled_among_the_services(
+    api, adviser, session, pathway
+):
+    services.registration_create(by=adviser, session=session, pathway=pathway)
+    services.session_cancel(by=adviser, session=session, reason="Salle indisponible")
+    body = api(adviser).get(f"/api/v1/pathways/{pathway.pk}").json()
+    workshop = next(s for s in body["services"] if s["kind"] == "workshop")
+    assert workshop["status"] == "cancelled"

@@ -185,3 +185,45 @@ def test_fleet_staff_do_not_see_the_actions_on_the_file(fleet_user, adviser, pat
     )
     assert "Actions d'accompagnement" not in page
     assert "Accompagnement individuel" not in page
+
+
+def test_a_session_is_cancelled_from_its_page_and_shows_it(adviser, session, pathway):
+    services.registration_create(by=adviser, session=session, pathway=pathway)
+    client = logged_in(adviser)
+    detail = reverse("accompaniment:session_detail", args=[session.pk])
+    assert "Annuler la séance" in text(client.get(detail))
+    url = reverse("accompaniment:session_cancel", args=[session.pk])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 422
+    assert "Indiquez le motif de l'annulation." in text(refused)
+    response = client.post(url, {"reason": "Animatrice malade"}, follow=True)
+    page = text(response)
+    assert "Séance annulée" in page and "Animatrice malade" in page
+    assert "Inscrire une personne" not in page
+    assert "Annuler la séance" not in page
+    assert Notification.objects.filter(event="workshop_cancelled").count() == 1
+    assert "Annulée" in text(client.get(reverse("accompaniment:calendar")))
+    again = client.post(
+        reverse("accompaniment:registration_create", args=[session.pk]),
+        {"pathway": pathway.pk},
+    )
+    assert again.status_code == 422
+
+
+def test_fleet_staff_cannot_cancel_a_session(fleet_user, session):
+    response = logged_in(fleet_user).post(
+        reverse("accompaniment:session_cancel", args=[session.pk]), {"reason": "Non"}
+    )
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert not session.is_cancelled
+
+
+def test_the_file_shows_one_time_line_and_a_cancelled_session_as_such(adviser, session, pathway):
+    services.registration_create(by=adviser, session=session, pathway=pathway)
+    services.session_cancel(by=adviser, session=session, reason="Salle indisponible")
+    page = text(
+        logged_in(adviser).get(reverse("beneficiary_detail", args=[pathway.beneficiary_id]))
+    )
+    assert "Chronologie" in page
+    assert "Séance annulée" in page

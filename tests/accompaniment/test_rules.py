@@ -3,6 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from accompaniment import rules
 from accompaniment.rules import ActionInput
 
@@ -102,3 +105,41 @@ def test_recommendations_answered_by_nothing_yet_are_to_engage():
         ("x", (), False),
     ]
     assert [s.code for s in rules.to_engage(found)] == ["bike_school"]
+
+
+# ---- places left and cancellation
+
+
+@given(capacity=st.integers(min_value=0, max_value=500), registered=st.integers(0, 500))
+def test_places_left_never_goes_below_zero_and_agrees_with_full(capacity, registered):
+    left = rules.places_left(capacity=capacity, registered=registered)
+    assert left >= 0
+    assert left == max(0, capacity - registered)
+    assert (left == 0) == rules.is_full(capacity=capacity, registered=registered)
+
+
+def test_places_left_counts_what_remains():
+    assert rules.places_left(capacity=8, registered=3) == 5
+    assert rules.places_left(capacity=8, registered=8) == 0
+    assert rules.places_left(capacity=2, registered=5) == 0  # capacity lowered afterwards
+
+
+@given(
+    already_cancelled=st.booleans(),
+    attendance_recorded=st.booleans(),
+    reason=st.sampled_from(["", "   ", "Salle indisponible"]),
+)
+def test_a_session_is_cancelled_once_with_a_reason_before_its_sheet(
+    already_cancelled, attendance_recorded, reason
+):
+    errors = rules.cancellation_problems(
+        already_cancelled=already_cancelled, attendance_recorded=attendance_recorded, reason=reason
+    )
+    if already_cancelled:
+        assert errors == {"session": "Cette séance est déjà annulée."}
+    elif attendance_recorded:
+        assert set(errors) == {"session"} and "émargement" in errors["session"]
+    elif not reason.strip():
+        assert errors == {"reason": "Indiquez le motif de l'annulation."}
+    else:
+        assert errors == {}

@@ -132,3 +132,64 @@ def test_a_session_is_planned_within_a_year(adviser, catalogue):
             capacity=5,
         )
     assert "start" in error.value.errors
+
+
+# ---- cancellation
+
+
+def test_a_cancelled_session_tells_the_referents_and_refuses_registrations_and_attendance(
+    adviser, catalogue, prescriber_org
+):
+    session = schedule(adviser, catalogue["mobility_workshop"], days=-1)
+    people = [open_pathway(prescriber_org, adviser) for _ in range(2)]
+    for pathway in people:
+        services.registration_create(by=adviser, session=session, pathway=pathway)
+    cancelled = services.session_cancel(by=adviser, session=session, reason=" Salle inondée ")
+    assert cancelled.is_cancelled and cancelled.cancel_reason == "Salle inondée"
+    told = Notification.objects.filter(event="workshop_cancelled")
+    assert {n.referral.pathway_id for n in told} == {p.pk for p in people}
+    assert all("Salle inondée" in n.body for n in told)
+    # The history keeps the session as it was, and who cancelled it.
+    assert cancelled.history.first().history_user == adviser
+    assert cancelled.history.last().cancelled_at is None
+    assert WorkshopRegistration.objects.filter(session=session).count() == 2
+    with pytest.raises(Conflict, match="Cette séance est annulée"):
+        services.registration_create(
+            by=adviser, session=session, pathway=open_pathway(prescriber_org, adviser)
+        )
+    with pytest.raises(Conflict, match="Cette séance est annulée"):
+        services.attendance_record(
+            by=adviser, session=session, rows=[AttendanceRow(people[0].pk, "present")]
+        )
+    with pytest.raises(Conflict, match="déjà annulée"):
+        services.session_cancel(by=adviser, session=session, reason="Encore")
+
+
+def test_a_session_whose_sheet_is_begun_is_not_cancelled(past_session, pathway, adviser):
+    services.registration_create(by=adviser, session=past_session, pathway=pathway)
+    services.attendance_record(
+        by=adviser, session=past_session, rows=[AttendanceRow(pathway.pk, "present")]
+    )
+    with pytest.raises(Conflict, match="émargement de cette séance est commencé"):
+        services.session_cancel(by=adviser, session=past_session, reason="Trop tard")
+    past_session.refresh_from_db()
+    assert not past_session.is_cancelled
+
+
+def test_a_cancellation_needs_a_reason_and_a_workshop_manager(
+    session, adviser, fleet_user, instructor
+):
+    with pytest.raises(InvalidInput) as error:
+        services.session_cancel(by=adviser, session=session, reason="  ")
+    assert set(error.value.errors) == {"reason"}
+    for user in (fleet_user, instructor):
+        with pytest.raises(Forbidden):
+            services.session_cancel(by=user, session=session, reason="Pas mon rôle")
+    session.refresh_from_db()
+    assert not session.is_cancelled
+
+
+def test_the_database_refuses_a_cancellation_without_reason(session):
+    session.cancelled_at = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        session.save()

@@ -63,6 +63,13 @@ def test_every_figure_of_the_report(world, no_secrecy):
             "rental_car": 5,
             "driving_school": 5,
             "diagnostic": 6,
+            # No accompaniment action in this world (tests/reports/test_report_actions.py).
+            "workshop": 0,
+            "coaching": 0,
+            "transport": 0,
+            "carpool": 0,
+            "orientation": 0,
+            "financial_aid": 0,
         },
     }
     assert data["fleet"] == {

@@ -15,8 +15,9 @@ from tests.conftest import logged_in
 from tests.factories import OrganisationFactory
 
 # One aggregate per indicator group, the budget lines and the names on the cover (plus
-# one for the funder's or prescriber's name when the report names one).
-REPORT_QUERIES = 22
+# one for the funder's or prescriber's name when the report names one), of which seven
+# are the accompaniment's (accompaniment/report.py).
+REPORT_QUERIES = 29
 
 
 def count_queries(scope) -> int:
@@ -36,8 +37,9 @@ def test_the_query_count_does_not_grow_with_the_rows(world, no_secrecy, other_pl
     assert count_queries(world.scope()) == REPORT_QUERIES
     assert count_queries(world.scope(funder_id=world.funder_org.pk)) == REPORT_QUERIES + 1
     with_filters = world.scope(prescriber_id=world.organisations["Z"].pk, postal_code="08")
-    # The fleet's capacity is not asked when the report is about some people only.
-    assert count_queries(with_filters) == REPORT_QUERIES
+    # The fleet's capacity and the workshop sessions held are not asked when the report is
+    # about some people only; the prescriber's name is.
+    assert count_queries(with_filters) == REPORT_QUERIES - 1
 
 
 def test_the_pages_query_count_is_fixed_too(world, no_secrecy, django_assert_max_num_queries):

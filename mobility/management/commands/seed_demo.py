@@ -13,10 +13,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accompaniment import demo as accompaniment_demo
-from diagnostics import demo as diagnostics_demo
-from drivingschool import demo as drivingschool_demo
-from fleet import demo as fleet_demo
 from mobility import demo_data, services
 from mobility.demo_data import (
     ACCOUNTS,
@@ -30,6 +26,7 @@ from mobility.demo_data import (
 )
 from mobility.enums import CASEWORK_ROLES, ReferralStatus, Role
 from mobility.models import Membership, Organisation, Platform, Referral, User
+from mobility.registry import registry
 from mobility.reports import demo as reports_demo
 
 # The demo's notifications go through the normal path (recorded, then handed to the
@@ -117,9 +114,9 @@ class Command(BaseCommand):
                     ),
                 )
         referrals = self._play(demo_data.referral_plans(timezone.localdate()), users)
-        drivingschool_demo.seed(platform=main, users=users)
-        fleet_demo.seed(platform=main, users=users, today=timezone.localdate())
-        accompaniment_demo.seed(platform=main, users=users, today=timezone.localdate())
+        # Each module's demo, in the order the modules registered (mobility/registry.py).
+        for seed in registry.demo_in_order():
+            seed(platform=main, users=users, today=timezone.localdate())
         reports_demo.seed(platform=main, by=users["admin"], today=timezone.localdate())
         return referrals
 
@@ -176,11 +173,13 @@ class Command(BaseCommand):
                 referral = services.referral_accept(
                     referral=referral, by=adviser, beneficiary=known, opened_on=plan.opened_on
                 )
-                diagnostics_demo.record_entry(referral=referral, by=adviser, today=today)
+                for steps in registry.demo_referral_steps.values():
+                    if "accepted" in steps:
+                        steps["accepted"](referral=referral, by=adviser, today=today)
             if plan.status == ReferralStatus.CLOSED:
-                diagnostics_demo.record_exit(
-                    referral=referral, by=adviser, closed_on=plan.closed_on
-                )
+                for steps in registry.demo_referral_steps.values():
+                    if "closing" in steps:
+                        steps["closing"](referral=referral, by=adviser, closed_on=plan.closed_on)
                 services.pathway_close(
                     pathway=referral.pathway,
                     by=adviser,

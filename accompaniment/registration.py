@@ -1,0 +1,64 @@
+"""What the accompaniment adds to the core (mobility/registry.py): its actions in the
+beneficiary file's time line and among a pathway's services (casework only), its menu
+entry, pages, API, demo, and its part of the funder report."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accompaniment.enums import ACTION_ROLES
+from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem
+
+
+def _timeline(user, beneficiary, pathways):
+    """The actions and workshops of the pathways (prefetched: no query)."""
+    from accompaniment import selectors
+
+    for entry in selectors.timeline(pathways):
+        url = ""
+        if entry.registration is not None:
+            url = reverse("accompaniment:session_detail", args=[entry.registration.session_id])
+        yield TimelineItem(
+            day=entry.day,
+            module="actions",
+            kind_label=entry.kind_label.capitalize(),
+            label=entry.label,
+            detail=entry.detail,
+            status=entry.status,
+            status_label=entry.status_label,
+            url=url,
+        )
+
+
+def register(registry: Registry) -> None:
+    from accompaniment import demo, report, selectors
+
+    registry.register_timeline("accompaniment", section="actions", contributor=_timeline)
+    registry.register_pathway_prefetch("accompaniment", selectors.pathway_actions_prefetch)
+    registry.register_service_rows("accompaniment", selectors.service_rows, casework_only=True)
+    registry.register_menu(
+        MenuEntry(
+            key="accompaniment",
+            label="Ateliers et actions",
+            url_name="accompaniment:calendar",
+            roles=ACTION_ROLES,
+            order=30,
+        )
+    )
+    registry.register_urls(
+        "accompaniment", prefix="actions/", module="accompaniment.urls", order=30
+    )
+    registry.register_api("accompaniment", router="accompaniment.api.router", prefix="", order=20)
+    registry.register_demo("accompaniment", demo.seed, order=30)
+    registry.register_report_section(
+        ReportSection(
+            code=report.SECTION,
+            title=report.TITLE,
+            service_labels=report.KIND_LABELS,
+            services=report.people_by_kind,
+            compute=report.section,
+            rows=report.rows,
+            grids=report.grids,
+            order=10,
+        )
+    )

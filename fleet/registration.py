@@ -1,0 +1,58 @@
+"""What the fleet adds to the core (mobility/registry.py): the rentals in the beneficiary
+file's time line and among a pathway's services, its menu entry, pages, API and demo."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from mobility.enums import Role
+from mobility.registry import MenuEntry, Registry, TimelineItem
+
+
+def _service_rows(pathway) -> list[dict]:
+    """The pathway's rentals as services of `GET /api/v1/pathways/{id}` (prefetched)."""
+    return [
+        {
+            "kind": f"rental_{rental.vehicle.kind}",
+            "id": rental.pk,
+            "started_on": rental.start_date,
+            "status": rental.status,
+            "label": f"Location : {rental.vehicle.get_kind_display()} ({rental.vehicle})",
+        }
+        for rental in pathway.rentals.all()
+    ]
+
+
+def _timeline(user, beneficiary, pathways):
+    for pathway in pathways:
+        for rental in pathway.rentals.all():
+            yield TimelineItem(
+                day=rental.start_date,
+                module="rentals",
+                kind_label="Location",
+                label=f"{rental.vehicle.get_kind_display().capitalize()} ({rental.vehicle})",
+                detail=f"rendue le {rental.end_date:%d/%m/%Y}" if rental.end_date else "",
+                status=rental.status,
+                status_label=rental.get_status_display(),
+                url=reverse("fleet:rental_detail", args=[rental.pk]),
+            )
+
+
+def register(registry: Registry) -> None:
+    from fleet import demo
+
+    registry.register_timeline("fleet", section="rentals", contributor=_timeline)
+    registry.register_pathway_prefetch("fleet", lambda: ["rentals__vehicle"])
+    registry.register_service_rows("fleet", _service_rows, casework_only=False)
+    registry.register_menu(
+        MenuEntry(
+            key="fleet",
+            label="Flotte",
+            url_name="fleet:board",
+            roles=frozenset({Role.ADMIN, Role.ADVISER, Role.FLEET}),
+            order=20,
+        )
+    )
+    registry.register_urls("fleet", prefix="flotte/", module="fleet.urls", order=40)
+    registry.register_api("fleet", router="fleet.api.router", prefix="fleet/", order=40)
+    registry.register_demo("fleet", demo.seed, order=20)

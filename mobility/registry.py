@@ -1,0 +1,180 @@
+"""What each module adds to the core, registered from its AppConfig.ready().
+
+The core (mobility/) is the base the modules lean on: platforms, people, referrals,
+pathways, notifications, the API and the pages' frame. It never imports a module
+(diagnostics/, fleet/, drivingschool/, accompaniment/; tests/mobility/test_registry.py
+scans its imports). What it shows or runs of a module comes from this registry, filled in
+by each module's `ready()`:
+
+- `timeline`: contributors to the beneficiary file's one time line (diagnostics, rentals,
+  driving school, actions), each behind the file section that may see it;
+- `pathway_prefetches` and `pathway_fields` / `service_rows`: what a pathway read (API
+  and file) prefetches and returns of each module;
+- `demo_loaders` (run by `manage.py seed_demo`, in their order) and `demo_referral_steps`
+  (run on each demo fiche accepted or closed);
+- `menu`: the entries of the navigation bar;
+- `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
+- `report_sections`: parts of the funder report (mobility/reports/definition.py).
+
+Registration happens once per process, at start-up, before any request; each `register_*`
+refuses a second entry under the same name (a module registered twice is a bug).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One dated line of the beneficiary file's time line."""
+
+    day: date
+    module: str  # the file section it belongs to: "diagnostics", "rentals", ...
+    kind_label: str  # what it is, in French ("Diagnostic d'entrée", "Location"...)
+    label: str
+    detail: str = ""
+    status: str = ""  # a code, for the chip's colour
+    status_label: str = ""
+    url: str = ""
+
+
+# A contributor gets the reader, the person and their pathways (a list) and returns the
+# items; it may run a fixed number of queries, never one per item.
+TimelineContributor = Callable[[Any, Any, list], Iterable[TimelineItem]]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str  # the module's URL namespace: the entry is current on its pages
+    label: str
+    url_name: str
+    roles: frozenset
+    order: int
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A part of the funder report contributed by a module.
+
+    `services(scope)` gives the people per service kind it adds to `services.by_kind`
+    (Layered[dict]); `compute(scope, masker, services_masked, money=, hours=)` its JSON
+    part under `code`; `rows(data)` its figures for the flat table as (code, label,
+    value, unit); `grids(data)` its tables for the page and the PDF as (title, columns,
+    lines)."""
+
+    code: str
+    title: str
+    service_labels: dict
+    services: Callable
+    compute: Callable
+    rows: Callable
+    grids: Callable
+    order: int = 0
+
+
+@dataclass
+class Registry:
+    timeline: dict[str, tuple[str, TimelineContributor]] = field(default_factory=dict)
+    pathway_prefetches: dict[str, Callable[[], list]] = field(default_factory=dict)
+    pathway_fields: dict[str, Callable] = field(default_factory=dict)
+    service_rows: dict[str, tuple[Callable, bool]] = field(default_factory=dict)
+    demo_loaders: dict[str, tuple[int, Callable]] = field(default_factory=dict)
+    demo_referral_steps: dict[str, dict[str, Callable]] = field(default_factory=dict)
+    menu: dict[str, MenuEntry] = field(default_factory=dict)
+    api_routers: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    report_sections: dict[str, ReportSection] = field(default_factory=dict)
+
+    @staticmethod
+    def _add(table: dict, name: str, value) -> None:
+        if name in table:
+            raise ValueError(f"« {name} » est déjà enregistré.")
+        table[name] = value
+
+    # ---- what the modules call from their ready()
+
+    def register_timeline(self, name: str, *, section: str, contributor) -> None:
+        self._add(self.timeline, name, (section, contributor))
+
+    def register_pathway_prefetch(self, name: str, prefetches: Callable[[], list]) -> None:
+        self._add(self.pathway_prefetches, name, prefetches)
+
+    def register_pathway_field(self, name: str, resolver: Callable) -> None:
+        self._add(self.pathway_fields, name, resolver)
+
+    def register_service_rows(self, name: str, rows: Callable, *, casework_only: bool) -> None:
+        """`rows(pathway)` gives the pathway's services of the module; `casework_only`:
+        fleet staff and instructors do not read them."""
+        self._add(self.service_rows, name, (rows, casework_only))
+
+    def register_demo(self, name: str, loader: Callable, *, order: int) -> None:
+        """`loader(platform=, users=, today=)` seeds the module's demo on the main platform."""
+        self._add(self.demo_loaders, name, (order, loader))
+
+    def register_demo_referral_step(self, name: str, **steps: Callable) -> None:
+        """Steps run on each demo fiche: `accepted(referral=, by=, today=)`,
+        `closing(referral=, by=, closed_on=)`."""
+        self._add(self.demo_referral_steps, name, steps)
+
+    def register_menu(self, entry: MenuEntry) -> None:
+        self._add(self.menu, entry.key, entry)
+
+    def register_api(self, name: str, *, router: str, prefix: str, order: int) -> None:
+        """`router`: the dotted path of the module's django-ninja Router, mounted under
+        /api/v1/<prefix> (imported when the API is built, not at start-up)."""
+        self._add(self.api_routers, name, (order, prefix, router))
+
+    def register_urls(self, name: str, *, prefix: str, module: str, order: int) -> None:
+        """`module`: the dotted path of the module's URLconf, included under `prefix`."""
+        self._add(self.urls, name, (order, prefix, module))
+
+    def register_report_section(self, section: ReportSection) -> None:
+        self._add(self.report_sections, section.code, section)
+
+    # ---- what the core reads
+
+    def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
+        """The person's time line, from every contributor whose section the reader sees,
+        oldest first."""
+        sees = set(sees)
+        items: list[TimelineItem] = []
+        for section, contributor in self.timeline.values():
+            if section in sees:
+                items.extend(contributor(user, beneficiary, pathways))
+        return sorted(items, key=lambda item: (item.day, item.module, item.label))
+
+    def all_pathway_prefetches(self) -> list:
+        return [
+            lookup for prefetches in self.pathway_prefetches.values() for lookup in prefetches()
+        ]
+
+    def pathway_services(self, pathway, *, casework: bool) -> list[dict]:
+        rows = [
+            row
+            for rows_of, casework_only in self.service_rows.values()
+            if casework or not casework_only
+            for row in rows_of(pathway)
+        ]
+        return sorted(rows, key=lambda row: (row["started_on"], row["kind"]))
+
+    def demo_in_order(self) -> list[Callable]:
+        return [loader for _order, loader in sorted(self.demo_loaders.values(), key=lambda x: x[0])]
+
+    def menu_in_order(self) -> list[MenuEntry]:
+        return sorted(self.menu.values(), key=lambda entry: entry.order)
+
+    def routers_in_order(self) -> list[tuple[str, str]]:
+        return [(prefix, router) for _o, prefix, router in sorted(self.api_routers.values())]
+
+    def urls_in_order(self) -> list[tuple[str, str]]:
+        return [(prefix, module) for _o, prefix, module in sorted(self.urls.values())]
+
+    def sections_in_order(self) -> list[ReportSection]:
+        return sorted(self.report_sections.values(), key=lambda section: section.order)
+
+
+registry = Registry()
