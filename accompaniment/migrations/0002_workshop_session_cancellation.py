@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accompaniment', '0001_actions_catalogue_workshops_individual_actions'),
-        ('mobility', '0014_workshop_session_cancellation'),
+        ('mobility', '0016_workshop_session_cancellation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobility', '0013_file_access_in_admin'),
+        ('mobility', '0014_driving_school_notification_events'),
     ]
 
     operations = [

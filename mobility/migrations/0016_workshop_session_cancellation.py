@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mobility', '0013_file_access_in_admin'),
+        ('mobility', '0015_organisation_names_unique_whatever_the_case'),
     ]
 
     operations = [
