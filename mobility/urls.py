@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import accounts, health, legal, views
+from mobility import accounts, health, invitations, legal, views
 from mobility.api import api
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include(accounts)),
+    path("", include(invitations)),
     path("", include(legal)),
     # Browsers ask for /favicon.ico whatever the page says: the logo answers.
     path("favicon.ico", views.favicon, name="favicon"),
