@@ -53,6 +53,7 @@ urlpatterns = [
     path("actions/", include("accompaniment.urls")),
     path("flotte/", include("fleet.urls")),
     path("rapports/", include("mobility.reports.urls")),
+    path("import/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", health.healthz, name="healthz"),
