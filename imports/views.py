@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from imports import services
@@ -111,7 +111,12 @@ def confirm(request, pk):
     total = sum(counts.values())
     messages.success(
         request,
-        _("Import terminé : %(count)s enregistrement(s) créé(s).") % {"count": total}
+        ngettext(
+            "Import terminé : %(count)s enregistrement créé.",
+            "Import terminé : %(count)s enregistrements créés.",
+            total,
+        )
+        % {"count": total}
         if total
         else _("Import terminé : tout était déjà là, rien n'a été créé."),
     )

@@ -93,15 +93,16 @@ def send_invitation(user: User, *, invited_by: User) -> None:
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("courriel"))
-    first_name = forms.CharField(label=gettext_lazy("prénom"), max_length=150)
-    last_name = forms.CharField(label=gettext_lazy("nom"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("Courriel"))
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150)
     platform = forms.ModelChoiceField(
-        label=gettext_lazy("plateforme"), queryset=Platform.objects.none()
+        label=gettext_lazy("Plateforme"), queryset=Platform.objects.none()
     )
-    role = forms.ChoiceField(label=gettext_lazy("rôle"), choices=Role.choices)
+    # No role chosen in advance: an administrator's rights are never given by default.
+    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=[("", "---------"), *Role.choices])
     organisation = forms.ModelChoiceField(
-        label=gettext_lazy("organisation"),
+        label=gettext_lazy("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
         help_text=gettext_lazy("Pour un·e prescripteur·rice ou un financeur seulement."),

@@ -98,7 +98,9 @@ class World:
             by=self.users[Role.ADMIN],
             platform=main,
             filename="dossiers.csv",
-            content="nom;prénom;date de naissance;sexe;commune\nDupont;Léa;14/03/1998;F;Sedan\n".encode(),
+            content=(
+                "nom;prénom;date de naissance;sexe;commune\nDupont;Léa;14/03/1998;F;Sedan\n"
+            ).encode(),
         )
 
     def kwargs(self, name: str, pattern: str) -> dict:
