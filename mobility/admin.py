@@ -10,19 +10,23 @@ tokens revoked. Every changelist selects its related rows up front, so its query
 does not grow with its rows.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from mobility import services
+from mobility import invitations, services
 from mobility.admin_site import (
     EDIT,
     MANAGE,
@@ -207,7 +211,15 @@ class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
         (_("Statut"), {"fields": ("is_active",)}),
         (_("Dates importantes"), {"fields": ("last_login", "date_joined")}),
     )
-    list_display = ["username", "first_name", "last_name", "email", "roles", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "roles",
+        "is_active",
+        "invitation_state",
+    ]
     list_filter = [
         "is_active",
         "is_staff",
@@ -216,6 +228,71 @@ class UserAdmin(NoDeleteMixin, HistoryAdmin, BaseUserAdmin):
         "memberships__platform",
     ]
     search_fields = ["username", "first_name", "last_name", "email"]
+    actions = ["resend_invitation"]
+    change_list_template = "admin/mobility/user/change_list.html"
+
+    def get_urls(self):
+        invite = path(
+            "inviter/",
+            self.admin_site.admin_view(self.invite_view),
+            name="mobility_user_invite",
+        )
+        return [invite, *super().get_urls()]
+
+    def invite_view(self, request):
+        """Name a person and a role; the person receives a link and chooses a password."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = invitations.InvitationForm(request.POST or None, inviter=request.user)
+        if request.method == "POST" and form.is_valid():
+            user = invitations.invite(inviter=request.user, **form.cleaned_data)
+            self.log_addition(request, user, _("Invitation envoyée"))
+            messages.success(
+                request,
+                _("Invitation envoyée à %(email)s : le lien reste valable %(days)s jours.")
+                % {"email": user.email, "days": settings.INVITATION_TIMEOUT_DAYS},
+            )
+            return redirect("admin:mobility_user_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Inviter une personne"),
+            "form": form,
+            "opts": self.model._meta,
+            "days": settings.INVITATION_TIMEOUT_DAYS,
+        }
+        return TemplateResponse(request, "admin/mobility/user/invite.html", context)
+
+    @admin.action(description=_("Renvoyer l'invitation (nouveau lien)"))
+    def resend_invitation(self, request, queryset):
+        sent, skipped = 0, []
+        for user in queryset:
+            if invitations.is_pending(user) and self.managed_fully(request, user):
+                invitations.send_invitation(user, invited_by=request.user)
+                sent += 1
+            else:
+                skipped.append(str(user))
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invitation renvoyée ; les liens précédents ne servent plus.",
+                    "%(count)d invitations renvoyées ; les liens précédents ne servent plus.",
+                    sent,
+                )
+                % {"count": sent},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("Pas d'invitation pour %(names)s : mot de passe déjà choisi.")
+                % {"names": ", ".join(skipped)},
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("invitation"))
+    def invitation_state(self, user: User) -> str:
+        return _("en attente") if invitations.is_pending(user) else "—"
 
     def get_queryset(self, request):
         memberships = Membership.objects.select_related("platform", "organisation").order_by(

@@ -20,6 +20,7 @@ def navigation(request):
             "reports": bool(roles & REPORT_ROLES),
             "admin": may_use_admin(user),
             "api_tokens": bool(roles & API_TOKEN_ROLES),
+            "imports": Role.ADMIN in roles,
         },
         "user_memberships": user.active_memberships(),
     }

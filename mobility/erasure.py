@@ -278,6 +278,9 @@ NOT_ABOUT_PEOPLE: Mapping[str, str] = {
     "supprimés après IDEMPOTENCY_KEY_TTL_HOURS (48 h)",
     "mobility.JobRun": "exécutions des tâches quotidiennes : des nombres et des erreurs "
     "techniques, sans donnée sur une personne",
+    "imports.ImportBatch": "fichier d'import déposé : son contenu est effacé à la "
+    "confirmation (les lignes vivent alors dans les dossiers, effacés avec la personne) ou "
+    "au dépôt suivant ; restent le nom du fichier, son empreinte et des nombres",
 }
 
 # Field types that can hold a name, a contact or free text.

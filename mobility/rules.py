@@ -74,9 +74,16 @@ class JobFacts:
 
 
 def referral_problems(
-    *, person: PersonFacts, job: JobFacts, received_on: date, today: date
+    *,
+    person: PersonFacts,
+    job: JobFacts,
+    received_on: date,
+    today: date,
+    max_received_age_days: int | None = MAX_RECEIVED_AGE_DAYS,
 ) -> dict[str, str]:
-    """What is wrong with a fiche de liaison, field by field, in French (empty if valid)."""
+    """What is wrong with a fiche de liaison, field by field, in French (empty if valid).
+
+    `max_received_age_days=None`: a fiche of past years (the import of a platform's files)."""
     problems: dict[str, str] = {}
     birth_date = person.birth_date
     if birth_date is None:
@@ -109,7 +116,9 @@ def referral_problems(
         problems["postal_code"] = "Le code postal compte 5 chiffres."
     if received_on > today:
         problems["received_on"] = "La date de réception ne peut pas être dans le futur."
-    elif received_on < today - timedelta(days=MAX_RECEIVED_AGE_DAYS):
+    elif max_received_age_days is not None and received_on < today - timedelta(
+        days=max_received_age_days
+    ):
         problems["received_on"] = (
             "La date de réception remonte à plus d'un an : vérifiez-la (une fiche papier "
             "se saisit dans l'année)."

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fleet",
     "drivingschool",
     "accompaniment",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,13 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 if EMAIL_TIMEOUT < 1:
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second.")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# The import of a platform's files: rows and bytes of one file (below the request limit).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 900_000)
+# Days an invitation link stays valid (the administrator can send a new one after).
+INVITATION_TIMEOUT_DAYS = env_int("INVITATION_TIMEOUT_DAYS", 7)
+if INVITATION_TIMEOUT_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_TIMEOUT_DAYS must be at least 1 day.")
 
 # Background work through Django's tasks API (the django-tasks backport; the same code
 # moves to django.tasks with Django 6). The database backend keeps the queue in the

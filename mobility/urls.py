@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import accounts, health, legal, views
+from mobility import accounts, health, invitations, legal, views
 from mobility.api import api
 from mobility.registry import registry
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include(accounts)),
+    path("", include(invitations)),
     path("", include(legal)),
     # Browsers ask for /favicon.ico whatever the page says: the logo answers.
     path("favicon.ico", views.favicon, name="favicon"),
@@ -51,6 +52,7 @@ urlpatterns = [
     # Each module's pages, as its AppConfig.ready() registered them (mobility/registry.py).
     *(path(prefix, include(module)) for prefix, module in registry.urls_in_order()),
     path("rapports/", include("mobility.reports.urls")),
+    path("import/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", health.healthz, name="healthz"),

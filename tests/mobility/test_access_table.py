@@ -26,6 +26,7 @@ from drivingschool.models import Enrolment, Lesson
 from fleet import services as fleet_services
 from fleet.enums import EntryKind, PaymentMethod
 from fleet.models import LedgerEntry, Rental, Vehicle
+from imports import services as import_services
 from mobility.admin_site import PlatformScoped
 from mobility.demo_data import MAIN_PLATFORM, SECOND_PLATFORM
 from mobility.enums import Role
@@ -96,6 +97,14 @@ class World:
         )
         issue_token(user=self.users[Role.ADMIN], label="à révoquer")
         self.api_token = ApiToken.objects.filter(user=self.users[Role.ADMIN]).latest("pk")
+        self.import_batch = import_services.batch_upload(
+            by=self.users[Role.ADMIN],
+            platform=main,
+            filename="dossiers.csv",
+            content=(
+                "nom;prénom;date de naissance;sexe;commune\nDupont;Léa;14/03/1998;F;Sedan\n"
+            ).encode(),
+        )
 
     def kwargs(self, name: str, pattern: str) -> dict:
         """The ids a page takes, from the names of its URL's parameters."""
@@ -120,6 +129,7 @@ class World:
             "accompaniment:registration": self.session,
             "accompaniment:attendance": self.session,
             "accompaniment:action_follow_up": self.action,
+            "imports:": self.import_batch,
         }
         values = {
             "notification_pk": self.notification.pk,
@@ -241,6 +251,7 @@ POSTED = {
     "api_token_revoke",
     "accompaniment:registration_create",
     "accompaniment:action_follow_up",
+    "imports:confirm",
 }
 # The form again with its errors (200, or 422 on the auto-école pages), or back to the
 # page with a message (302).
@@ -260,6 +271,7 @@ PAGES = {
     "legal_notice": same(200),
     "accessibility": same(200),
     "privacy": same(200),
+    "first_login": same(410),  # an invitation link that is not valid says so, for anyone
     # Fiches de liaison: the demo prescriber's organisation did not send this one (404).
     "referral_list": row(REFERRALS, listing=True),
     "referral_create": row(REFERRALS, listing=True),
@@ -326,6 +338,12 @@ PAGES = {
     # Funders' reports: aggregates of their own platform.
     "reports:page": row(REPORTS, listing=True),
     "reports:export": row(REPORTS, listing=True),
+    # The import of a platform's files: its administrators only.
+    "imports:upload": row({Role.ADMIN}, listing=True),
+    "imports:template_csv": row({Role.ADMIN}, listing=True),
+    "imports:template_xlsx": row({Role.ADMIN}, listing=True),
+    "imports:dry_run": row({Role.ADMIN}),
+    "imports:confirm": row({Role.ADMIN}, mine=ANSWERED),
 }
 
 # Write operations are sent an empty body: the API checks it (422) before the role, so
