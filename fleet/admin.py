@@ -17,6 +17,7 @@ from fleet.models import (
     FleetSettings,
     LedgerEntry,
     Rental,
+    TariffDeposit,
     TariffGrid,
     TariffReduction,
     TariffStep,
@@ -59,6 +60,11 @@ class TariffStepInline(FrozenWhenUsedInline):
     fields = ["kind", "month", "daily_rate"]
 
 
+class TariffDepositInline(FrozenWhenUsedInline):
+    model = TariffDeposit
+    fields = ["kind", "amount"]
+
+
 class TariffReductionInline(FrozenWhenUsedInline):
     model = TariffReduction
     fields = ["position", "code", "label", "condition", "percent", "until_month"]
@@ -75,7 +81,7 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["name", "version", "platform", "max_months", "microcredit_month", "created_at"]
     list_filter = ["platform", "code"]
     list_select_related = ["platform"]
-    inlines = [TariffStepInline, TariffReductionInline]
+    inlines = [TariffStepInline, TariffReductionInline, TariffDepositInline]
     readonly_fields = ["created_at", "created_by"]
     actions = ["new_version"]
 
@@ -94,7 +100,7 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
 
     @admin.action(description=_("Créer une nouvelle version modifiable"))
     def new_version(self, request, queryset):
-        for grid in queryset.prefetch_related("steps", "reductions"):
+        for grid in queryset.prefetch_related("steps", "reductions", "deposits"):
             platform = self._target_platform(request, grid)
             if platform is None and not is_operator(request.user):
                 self.message_user(

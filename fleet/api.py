@@ -205,6 +205,7 @@ def create_rental(request: HttpRequest, payload: RentalIn):
         home_work_km=payload.home_work_km,
         contract_end_date=payload.contract_end_date,
         override_reason=payload.eligibility_override_reason,
+        deposit_waiver_reason=payload.deposit_waiver_reason,
     )
     return Status(201, rentals_for(request).get(pk=rental.pk))
 

@@ -29,6 +29,15 @@ STANDARD_REDUCTIONS = (
     },
 )
 
+# The deposit asked by default per vehicle kind (the seeds give no amount): each shipped
+# grid carries it, and a lower deposit needs an adviser's waiver with a reason.
+DEFAULT_DEPOSITS = {
+    VehicleKind.CAR: "150.00",
+    VehicleKind.SCOOTER: "100.00",
+    VehicleKind.BIKE: "50.00",
+    VehicleKind.EBIKE: "50.00",
+}
+
 SHIPPED_GRIDS = {
     # Voiture & Co practice: one daily rate per kind for the whole rental.
     STANDARD_GRID: {
@@ -44,6 +53,7 @@ SHIPPED_GRIDS = {
             VehicleKind.EBIKE: ["1.00"],
         },
         "reductions": STANDARD_REDUCTIONS,
+        "deposits": DEFAULT_DEPOSITS,
     },
     # AMIE practice: month 1 free or very low according to resources, then a rate rising
     # towards a car-loan repayment; 5 months at most, a microcredit proposed at month 5.
@@ -61,6 +71,7 @@ SHIPPED_GRIDS = {
             VehicleKind.EBIKE: ["0.40", "0.60", "0.80", "1.00", "1.20"],
         },
         "reductions": tuple({**reduction, "until_month": 1} for reduction in STANDARD_REDUCTIONS),
+        "deposits": DEFAULT_DEPOSITS,
     },
 }
 

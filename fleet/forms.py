@@ -127,6 +127,15 @@ class RentalForm(OneTimeForm):
     )
     start_date = forms.DateField(label=_("Début de la location"), widget=DateInput())
     deposit = decimal_field(_("Caution (€)"), required=True)
+    deposit_waiver_reason = forms.CharField(
+        label=_("Caution inférieure à celle de la grille : motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Réservé aux conseiller·ères : seulement si la caution est plus basse que celle "
+            "de la grille. Le motif est imprimé sur le contrat."
+        ),
+    )
     deposit_method = forms.ChoiceField(
         label=_("Caution versée par"), choices=PaymentMethod.choices, initial=PaymentMethod.CHEQUE
     )

@@ -44,7 +44,7 @@ class TariffGridQuerySet(models.QuerySet):
         return self.filter(Q(platform_id=platform_id) | Q(platform__isnull=True))
 
     def with_rates(self) -> TariffGridQuerySet:
-        return self.prefetch_related("steps", "reductions")
+        return self.prefetch_related("steps", "reductions", "deposits")
 
 
 class TariffGrid(models.Model):
@@ -112,7 +112,7 @@ class TariffGrid(models.Model):
         return f"{self.name} (v{self.version})"
 
     def as_rule(self) -> tariffs.Grid:
-        """The pure grid (steps and reductions should be prefetched)."""
+        """The pure grid (steps, reductions and deposits should be prefetched)."""
         steps: dict[str, list[tariffs.Step]] = {}
         for step in self.steps.all():
             steps.setdefault(step.kind, []).append(tariffs.Step(step.month, step.daily_rate))
@@ -131,7 +131,39 @@ class TariffGrid(models.Model):
             ),
             max_months=self.max_months,
             microcredit_month=self.microcredit_month,
+            deposits={deposit.kind: deposit.amount for deposit in self.deposits.all()},
         )
+
+
+class TariffDeposit(models.Model):
+    """The deposit asked by default for a vehicle kind on this grid: less needs an
+    adviser's waiver with a reason."""
+
+    grid = models.ForeignKey(
+        TariffGrid, on_delete=models.CASCADE, related_name="deposits", verbose_name=_("grille")
+    )
+    kind = models.CharField(_("type de véhicule"), max_length=20, choices=VehicleKind.choices)
+    amount = models.DecimalField(_("caution par défaut (€)"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("caution par défaut")
+        verbose_name_plural = _("cautions par défaut")
+        ordering = ["grid", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "kind"], name="fleet_tariffdeposit_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="fleet_tariffdeposit_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VehicleKind.values), name="fleet_tariffdeposit_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.amount} €"
 
 
 class TariffStep(models.Model):
@@ -435,6 +467,18 @@ class Rental(models.Model):
     microcredit_from = models.DateField(_("microcrédit à proposer dès le"), null=True, blank=True)
     end_date = models.DateField(_("rendu le"), null=True, blank=True)
     deposit = models.DecimalField(_("caution (€)"), **MONEY)
+    deposit_default = models.DecimalField(
+        _("caution par défaut de la grille (€)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : la grille ne fixait pas de caution pour ce type de véhicule."),
+        **MONEY,
+    )
+    deposit_waiver_reason = models.TextField(
+        _("motif de la caution réduite"),
+        blank=True,
+        help_text=_("Dérogation d'un·e conseiller·ère : caution inférieure à celle de la grille."),
+    )
     contract_signed = models.BooleanField(_("contrat signé"))
     home_work_km = models.DecimalField(
         _("distance domicile-travail (km, aller)"), max_digits=6, decimal_places=1
@@ -494,6 +538,13 @@ class Rental(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(contract_signed=True), name="fleet_rental_contract_signed"
+            ),
+            # A deposit below the grid's default is a waiver, which has a reason.
+            models.CheckConstraint(
+                condition=Q(deposit_default__isnull=True)
+                | Q(deposit__gte=F("deposit_default"))
+                | ~Q(deposit_waiver_reason=""),
+                name="fleet_rental_deposit_waiver_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(home_work_km__gte=0, daily_km_allowance__gte=0),

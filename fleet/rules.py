@@ -76,6 +76,22 @@ def payment_problem(amount: Decimal) -> str | None:
     return None
 
 
+def deposit_problem(*, deposit: Decimal, default: Decimal | None, waiver_reason: str) -> str | None:
+    """What is wrong with the deposit of a hand-over, in French (None: nothing).
+
+    A deposit below the grid's default for the vehicle kind needs a waiver: its reason,
+    written by an adviser (who may write it is the service's business)."""
+    if deposit < 0:
+        return "La caution ne peut pas être négative."
+    if default is not None and money(deposit) < money(default) and not waiver_reason.strip():
+        return (
+            f"La caution par défaut de la grille pour ce véhicule est de {euros(default)} : "
+            "une caution plus basse demande la dérogation d'un·e conseiller·ère, avec son "
+            "motif."
+        )
+    return None
+
+
 def next_checkin_due(*, last_checkin: date | None, rental_start: date, interval_days: int) -> date:
     return (last_checkin or rental_start) + timedelta(days=interval_days)
 

@@ -116,6 +116,12 @@ class RentalIn(InputSchema):
         max_length=2000,
         description="Dérogation aux conditions d'accès (conseiller·ère ou administrateur·rice).",
     )
+    deposit_waiver_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Motif d'une caution inférieure à celle de la grille pour ce type de "
+        "véhicule (conseiller·ère ou administrateur·rice) ; sans lui, 422.",
+    )
 
 
 class GridOut(Schema):
@@ -139,6 +145,10 @@ class RentalOut(Schema):
     microcredit_from: date | None
     end_date: date | None
     deposit: MoneyStr
+    deposit_default: MoneyStr | None = Field(
+        description="La caution par défaut de la grille pour ce type de véhicule."
+    )
+    deposit_waiver_reason: str
     deposit_held: MoneyStr
     contract_signed: bool
     home_work_km: float

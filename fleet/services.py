@@ -32,6 +32,7 @@ from fleet.models import (
     LedgerEntry,
     ReceiptCounter,
     Rental,
+    TariffDeposit,
     TariffGrid,
     TariffReduction,
     TariffStep,
@@ -99,6 +100,12 @@ def install_shipped_grids() -> None:
                 ),
                 by=None,
             )
+        _install_deposits(grid, spec["deposits"])
+
+
+def _install_deposits(grid: TariffGrid, deposits: dict[str, str]) -> None:
+    for kind, amount in deposits.items():
+        save_with_author(TariffDeposit(grid=grid, kind=kind, amount=Decimal(amount)), by=None)
 
 
 def shipped_grid(code: str) -> TariffGrid:
@@ -215,6 +222,8 @@ def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | 
             ),
             by=by,
         )
+    for deposit in grid.deposits.all():
+        save_with_author(TariffDeposit(grid=copy, kind=deposit.kind, amount=deposit.amount), by=by)
     return copy
 
 
@@ -403,8 +412,11 @@ def rental_create(
     deposit_method: str = PaymentMethod.CHEQUE,
     contract_end_date: date | None = None,
     override_reason: str = "",
+    deposit_waiver_reason: str = "",
 ) -> Rental:
-    """Hand a vehicle over: eligibility checked, contract signed, deposit recorded."""
+    """Hand a vehicle over: eligibility checked, contract signed, deposit recorded (at
+    least the grid's default for the vehicle kind, unless an adviser waives it with a
+    reason)."""
     require_fleet_role(by, pathway.platform_id)
     today = timezone.localdate()
     pathway = Pathway.objects.select_related("beneficiary", "platform").get(pk=pathway.pk)
@@ -417,8 +429,24 @@ def rental_create(
         raise Conflict("Ce parcours est clôturé : aucune location ne peut y commencer.")
     errors = {}
     deposit = tariffs.money(deposit)
-    if deposit < 0:
-        errors["deposit"] = "La caution ne peut pas être négative."
+    deposit_waiver_reason = deposit_waiver_reason.strip()
+    settings = fleet_settings(pathway.platform)
+    grid = grid_with_rates(settings.tariff_grid)
+    deposit_default = grid.as_rule().default_deposit(vehicle.kind)
+    if problem := rules.deposit_problem(
+        deposit=deposit, default=deposit_default, waiver_reason=deposit_waiver_reason
+    ):
+        errors["deposit"] = problem
+    waived = deposit_default is not None and deposit < deposit_default
+    if (
+        waived
+        and deposit_waiver_reason
+        and pathway.platform_id not in by.platform_ids(OVERRIDE_ROLES)
+    ):
+        raise Forbidden(
+            "Seul·e un·e conseiller·ère ou un·e administrateur·rice peut accepter une "
+            "caution inférieure à celle de la grille."
+        )
     if deposit_method not in PaymentMethod.values:
         errors["deposit_method"] = "Moyen de paiement inconnu."
     if start_date < pathway.opened_on:
@@ -435,7 +463,9 @@ def rental_create(
     elif home_work_km < 0:
         errors["home_work_km"] = "La distance ne peut pas être négative."
     if errors:
-        raise InvalidInput("La location n'est pas valide.", errors=errors)
+        raise InvalidInput(
+            "La location n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
 
     # What is missing for the hand-over, said all at once (422 with each condition).
     missing = {}
@@ -472,8 +502,6 @@ def rental_create(
             f"Le véhicule {vehicle} n'est pas disponible "
             f"({vehicle.get_status_display()}) : choisissez-en un autre."
         )
-    settings = fleet_settings(pathway.platform)
-    grid = settings.tariff_grid
     grid_check_complete(grid, kinds=[vehicle.kind])
     max_end, microcredit = tariffs.milestones(
         max_months=grid.max_months,
@@ -490,6 +518,8 @@ def rental_create(
         max_end_date=max_end,
         microcredit_from=microcredit,
         deposit=deposit,
+        deposit_default=deposit_default,
+        deposit_waiver_reason=deposit_waiver_reason if waived else "",
         contract_signed=True,
         home_work_km=home_work_km,
         km_allowance_percent=settings.km_allowance_percent,

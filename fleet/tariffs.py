@@ -86,6 +86,14 @@ class Grid:
     reductions: tuple[Reduction, ...] = ()
     max_months: int | None = None
     microcredit_month: int | None = None
+    # The deposit asked by default for each vehicle kind (a kind absent: no default).
+    deposits: dict[str, Decimal] = field(default_factory=dict)
+    # How often the person comes to the point étape: "weekly" or "monthly".
+    visit_frequency: str = "weekly"
+
+    def default_deposit(self, kind: str) -> Decimal | None:
+        amount = self.deposits.get(kind)
+        return money(amount) if amount is not None else None
 
     def rates_for(self, kind: str) -> tuple[Step, ...]:
         steps = tuple(sorted(self.steps.get(kind, ()), key=lambda step: step.month))

@@ -145,6 +145,7 @@ def rental_create(request):
                     home_work_km=data["home_work_km"],
                     contract_end_date=data["contract_end_date"],
                     override_reason=data["override_reason"],
+                    deposit_waiver_reason=data["deposit_waiver_reason"],
                 )
                 sent.result_url = reverse("fleet:rental_detail", args=[rental.pk])
         except InvalidInput as error:
@@ -237,6 +238,9 @@ def rental_contract(request, pk):
             "week": week,
             "week_total": euros(week.total),
             "deposit": euros(rental.deposit),
+            "deposit_default": euros(rental.deposit_default)
+            if rental.deposit_default is not None
+            else "",
             "today": timezone.localdate(),
         },
     )
