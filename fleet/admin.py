@@ -78,7 +78,15 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
     platform_path = "platform"
     shared_when_empty = True
     platform_admin_may = MANAGE
-    list_display = ["name", "version", "platform", "max_months", "microcredit_month", "created_at"]
+    list_display = [
+        "name",
+        "version",
+        "platform",
+        "max_months",
+        "microcredit_month",
+        "visit_frequency",
+        "created_at",
+    ]
     list_filter = ["platform", "code"]
     list_select_related = ["platform"]
     inlines = [TariffStepInline, TariffReductionInline, TariffDepositInline]
@@ -129,7 +137,14 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
 class FleetSettingsForm(forms.ModelForm):
     class Meta:
         model = FleetSettings
-        fields = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
+        fields = [
+            "platform",
+            "tariff_grid",
+            "km_allowance_percent",
+            "checkin_interval_days",
+            "km_alert_margin_percent",
+            "overdue_alert_days",
+        ]
 
     def clean_tariff_grid(self):
         """The grid chosen must price every vehicle kind (the rule of grid_choose)."""

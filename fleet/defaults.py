@@ -46,6 +46,7 @@ SHIPPED_GRIDS = {
         "bénéficiaire. Gratuit au RSA, demi-tarif en QPV.",
         "max_months": 6,
         "microcredit_month": None,
+        "visit_frequency": "weekly",
         "steps": {
             VehicleKind.CAR: ["5.00"],
             VehicleKind.SCOOTER: ["2.00"],
@@ -64,6 +65,8 @@ SHIPPED_GRIDS = {
         "auto ; 5 mois au plus, microcrédit proposé au 5e mois.",
         "max_months": 5,
         "microcredit_month": 5,
+        # AMIE practice: a monthly visit, with feedback to the referent.
+        "visit_frequency": "monthly",
         "steps": {
             VehicleKind.CAR: ["1.00", "2.00", "3.00", "4.00", "5.00"],
             VehicleKind.SCOOTER: ["0.50", "1.00", "1.50", "2.00", "2.50"],
@@ -116,4 +119,8 @@ ELIGIBILITY = {
 KM_ALLOWANCE_PERCENT = "120"
 CHECKIN_INTERVAL_DAYS = 7
 # The fleet board lists rentals whose maximum length ends within this many days.
+# (A rental past it is listed too, until its return.)
 MAX_LENGTH_WARNING_DAYS = 14
+# Alerts to the adviser and the referents (FleetSettings, per platform).
+KM_ALERT_MARGIN_PERCENT = "10"
+OVERDUE_ALERT_DAYS = 7

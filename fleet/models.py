@@ -8,6 +8,7 @@ reason. Balances are never stored: they are derived from the ledger rows.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -17,19 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fleet import tariffs
+from fleet import rules, tariffs
 from fleet.eligibility import Rule
 from fleet.enums import (
     FLEET_ROLES,
     EntryKind,
+    MicrocreditOutcome,
     PaymentMethod,
     RentalStatus,
     SituationCode,
     VehicleKind,
     VehicleStatus,
+    VisitFrequency,
 )
 from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
-from mobility.models import Beneficiary, Pathway, Platform, User
+from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -68,6 +71,16 @@ class TariffGrid(models.Model):
     microcredit_month = models.PositiveSmallIntegerField(
         _("mois où un microcrédit est proposé"), null=True, blank=True
     )
+    visit_frequency = models.CharField(
+        _("rythme des points étapes"),
+        max_length=10,
+        choices=VisitFrequency.choices,
+        default=VisitFrequency.WEEKLY,
+        help_text=_(
+            "Chaque semaine : tous les N jours des réglages de la flotte (7 par défaut) ; "
+            "chaque mois : le même jour du mois suivant."
+        ),
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         User,
@@ -101,6 +114,10 @@ class TariffGrid(models.Model):
                 name="fleet_tariffgrid_max_months_positive",
             ),
             models.CheckConstraint(
+                condition=Q(visit_frequency__in=VisitFrequency.values),
+                name="fleet_tariffgrid_visit_frequency_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(microcredit_month__isnull=True)
                 | Q(microcredit_month__gte=1, max_months__isnull=True)
                 | Q(microcredit_month__gte=1, microcredit_month__lte=F("max_months")),
@@ -132,6 +149,7 @@ class TariffGrid(models.Model):
             max_months=self.max_months,
             microcredit_month=self.microcredit_month,
             deposits={deposit.kind: deposit.amount for deposit in self.deposits.all()},
+            visit_frequency=self.visit_frequency,
         )
 
 
@@ -264,6 +282,20 @@ class FleetSettings(models.Model):
     checkin_interval_days = models.PositiveSmallIntegerField(
         _("jours entre deux points étapes"), default=7
     )
+    km_alert_margin_percent = models.DecimalField(
+        _("alerte km : dépassement du forfait de plus de (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("10"),
+        help_text=_("Au-delà, le ou la conseiller·ère et le ou la référent·e sont prévenu·es."),
+    )
+    overdue_alert_days = models.PositiveSmallIntegerField(
+        _("alerte : point étape en retard de plus de (jours)"),
+        default=7,
+        help_text=_(
+            "La tâche quotidienne prévient le ou la conseiller·ère et le ou la référent·e."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -277,6 +309,10 @@ class FleetSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(checkin_interval_days__gte=1),
                 name="fleet_settings_interval_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(km_alert_margin_percent__gte=0, overdue_alert_days__gte=1),
+                name="fleet_settings_alert_thresholds_valid",
             ),
         ]
 
@@ -427,6 +463,8 @@ class RentalQuerySet(models.QuerySet):
         return self.annotate(
             last_checkin_date=Subquery(last.values("date")[:1]),
             last_odometer_km=Subquery(last.values("odometer_km")[:1]),
+            last_km_over=Subquery(last.values("km_over")[:1]),
+            last_km_allowance=Subquery(last.values("km_allowance")[:1]),
         )
 
     def for_board(self) -> RentalQuerySet:
@@ -463,7 +501,38 @@ class Rental(models.Model):
         _("statut"), max_length=20, choices=RentalStatus.choices, default=RentalStatus.OPEN
     )
     start_date = models.DateField(_("début"))
+    steps_start = models.DateField(
+        _("mois 1 commencé le"),
+        null=True,
+        help_text=_(
+            "Les mois de la grille se comptent par personne sur toutes les locations du "
+            "parcours : le début de la location moins les jours des locations précédentes."
+        ),
+    )
     max_end_date = models.DateField(_("fin au plus tard"), null=True, blank=True)
+    extended_until = models.DateField(_("prolongée jusqu'au"), null=True, blank=True)
+    extension_reason = models.TextField(_("motif de la prolongation"), blank=True)
+    visit_frequency = models.CharField(
+        _("rythme des points étapes"),
+        max_length=10,
+        choices=VisitFrequency.choices,
+        default=VisitFrequency.WEEKLY,
+    )
+    microcredit_proposed_on = models.DateField(_("microcrédit proposé le"), null=True, blank=True)
+    microcredit_outcome = models.CharField(
+        _("suite du microcrédit"), max_length=20, choices=MicrocreditOutcome.choices, blank=True
+    )
+    microcredit_partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("orientée vers (partenaire du microcrédit)"),
+    )
+    microcredit_notes = models.TextField(_("notes sur le microcrédit"), blank=True)
+    # The due date of the last point étape whose delay was reported (one notice per delay).
+    overdue_alerted_for = models.DateField(_("retard signalé (échéance)"), null=True, blank=True)
     microcredit_from = models.DateField(_("microcrédit à proposer dès le"), null=True, blank=True)
     end_date = models.DateField(_("rendu le"), null=True, blank=True)
     deposit = models.DecimalField(_("caution (€)"), **MONEY)
@@ -539,6 +608,26 @@ class Rental(models.Model):
             models.CheckConstraint(
                 condition=Q(contract_signed=True), name="fleet_rental_contract_signed"
             ),
+            models.CheckConstraint(
+                condition=Q(extended_until__isnull=True) | ~Q(extension_reason=""),
+                name="fleet_rental_extension_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_frequency__in=VisitFrequency.values),
+                name="fleet_rental_visit_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(microcredit_outcome="")
+                | Q(
+                    microcredit_outcome__in=MicrocreditOutcome.values,
+                    microcredit_proposed_on__isnull=False,
+                ),
+                name="fleet_rental_microcredit_outcome_after_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(steps_start__isnull=True) | Q(steps_start__lte=F("start_date")),
+                name="fleet_rental_steps_start_not_after_start",
+            ),
             # A deposit below the grid's default is a waiver, which has a reason.
             models.CheckConstraint(
                 condition=Q(deposit_default__isnull=True)
@@ -580,6 +669,15 @@ class Rental(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == RentalStatus.OPEN
+
+    @property
+    def service_end(self) -> date | None:
+        """The last day of the service: the grid's maximum or the adviser's extension."""
+        return rules.length_end(max_end=self.max_end_date, extended_until=self.extended_until)
+
+    @property
+    def steps_anchor(self) -> date:
+        return self.steps_start or self.start_date
 
     @property
     def balance_due(self) -> Decimal:
