@@ -218,11 +218,17 @@ def rental_detail(request, pk):
             "today": today,
             "microcredit_due": selectors.microcredit_to_propose(rental, today=today),
             "max_length_near": selectors.reaching_max_length(rental, today=today),
+            # Offered when it is time: the end within the warning period (or an extension
+            # to change), the microcredit's month come (or a proposal to follow up).
             "may_extend": rental.is_open
             and rental.max_end_date is not None
+            and bool(selectors.reaching_max_length(rental, today=today) or rental.extended_until)
             and rental.platform_id in request.user.platform_ids(OVERRIDE_ROLES),
             "extension_form": ExtensionForm(),
-            "microcredit_form": MicrocreditForm(rental=rental) if rental.microcredit_from else None,
+            "microcredit_form": MicrocreditForm(rental=rental)
+            if rental.microcredit_from
+            and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
+            else None,
         },
     )
 
