@@ -13,6 +13,12 @@ class VehicleKind(models.TextChoices):
     CAR = "car", _("voiture")
 
 
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("échec")
+
+
 class VisitFrequency(models.TextChoices):
     WEEKLY = "weekly", _("chaque semaine")
     MONTHLY = "monthly", _("chaque mois")

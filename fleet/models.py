@@ -22,6 +22,7 @@ from fleet import rules, tariffs
 from fleet.eligibility import Rule
 from fleet.enums import (
     FLEET_ROLES,
+    DeliveryState,
     EntryKind,
     MicrocreditOutcome,
     PaymentMethod,
@@ -874,6 +875,11 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount} € — location n° {self.rental_id}"
 
     @property
+    def receipt_email_or_none(self):
+        """The e-mail of this payment's receipt, if one was sent (select_related it)."""
+        return getattr(self, "receipt_email", None)
+
+    @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
@@ -885,6 +891,40 @@ class LedgerEntry(models.Model):
         if self.reversal_key is None:
             return None
         return getattr(self, "reversal", None)
+
+
+class ReceiptEmail(models.Model):
+    """A payment's receipt sent by e-mail to the person who has an address: recorded in
+    the payment's transaction, sent by a task once it commits (fleet.receipts)."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        related_name="receipt_email",
+        verbose_name=_("paiement"),
+    )
+    recipient = models.EmailField(_("destinataire"))
+    state = models.CharField(
+        _("état"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    error = models.TextField(_("erreur d'envoi"), blank=True)
+
+    class Meta:
+        verbose_name = _("reçu envoyé par courriel")
+        verbose_name_plural = _("reçus envoyés par courriel")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DeliveryState.values), name="fleet_receiptemail_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reçu de l'écriture n° {self.entry_id} → {self.recipient}"
 
 
 class ReceiptCounter(models.Model):

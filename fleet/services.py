@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fleet import defaults, eligibility, rules, selectors, tariffs
+from fleet import defaults, eligibility, receipts, rules, selectors, tariffs
 from fleet.enums import (
     FLEET_ROLES,
     OVERRIDE_ROLES,
@@ -722,7 +722,7 @@ def _entry(
     rental, kind, amount, day, by, *, method="", label="", checkin=None, reason=""
 ) -> LedgerEntry:
     receipt_number = _next_receipt_number(rental.platform_id) if kind == EntryKind.PAYMENT else None
-    return save_with_author(
+    entry = save_with_author(
         LedgerEntry(
             platform_id=rental.platform_id,
             rental=rental,
@@ -738,6 +738,9 @@ def _entry(
         ),
         by=by,
     )
+    if receipt_number is not None and rental.beneficiary.email:
+        receipts.email_on_commit(entry, recipient=rental.beneficiary.email)
+    return entry
 
 
 def _next_receipt_number(platform_id: int) -> int:

@@ -196,7 +196,9 @@ def rental_detail(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
     checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
     ledger = list(
-        rental.ledger.select_related("created_by", "reverses", "reversal").order_by("date", "pk")
+        rental.ledger.select_related(
+            "created_by", "reverses", "reversal", "receipt_email"
+        ).order_by("date", "pk")
     )
     for entry in ledger:
         entry.correctable = services.reversal_refusal(entry, rental=rental) is None
