@@ -646,6 +646,12 @@ def rental_extend(*, by: User, rental: Rental, until: date, reason: str) -> Rent
     return save_with_author(rental, by=by)
 
 
+def _decimal(value: Decimal) -> str:
+    """'302,4' or '10' as a French reader writes a number (no trailing zeros)."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
 def _visit_sentence(rental: Rental) -> str:
     every = "chaque mois" if rental.visit_frequency == VisitFrequency.MONTHLY else "chaque semaine"
     return (
@@ -906,9 +912,10 @@ def checkin_record(
         _alert(
             rental,
             f"Dépassement du forfait kilométrique au point étape du {day:%d/%m/%Y} : "
-            f"{km.km_driven} km parcourus pour un forfait de {km.km_allowance} km "
-            f"({km.km_over} km au-delà, plus de {settings.km_alert_margin_percent:g} % du "
-            "forfait). La plateforme peut mettre fin à la location, avec un motif.",
+            f"{km.km_driven} km parcourus pour un forfait de {_decimal(km.km_allowance)} km "
+            f"({_decimal(km.km_over)} km au-delà, plus de "
+            f"{_decimal(settings.km_alert_margin_percent)} % du forfait). La plateforme peut "
+            "mettre fin à la location, avec un motif.",
             by=by,
         )
     return CheckInResult(checkin, quote, paid, rental_balance(rental), payment)

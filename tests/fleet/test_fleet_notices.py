@@ -193,7 +193,11 @@ def test_a_km_overage_beyond_the_margin_reaches_adviser_and_referent(
     )
     alerts = sent("fleet_alert")
     assert {n.recipient for n in alerts} == {REFERENT, adviser.email}
-    assert all("700 km parcourus pour un forfait de 302.4 km" in n.body for n in alerts)
+    assert all(
+        "700 km parcourus pour un forfait de 302,4 km (397,6 km au-delà, plus de 10 % du "
+        "forfait)" in n.body
+        for n in alerts
+    )
     assert [r.pk for r in selectors.board(fleet_user, today=days_ago(0)).km_over] == [rental.pk]
     page = logged_in(fleet_user).get(reverse("fleet:board")).content.decode()
     assert "au-delà du forfait de 302,4 km" in page

@@ -331,3 +331,34 @@ def test_the_board_lists_rentals_reaching_or_past_their_maximum(
     assert far.pk not in {r.pk for r in board.reaching_max}
     page = logged_in(fleet_user).get(reverse("fleet:board")).content.decode()
     assert "durée maximale dépassée le 10 juin" in page
+
+
+@pytest.mark.time_machine(NOW)
+def test_the_handover_page_asks_an_adviser_for_the_extension(
+    graduated, fleet_user, adviser, person, platform
+):
+    first = hand_over(
+        fleet_user, person, VehicleFactory(platform=platform), start=date(2026, 1, 10)
+    )
+    give_back(fleet_user, first, date(2026, 6, 10), first.start_odometer_km + 100)
+    car = VehicleFactory(platform=platform)
+    client = logged_in(adviser)
+    fields = {
+        "pathway": person.pk,
+        "vehicle": car.pk,
+        "start_date": "2026-06-25",
+        "deposit": "150",
+        "deposit_method": "cheque",
+        "contract_signed": "on",
+    }
+    response = client.post(reverse("fleet:rental_create"), fields)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "extended_until" in errors and "extension_reason" in errors
+    assert 'name="extension_reason"' in response.content.decode()
+    response = client.post(
+        reverse("fleet:rental_create"),
+        {**fields, "extended_until": "2026-08-31", "extension_reason": "Attend l'ADIE"},
+    )
+    assert response.status_code == 302
+    assert Rental.objects.get(vehicle=car).extended_until == date(2026, 8, 31)
