@@ -17,6 +17,7 @@ from fleet.models import (
     FleetSettings,
     LedgerEntry,
     Rental,
+    TariffDeposit,
     TariffGrid,
     TariffReduction,
     TariffStep,
@@ -59,6 +60,11 @@ class TariffStepInline(FrozenWhenUsedInline):
     fields = ["kind", "month", "daily_rate"]
 
 
+class TariffDepositInline(FrozenWhenUsedInline):
+    model = TariffDeposit
+    fields = ["kind", "amount"]
+
+
 class TariffReductionInline(FrozenWhenUsedInline):
     model = TariffReduction
     fields = ["position", "code", "label", "condition", "percent", "until_month"]
@@ -72,10 +78,18 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
     platform_path = "platform"
     shared_when_empty = True
     platform_admin_may = MANAGE
-    list_display = ["name", "version", "platform", "max_months", "microcredit_month", "created_at"]
+    list_display = [
+        "name",
+        "version",
+        "platform",
+        "max_months",
+        "microcredit_month",
+        "visit_frequency",
+        "created_at",
+    ]
     list_filter = ["platform", "code"]
     list_select_related = ["platform"]
-    inlines = [TariffStepInline, TariffReductionInline]
+    inlines = [TariffStepInline, TariffReductionInline, TariffDepositInline]
     readonly_fields = ["created_at", "created_by"]
     actions = ["new_version"]
 
@@ -94,7 +108,7 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
 
     @admin.action(description=_("Créer une nouvelle version modifiable"))
     def new_version(self, request, queryset):
-        for grid in queryset.prefetch_related("steps", "reductions"):
+        for grid in queryset.prefetch_related("steps", "reductions", "deposits"):
             platform = self._target_platform(request, grid)
             if platform is None and not is_operator(request.user):
                 self.message_user(
@@ -123,7 +137,14 @@ class TariffGridAdmin(NoDeleteMixin, HistoryAdmin):
 class FleetSettingsForm(forms.ModelForm):
     class Meta:
         model = FleetSettings
-        fields = ["platform", "tariff_grid", "km_allowance_percent", "checkin_interval_days"]
+        fields = [
+            "platform",
+            "tariff_grid",
+            "km_allowance_percent",
+            "checkin_interval_days",
+            "km_alert_margin_percent",
+            "overdue_alert_days",
+        ]
 
     def clean_tariff_grid(self):
         """The grid chosen must price every vehicle kind (the rule of grid_choose)."""

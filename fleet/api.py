@@ -20,7 +20,9 @@ from fleet.schemas import (
     CheckInIn,
     CheckInOut,
     DueListOut,
+    ExtensionIn,
     LedgerEntryOut,
+    MicrocreditIn,
     PaymentRecordIn,
     QuoteFilters,
     QuoteOut,
@@ -39,7 +41,7 @@ from fleet.schemas import (
 from mobility import weeks
 from mobility.bounds import Id
 from mobility.errors import Forbidden, InvalidInput
-from mobility.models import Beneficiary, Pathway, Platform
+from mobility.models import Beneficiary, Organisation, Pathway, Platform
 from mobility.pagination import LimitOffsetPagination
 
 router = Router(tags=["Flotte : véhicules, locations, points étapes"])
@@ -205,6 +207,9 @@ def create_rental(request: HttpRequest, payload: RentalIn):
         home_work_km=payload.home_work_km,
         contract_end_date=payload.contract_end_date,
         override_reason=payload.eligibility_override_reason,
+        deposit_waiver_reason=payload.deposit_waiver_reason,
+        extended_until=payload.extended_until,
+        extension_reason=payload.extension_reason,
     )
     return Status(201, rentals_for(request).get(pk=rental.pk))
 
@@ -271,6 +276,42 @@ def create_payment(request: HttpRequest, rental_id: Id, payload: PaymentRecordIn
         label=payload.label,
     )
     return Status(201, entry)
+
+
+@router.post(
+    "/rentals/{rental_id}/extension",
+    response=RentalOut,
+    summary="Prolonger une location au-delà de la durée maximale (conseiller·ère, avec motif)",
+)
+def extend_rental(request: HttpRequest, rental_id: Id, payload: ExtensionIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    services.rental_extend(
+        by=request.user, rental=rental, until=payload.until, reason=payload.reason
+    )
+    return rentals_for(request).get(pk=rental.pk)
+
+
+@router.post(
+    "/rentals/{rental_id}/microcredit",
+    response=RentalOut,
+    summary="Noter le microcrédit proposé et sa suite",
+)
+def record_microcredit(request: HttpRequest, rental_id: Id, payload: MicrocreditIn):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    partner = None
+    if payload.partner_id is not None:
+        partner = Organisation.objects.filter(pk=payload.partner_id).first()
+        if partner is None:
+            raise InvalidInput("Partenaire inconnu.", errors={"partner_id": "Partenaire inconnu."})
+    services.microcredit_record(
+        by=request.user,
+        rental=rental,
+        proposed_on=payload.proposed_on,
+        outcome=payload.outcome,
+        partner=partner,
+        notes=payload.notes,
+    )
+    return rentals_for(request).get(pk=rental.pk)
 
 
 @router.get(

@@ -29,6 +29,15 @@ STANDARD_REDUCTIONS = (
     },
 )
 
+# The deposit asked by default per vehicle kind (the seeds give no amount): each shipped
+# grid carries it, and a lower deposit needs an adviser's waiver with a reason.
+DEFAULT_DEPOSITS = {
+    VehicleKind.CAR: "150.00",
+    VehicleKind.SCOOTER: "100.00",
+    VehicleKind.BIKE: "50.00",
+    VehicleKind.EBIKE: "50.00",
+}
+
 SHIPPED_GRIDS = {
     # Voiture & Co practice: one daily rate per kind for the whole rental.
     STANDARD_GRID: {
@@ -37,6 +46,7 @@ SHIPPED_GRIDS = {
         "bénéficiaire. Gratuit au RSA, demi-tarif en QPV.",
         "max_months": 6,
         "microcredit_month": None,
+        "visit_frequency": "weekly",
         "steps": {
             VehicleKind.CAR: ["5.00"],
             VehicleKind.SCOOTER: ["2.00"],
@@ -44,6 +54,7 @@ SHIPPED_GRIDS = {
             VehicleKind.EBIKE: ["1.00"],
         },
         "reductions": STANDARD_REDUCTIONS,
+        "deposits": DEFAULT_DEPOSITS,
     },
     # AMIE practice: month 1 free or very low according to resources, then a rate rising
     # towards a car-loan repayment; 5 months at most, a microcredit proposed at month 5.
@@ -54,6 +65,8 @@ SHIPPED_GRIDS = {
         "auto ; 5 mois au plus, microcrédit proposé au 5e mois.",
         "max_months": 5,
         "microcredit_month": 5,
+        # AMIE practice: a monthly visit, with feedback to the referent.
+        "visit_frequency": "monthly",
         "steps": {
             VehicleKind.CAR: ["1.00", "2.00", "3.00", "4.00", "5.00"],
             VehicleKind.SCOOTER: ["0.50", "1.00", "1.50", "2.00", "2.50"],
@@ -61,6 +74,7 @@ SHIPPED_GRIDS = {
             VehicleKind.EBIKE: ["0.40", "0.60", "0.80", "1.00", "1.20"],
         },
         "reductions": tuple({**reduction, "until_month": 1} for reduction in STANDARD_REDUCTIONS),
+        "deposits": DEFAULT_DEPOSITS,
     },
 }
 
@@ -105,4 +119,8 @@ ELIGIBILITY = {
 KM_ALLOWANCE_PERCENT = "120"
 CHECKIN_INTERVAL_DAYS = 7
 # The fleet board lists rentals whose maximum length ends within this many days.
+# (A rental past it is listed too, until its return.)
 MAX_LENGTH_WARNING_DAYS = 14
+# Alerts to the adviser and the referents (FleetSettings, per platform).
+KM_ALERT_MARGIN_PERCENT = "10"
+OVERDUE_ALERT_DAYS = 7

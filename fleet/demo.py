@@ -59,7 +59,7 @@ def seed(*, platform: Platform, users: dict[str, User], today: date) -> None:
     if len(pathways) < 4:
         return
 
-    def hand_over(pathway, vehicle, start, deposit):
+    def hand_over(pathway, vehicle, start, deposit, waiver=""):
         return services.rental_create(
             by=adviser,
             pathway=pathway,
@@ -69,6 +69,7 @@ def seed(*, platform: Platform, users: dict[str, User], today: date) -> None:
             contract_signed=True,
             home_work_km=services.default_home_work_km(pathway) or Decimal("12"),
             override_reason=DEMO_OVERRIDE,
+            deposit_waiver_reason=waiver,
         )
 
     def check_in(rental, day, km, paid=None, notes="", condition=OK):
@@ -98,7 +99,13 @@ def seed(*, platform: Platform, users: dict[str, User], today: date) -> None:
     )
 
     # A scooter started ten days ago: its first point étape is overdue.
-    hand_over(pathways[1], scooter, today - timedelta(days=10), "80")
+    hand_over(
+        pathways[1],
+        scooter,
+        today - timedelta(days=10),
+        "80",
+        waiver="Caution payée en deux fois : 20 € au premier point étape.",
+    )
 
     # An e-bike: point étape due today.
     ebike_rental = hand_over(pathways[2], ebike, today - timedelta(days=14), "50")
@@ -106,7 +113,9 @@ def seed(*, platform: Platform, users: dict[str, User], today: date) -> None:
 
     # A bike returned with a damage, part of the deposit retained.
     bike_start = today - timedelta(days=30)
-    bike_rental = hand_over(pathways[3], bike, bike_start, "30")
+    bike_rental = hand_over(
+        pathways[3], bike, bike_start, "30", waiver="Ressources très faibles (ASS)."
+    )
     check_in(bike_rental, bike_start + timedelta(days=7), 60, paid="3.50")
     services.rental_return(
         by=fleet,

@@ -13,6 +13,27 @@ class VehicleKind(models.TextChoices):
     CAR = "car", _("voiture")
 
 
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("échec")
+
+
+class VisitFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("chaque semaine")
+    MONTHLY = "monthly", _("chaque mois")
+
+
+class MicrocreditOutcome(models.TextChoices):
+    """What came of the microcredit proposed at the grid's month (AMIE practice)."""
+
+    PENDING = "pending", _("proposé, réponse attendue")
+    ORIENTED = "oriented", _("orienté·e vers le partenaire du microcrédit")
+    GRANTED = "granted", _("microcrédit accordé")
+    REFUSED = "refused", _("refusé par le partenaire")
+    DECLINED = "declined", _("décliné par la personne")
+
+
 class VehicleStatus(models.TextChoices):
     AVAILABLE = "available", _("disponible")
     RENTED = "rented", _("en location")

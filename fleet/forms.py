@@ -9,6 +9,7 @@ from fleet.enums import (
     REQUIRED_CONDITION_ITEMS,
     Condition,
     ConditionItem,
+    MicrocreditOutcome,
     PaymentMethod,
     VehicleKind,
     VehicleStatus,
@@ -16,9 +17,10 @@ from fleet.enums import (
 from fleet.models import Vehicle
 from fleet.rules import MAX_ODOMETER_KM
 from fleet.services import MANUAL_STATUSES, Damage
+from mobility.enums import OrganisationKind
 from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
-from mobility.models import Pathway
+from mobility.models import Organisation, Pathway
 
 MAX_DAMAGES = 3
 
@@ -127,6 +129,29 @@ class RentalForm(OneTimeForm):
     )
     start_date = forms.DateField(label=_("Début de la location"), widget=DateInput())
     deposit = decimal_field(_("Caution (€)"), required=True)
+    deposit_waiver_reason = forms.CharField(
+        label=_("Caution inférieure à celle de la grille : motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Réservé aux conseiller·ères : seulement si la caution est plus basse que celle "
+            "de la grille. Le motif est imprimé sur le contrat."
+        ),
+    )
+    extended_until = forms.DateField(
+        label=_("Au-delà de la durée maximale : prolongée jusqu'au"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Réservé aux conseiller·ères, seulement si la personne a déjà atteint la durée "
+            "maximale de la grille sur ce parcours."
+        ),
+    )
+    extension_reason = forms.CharField(
+        label=_("Motif de la prolongation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     deposit_method = forms.ChoiceField(
         label=_("Caution versée par"), choices=PaymentMethod.choices, initial=PaymentMethod.CHEQUE
     )
@@ -334,3 +359,39 @@ class RefundForm(ConfirmationMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         self.add_confirmation_fields()
+
+
+class ExtensionForm(forms.Form):
+    """An adviser extends a rental past the grid's maximum, with a written reason."""
+
+    until = forms.DateField(label=_("Prolongée jusqu'au"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motif de la prolongation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MicrocreditForm(forms.Form):
+    """The microcredit proposal of the grid's month and what came of it."""
+
+    proposed_on = forms.DateField(label=_("Proposé le"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Suite"), choices=MicrocreditOutcome.choices)
+    partner = forms.ModelChoiceField(
+        label=_("Partenaire du microcrédit (orientation)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Par exemple l'ADIE ; obligatoire pour une orientation."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, rental, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_on"].initial = rental.microcredit_proposed_on or timezone.localdate()
+        if rental.microcredit_outcome:
+            self.fields["outcome"].initial = rental.microcredit_outcome
+        self.fields["partner"].initial = rental.microcredit_partner_id
+        self.fields["notes"].initial = rental.microcredit_notes
+        self.fields["partner"].queryset = Organisation.objects.filter(
+            platform_id=rental.platform_id, kind=OrganisationKind.PARTNER, archived_at__isnull=True
+        ).order_by("name")

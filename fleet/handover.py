@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from fleet import services
 from fleet.enums import VehicleKind, VehicleStatus
@@ -22,6 +23,8 @@ class KindEligibility:
     label: str
     available: int
     missing: list[str]  # French messages; empty: the person may take this kind
+    # The grid's default deposit for this kind (None: the grid sets none).
+    deposit: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ def handover_choices(
     eligibility = []
     needs_contract_end = False
     if pathway is not None:
+        grid = services.grid_with_rates(services.fleet_settings(pathway.platform).tariff_grid)
+        deposits = grid.as_rule()
         for kind in VehicleKind:
             missing = services.missing_for(
                 pathway=pathway, kind=kind, on=on, contract_end_date=contract_end_date
@@ -52,6 +57,7 @@ def handover_choices(
                     label=str(kind.label).capitalize(),
                     available=available[kind.value],
                     missing=[m.message for m in missing],
+                    deposit=deposits.default_deposit(kind.value),
                 )
             )
     return HandoverChoices(

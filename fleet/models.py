@@ -8,6 +8,7 @@ reason. Balances are never stored: they are derived from the ledger rows.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
@@ -17,19 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from fleet import tariffs
+from fleet import rules, tariffs
 from fleet.eligibility import Rule
 from fleet.enums import (
     FLEET_ROLES,
+    DeliveryState,
     EntryKind,
+    MicrocreditOutcome,
     PaymentMethod,
     RentalStatus,
     SituationCode,
     VehicleKind,
     VehicleStatus,
+    VisitFrequency,
 )
 from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
-from mobility.models import Beneficiary, Pathway, Platform, User
+from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -44,7 +48,7 @@ class TariffGridQuerySet(models.QuerySet):
         return self.filter(Q(platform_id=platform_id) | Q(platform__isnull=True))
 
     def with_rates(self) -> TariffGridQuerySet:
-        return self.prefetch_related("steps", "reductions")
+        return self.prefetch_related("steps", "reductions", "deposits")
 
 
 class TariffGrid(models.Model):
@@ -67,6 +71,16 @@ class TariffGrid(models.Model):
     max_months = models.PositiveSmallIntegerField(_("durée maximale (mois)"), null=True, blank=True)
     microcredit_month = models.PositiveSmallIntegerField(
         _("mois où un microcrédit est proposé"), null=True, blank=True
+    )
+    visit_frequency = models.CharField(
+        _("rythme des points étapes"),
+        max_length=10,
+        choices=VisitFrequency.choices,
+        default=VisitFrequency.WEEKLY,
+        help_text=_(
+            "Chaque semaine : tous les N jours des réglages de la flotte (7 par défaut) ; "
+            "chaque mois : le même jour du mois suivant."
+        ),
     )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -101,6 +115,10 @@ class TariffGrid(models.Model):
                 name="fleet_tariffgrid_max_months_positive",
             ),
             models.CheckConstraint(
+                condition=Q(visit_frequency__in=VisitFrequency.values),
+                name="fleet_tariffgrid_visit_frequency_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(microcredit_month__isnull=True)
                 | Q(microcredit_month__gte=1, max_months__isnull=True)
                 | Q(microcredit_month__gte=1, microcredit_month__lte=F("max_months")),
@@ -112,7 +130,7 @@ class TariffGrid(models.Model):
         return f"{self.name} (v{self.version})"
 
     def as_rule(self) -> tariffs.Grid:
-        """The pure grid (steps and reductions should be prefetched)."""
+        """The pure grid (steps, reductions and deposits should be prefetched)."""
         steps: dict[str, list[tariffs.Step]] = {}
         for step in self.steps.all():
             steps.setdefault(step.kind, []).append(tariffs.Step(step.month, step.daily_rate))
@@ -131,7 +149,40 @@ class TariffGrid(models.Model):
             ),
             max_months=self.max_months,
             microcredit_month=self.microcredit_month,
+            deposits={deposit.kind: deposit.amount for deposit in self.deposits.all()},
+            visit_frequency=self.visit_frequency,
         )
+
+
+class TariffDeposit(models.Model):
+    """The deposit asked by default for a vehicle kind on this grid: less needs an
+    adviser's waiver with a reason."""
+
+    grid = models.ForeignKey(
+        TariffGrid, on_delete=models.CASCADE, related_name="deposits", verbose_name=_("grille")
+    )
+    kind = models.CharField(_("type de véhicule"), max_length=20, choices=VehicleKind.choices)
+    amount = models.DecimalField(_("caution par défaut (€)"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("caution par défaut")
+        verbose_name_plural = _("cautions par défaut")
+        ordering = ["grid", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "kind"], name="fleet_tariffdeposit_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="fleet_tariffdeposit_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VehicleKind.values), name="fleet_tariffdeposit_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.amount} €"
 
 
 class TariffStep(models.Model):
@@ -232,6 +283,20 @@ class FleetSettings(models.Model):
     checkin_interval_days = models.PositiveSmallIntegerField(
         _("jours entre deux points étapes"), default=7
     )
+    km_alert_margin_percent = models.DecimalField(
+        _("alerte km : dépassement du forfait de plus de (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("10"),
+        help_text=_("Au-delà, le ou la conseiller·ère et le ou la référent·e sont prévenu·es."),
+    )
+    overdue_alert_days = models.PositiveSmallIntegerField(
+        _("alerte : point étape en retard de plus de (jours)"),
+        default=7,
+        help_text=_(
+            "La tâche quotidienne prévient le ou la conseiller·ère et le ou la référent·e."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -245,6 +310,10 @@ class FleetSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(checkin_interval_days__gte=1),
                 name="fleet_settings_interval_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(km_alert_margin_percent__gte=0, overdue_alert_days__gte=1),
+                name="fleet_settings_alert_thresholds_valid",
             ),
         ]
 
@@ -395,6 +464,8 @@ class RentalQuerySet(models.QuerySet):
         return self.annotate(
             last_checkin_date=Subquery(last.values("date")[:1]),
             last_odometer_km=Subquery(last.values("odometer_km")[:1]),
+            last_km_over=Subquery(last.values("km_over")[:1]),
+            last_km_allowance=Subquery(last.values("km_allowance")[:1]),
         )
 
     def for_board(self) -> RentalQuerySet:
@@ -431,10 +502,53 @@ class Rental(models.Model):
         _("statut"), max_length=20, choices=RentalStatus.choices, default=RentalStatus.OPEN
     )
     start_date = models.DateField(_("début"))
+    steps_start = models.DateField(
+        _("mois 1 commencé le"),
+        null=True,
+        help_text=_(
+            "Les mois de la grille se comptent par personne sur toutes les locations du "
+            "parcours : le début de la location moins les jours des locations précédentes."
+        ),
+    )
     max_end_date = models.DateField(_("fin au plus tard"), null=True, blank=True)
+    extended_until = models.DateField(_("prolongée jusqu'au"), null=True, blank=True)
+    extension_reason = models.TextField(_("motif de la prolongation"), blank=True)
+    visit_frequency = models.CharField(
+        _("rythme des points étapes"),
+        max_length=10,
+        choices=VisitFrequency.choices,
+        default=VisitFrequency.WEEKLY,
+    )
+    microcredit_proposed_on = models.DateField(_("microcrédit proposé le"), null=True, blank=True)
+    microcredit_outcome = models.CharField(
+        _("suite du microcrédit"), max_length=20, choices=MicrocreditOutcome.choices, blank=True
+    )
+    microcredit_partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("orientée vers (partenaire du microcrédit)"),
+    )
+    microcredit_notes = models.TextField(_("notes sur le microcrédit"), blank=True)
+    # The due date of the last point étape whose delay was reported (one notice per delay).
+    overdue_alerted_for = models.DateField(_("retard signalé (échéance)"), null=True, blank=True)
     microcredit_from = models.DateField(_("microcrédit à proposer dès le"), null=True, blank=True)
     end_date = models.DateField(_("rendu le"), null=True, blank=True)
     deposit = models.DecimalField(_("caution (€)"), **MONEY)
+    deposit_default = models.DecimalField(
+        _("caution par défaut de la grille (€)"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : la grille ne fixait pas de caution pour ce type de véhicule."),
+        **MONEY,
+    )
+    deposit_waiver_reason = models.TextField(
+        _("motif de la caution réduite"),
+        blank=True,
+        help_text=_("Dérogation d'un·e conseiller·ère : caution inférieure à celle de la grille."),
+    )
     contract_signed = models.BooleanField(_("contrat signé"))
     home_work_km = models.DecimalField(
         _("distance domicile-travail (km, aller)"), max_digits=6, decimal_places=1
@@ -496,6 +610,33 @@ class Rental(models.Model):
                 condition=Q(contract_signed=True), name="fleet_rental_contract_signed"
             ),
             models.CheckConstraint(
+                condition=Q(extended_until__isnull=True) | ~Q(extension_reason=""),
+                name="fleet_rental_extension_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_frequency__in=VisitFrequency.values),
+                name="fleet_rental_visit_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(microcredit_outcome="")
+                | Q(
+                    microcredit_outcome__in=MicrocreditOutcome.values,
+                    microcredit_proposed_on__isnull=False,
+                ),
+                name="fleet_rental_microcredit_outcome_after_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(steps_start__isnull=True) | Q(steps_start__lte=F("start_date")),
+                name="fleet_rental_steps_start_not_after_start",
+            ),
+            # A deposit below the grid's default is a waiver, which has a reason.
+            models.CheckConstraint(
+                condition=Q(deposit_default__isnull=True)
+                | Q(deposit__gte=F("deposit_default"))
+                | ~Q(deposit_waiver_reason=""),
+                name="fleet_rental_deposit_waiver_has_reason",
+            ),
+            models.CheckConstraint(
                 condition=Q(home_work_km__gte=0, daily_km_allowance__gte=0),
                 name="fleet_rental_km_not_negative",
             ),
@@ -529,6 +670,15 @@ class Rental(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == RentalStatus.OPEN
+
+    @property
+    def service_end(self) -> date | None:
+        """The last day of the service: the grid's maximum or the adviser's extension."""
+        return rules.length_end(max_end=self.max_end_date, extended_until=self.extended_until)
+
+    @property
+    def steps_anchor(self) -> date:
+        return self.steps_start or self.start_date
 
     @property
     def balance_due(self) -> Decimal:
@@ -725,6 +875,11 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount} € — location n° {self.rental_id}"
 
     @property
+    def receipt_email_or_none(self):
+        """The e-mail of this payment's receipt, if one was sent (select_related it)."""
+        return getattr(self, "receipt_email", None)
+
+    @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
@@ -736,6 +891,40 @@ class LedgerEntry(models.Model):
         if self.reversal_key is None:
             return None
         return getattr(self, "reversal", None)
+
+
+class ReceiptEmail(models.Model):
+    """A payment's receipt sent by e-mail to the person who has an address: recorded in
+    the payment's transaction, sent by a task once it commits (fleet.receipts)."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        related_name="receipt_email",
+        verbose_name=_("paiement"),
+    )
+    recipient = models.EmailField(_("destinataire"))
+    state = models.CharField(
+        _("état"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    error = models.TextField(_("erreur d'envoi"), blank=True)
+
+    class Meta:
+        verbose_name = _("reçu envoyé par courriel")
+        verbose_name_plural = _("reçus envoyés par courriel")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DeliveryState.values), name="fleet_receiptemail_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reçu de l'écriture n° {self.entry_id} → {self.recipient}"
 
 
 class ReceiptCounter(models.Model):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from fleet.enums import Condition, ConditionItem, EntryKind
-from fleet.tariffs import NARROW_NBSP, NBSP, ZERO, euros, money
+from fleet.tariffs import NARROW_NBSP, NBSP, ZERO, add_months, euros, money
 from mobility.rules import is_youth
 
 TENTH = Decimal("0.1")
@@ -76,8 +76,109 @@ def payment_problem(amount: Decimal) -> str | None:
     return None
 
 
-def next_checkin_due(*, last_checkin: date | None, rental_start: date, interval_days: int) -> date:
-    return (last_checkin or rental_start) + timedelta(days=interval_days)
+def deposit_problem(*, deposit: Decimal, default: Decimal | None, waiver_reason: str) -> str | None:
+    """What is wrong with the deposit of a hand-over, in French (None: nothing).
+
+    A deposit below the grid's default for the vehicle kind needs a waiver: its reason,
+    written by an adviser (who may write it is the service's business)."""
+    if deposit < 0:
+        return "La caution ne peut pas être négative."
+    if default is not None and money(deposit) < money(default) and not waiver_reason.strip():
+        return (
+            f"La caution par défaut de la grille pour ce véhicule est de {euros(default)} : "
+            "une caution plus basse demande la dérogation d'un·e conseiller·ère, avec son "
+            "motif."
+        )
+    return None
+
+
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+
+
+def next_checkin_due(
+    *,
+    last_checkin: date | None,
+    rental_start: date,
+    interval_days: int,
+    frequency: str = WEEKLY,
+) -> date:
+    """The next point étape: `interval_days` after the last one (or the start) for a weekly
+    grid, the same day of the next month for a monthly one."""
+    since = last_checkin or rental_start
+    if frequency == MONTHLY:
+        return add_months(since, 1)
+    return since + timedelta(days=interval_days)
+
+
+def length_end(*, max_end: date | None, extended_until: date | None) -> date | None:
+    """The last day the service may run: the grid's maximum, or an adviser's extension."""
+    if max_end is None:
+        return None
+    return max(max_end, extended_until) if extended_until else max_end
+
+
+def length_problem(
+    *, day: date, max_end: date | None, extended_until: date | None, what: str = "point étape"
+) -> str | None:
+    """Why nothing but the return may be recorded on `day`, in French (None: it may)."""
+    end = length_end(max_end=max_end, extended_until=extended_until)
+    if end is None or day <= end:
+        return None
+    if extended_until and max_end and extended_until > max_end:
+        reached = f"sa prolongation, jusqu'au {end:%d/%m/%Y}, est écoulée"
+    else:
+        reached = f"la durée maximale de la grille est atteinte le {end:%d/%m/%Y}"
+    return (
+        f"Pas de {what} après la fin du service : {reached}. Enregistrez le retour du "
+        "véhicule, ou un·e conseiller·ère prolonge la location en écrivant le motif."
+    )
+
+
+def new_rental_problem(
+    *, start: date, max_end: date | None, extended_until: date | None
+) -> str | None:
+    """Why a rental may not start on `start`: the person's months of service on the
+    pathway already reach the grid's maximum (None: it may)."""
+    end = length_end(max_end=max_end, extended_until=extended_until)
+    if end is None or start < end:
+        return None
+    return (
+        f"Cette personne a atteint la durée maximale de la grille sur ce parcours (le "
+        f"{end:%d/%m/%Y}, en comptant ses locations précédentes) : pas de nouvelle location, "
+        "sauf prolongation par un·e conseiller·ère avec son motif."
+    )
+
+
+def extension_problem(
+    *, until: date | None, reason: str, max_end: date | None, start: date
+) -> dict[str, str]:
+    """What is wrong with an adviser's extension of a rental, by field ({}: nothing)."""
+    problems = {}
+    if not reason.strip():
+        problems["reason"] = "Écrivez le motif de la prolongation."
+    if until is None:
+        problems["until"] = "Indiquez jusqu'à quand la location est prolongée."
+    elif max_end is None:
+        problems["until"] = "Cette grille n'a pas de durée maximale : rien à prolonger."
+    elif until <= max_end:
+        problems["until"] = f"La prolongation va au-delà de la fin prévue ({max_end:%d/%m/%Y})."
+    elif until > add_months(start, 24):
+        problems["until"] = "Une location ne se prolonge pas au-delà de deux ans."
+    return problems
+
+
+def km_alert(*, km_over: Decimal, km_allowance: Decimal, margin_percent: Decimal) -> bool:
+    """A km overage worth a notice: beyond the allowance by more than `margin_percent` of
+    it (with no allowance, any km over it)."""
+    if km_over <= 0:
+        return False
+    return Decimal(km_over) > Decimal(km_allowance) * Decimal(margin_percent) / Decimal(100)
+
+
+def overdue_alert(*, due_on: date, today: date, days: int, alerted_for: date | None) -> bool:
+    """A point étape overdue by more than `days` days, not yet reported for this due date."""
+    return (today - due_on).days > days and alerted_for != due_on
 
 
 def checkin_state(*, due_on: date, week_start: date, today: date) -> str | None:

@@ -116,6 +116,32 @@ class RentalIn(InputSchema):
         max_length=2000,
         description="Dérogation aux conditions d'accès (conseiller·ère ou administrateur·rice).",
     )
+    deposit_waiver_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Motif d'une caution inférieure à celle de la grille pour ce type de "
+        "véhicule (conseiller·ère ou administrateur·rice) ; sans lui, 422.",
+    )
+    extended_until: Day | None = Field(
+        None,
+        description="Quand la personne a déjà atteint la durée maximale de la grille sur ce "
+        "parcours : prolongation jusqu'à cette date (conseiller·ère, avec extension_reason).",
+    )
+    extension_reason: str = Field("", max_length=2000, description="Motif de la prolongation.")
+
+
+class ExtensionIn(InputSchema):
+    until: Day
+    reason: str = Field(max_length=2000)
+
+
+class MicrocreditIn(InputSchema):
+    proposed_on: Day
+    outcome: Literal["pending", "oriented", "granted", "refused", "declined"] = "pending"
+    partner_id: Id | None = Field(
+        None, description="Partenaire du microcrédit (organisation de type partner)."
+    )
+    notes: str = Field("", max_length=2000)
 
 
 class GridOut(Schema):
@@ -139,6 +165,20 @@ class RentalOut(Schema):
     microcredit_from: date | None
     end_date: date | None
     deposit: MoneyStr
+    deposit_default: MoneyStr | None = Field(
+        description="La caution par défaut de la grille pour ce type de véhicule."
+    )
+    deposit_waiver_reason: str
+    steps_start: date | None = Field(
+        description="Le jour où le mois 1 a commencé : les mois se comptent par personne "
+        "sur toutes les locations du parcours."
+    )
+    extended_until: date | None
+    extension_reason: str
+    visit_frequency: str = Field(description="weekly ou monthly (celui de la grille).")
+    microcredit_proposed_on: date | None
+    microcredit_outcome: str
+    microcredit_partner_id: int | None
     deposit_held: MoneyStr
     contract_signed: bool
     home_work_km: float

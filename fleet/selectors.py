@@ -25,18 +25,41 @@ class DueRental:
     state: str  # "due" or "overdue"
 
 
-def _due_on(rental: Rental) -> date:
+def due_on(rental: Rental) -> date:
+    """The next point étape of a rental (annotated `with_last_checkin()`), at the rhythm of
+    its grid: weekly or monthly."""
     return rules.next_checkin_due(
         last_checkin=rental.last_checkin_date,
         rental_start=rental.start_date,
         interval_days=rental.checkin_interval_days,
+        frequency=rental.visit_frequency,
     )
 
 
+_due_on = due_on
+
+
 def reaching_max_length(rental: Rental, *, today: date) -> bool:
-    """An open rental whose maximum length ends within the warning period (board, page)."""
+    """An open rental whose service (grid maximum or extension) ends within the warning
+    period or has ended: it must come back (board, page)."""
     horizon = today + timedelta(days=defaults.MAX_LENGTH_WARNING_DAYS)
-    return bool(rental.is_open and rental.max_end_date and rental.max_end_date <= horizon)
+    end = rental.service_end
+    return bool(rental.is_open and end and end <= horizon)
+
+
+def microcredit_to_propose(rental: Rental, *, today: date) -> bool:
+    """The board's task: the grid's microcredit month has come, nothing recorded yet."""
+    return bool(
+        rental.is_open
+        and rental.microcredit_from
+        and rental.microcredit_from <= today
+        and rental.microcredit_proposed_on is None
+    )
+
+
+def km_overage(rental: Rental) -> bool:
+    """The last point étape of the rental went beyond the km allowance."""
+    return bool(rental.last_km_over and rental.last_km_over > 0)
 
 
 def due_checkins(open_rentals, *, week_start: date, today: date) -> list[DueRental]:
@@ -67,6 +90,7 @@ class Board:
     due: list[DueRental] = field(default_factory=list)
     reaching_max: list[Rental] = field(default_factory=list)
     microcredit: list[Rental] = field(default_factory=list)
+    km_over: list[Rental] = field(default_factory=list)
     unpaid: list[Rental] = field(default_factory=list)
 
     @property
@@ -123,7 +147,8 @@ def board(user: User, *, today: date) -> Board:
         overdue=[item for item in due_list if item.state == "overdue"],
         due=[item for item in due_list if item.state == "due"],
         reaching_max=[r for r in open_rentals if reaching_max_length(r, today=today)],
-        microcredit=[r for r in open_rentals if r.microcredit_from and r.microcredit_from <= today],
+        microcredit=[r for r in open_rentals if microcredit_to_propose(r, today=today)],
+        km_over=[r for r in open_rentals if km_overage(r)],
         unpaid=[r for r in open_rentals + returned_unpaid if r.balance_due > 0],
     )
 

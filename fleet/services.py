@@ -14,16 +14,18 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fleet import defaults, eligibility, rules, tariffs
+from fleet import defaults, eligibility, receipts, rules, selectors, tariffs
 from fleet.enums import (
     FLEET_ROLES,
     OVERRIDE_ROLES,
     REQUIRED_CONDITION_ITEMS,
     EntryKind,
+    MicrocreditOutcome,
     PaymentMethod,
     RentalStatus,
     VehicleKind,
     VehicleStatus,
+    VisitFrequency,
 )
 from fleet.models import (
     CheckIn,
@@ -32,15 +34,16 @@ from fleet.models import (
     LedgerEntry,
     ReceiptCounter,
     Rental,
+    TariffDeposit,
     TariffGrid,
     TariffReduction,
     TariffStep,
     Vehicle,
 )
 from mobility import notifications
-from mobility.enums import NotificationEvent, PathwayStatus, ReferralStatus, Role
+from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
-from mobility.models import Beneficiary, Pathway, Platform, User
+from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
 
 # How far ahead a hand-over may be recorded (a contract signed on Friday for Monday).
 MAX_DAYS_AHEAD = 30
@@ -78,6 +81,7 @@ def install_shipped_grids() -> None:
                 description=spec["description"],
                 max_months=spec["max_months"],
                 microcredit_month=spec["microcredit_month"],
+                visit_frequency=spec["visit_frequency"],
             ),
             by=None,
         )
@@ -99,6 +103,12 @@ def install_shipped_grids() -> None:
                 ),
                 by=None,
             )
+        _install_deposits(grid, spec["deposits"])
+
+
+def _install_deposits(grid: TariffGrid, deposits: dict[str, str]) -> None:
+    for kind, amount in deposits.items():
+        save_with_author(TariffDeposit(grid=grid, kind=kind, amount=Decimal(amount)), by=None)
 
 
 def shipped_grid(code: str) -> TariffGrid:
@@ -117,6 +127,8 @@ def fleet_settings(platform: Platform) -> FleetSettings:
                 "tariff_grid": shipped_grid(defaults.STANDARD_GRID),
                 "km_allowance_percent": Decimal(defaults.KM_ALLOWANCE_PERCENT),
                 "checkin_interval_days": defaults.CHECKIN_INTERVAL_DAYS,
+                "km_alert_margin_percent": Decimal(defaults.KM_ALERT_MARGIN_PERCENT),
+                "overdue_alert_days": defaults.OVERDUE_ALERT_DAYS,
             },
         )
     return settings
@@ -193,6 +205,7 @@ def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | 
             description=grid.description,
             max_months=grid.max_months,
             microcredit_month=grid.microcredit_month,
+            visit_frequency=grid.visit_frequency,
             created_by=by,
         ),
         by=by,
@@ -215,6 +228,8 @@ def grid_new_version(*, by: User | None, grid: TariffGrid, platform: Platform | 
             ),
             by=by,
         )
+    for deposit in grid.deposits.all():
+        save_with_author(TariffDeposit(grid=copy, kind=deposit.kind, amount=deposit.amount), by=by)
     return copy
 
 
@@ -349,7 +364,7 @@ def rental_quote(rental: Rental, start: date, end: date) -> tariffs.Quote:
         grid=_rule_covering(grid_with_rates(rental.tariff_grid), rental.vehicle.kind),
         kind=rental.vehicle.kind,
         situation=person_situation(rental.beneficiary, start),
-        rental_start=rental.start_date,
+        rental_start=rental.steps_anchor,
         start=start,
         end=end,
         kind_label=str(VehicleKind(rental.vehicle.kind).label).capitalize(),
@@ -403,8 +418,13 @@ def rental_create(
     deposit_method: str = PaymentMethod.CHEQUE,
     contract_end_date: date | None = None,
     override_reason: str = "",
+    deposit_waiver_reason: str = "",
+    extended_until: date | None = None,
+    extension_reason: str = "",
 ) -> Rental:
-    """Hand a vehicle over: eligibility checked, contract signed, deposit recorded."""
+    """Hand a vehicle over: eligibility checked, contract signed, deposit recorded (at
+    least the grid's default for the vehicle kind, unless an adviser waives it with a
+    reason)."""
     require_fleet_role(by, pathway.platform_id)
     today = timezone.localdate()
     pathway = Pathway.objects.select_related("beneficiary", "platform").get(pk=pathway.pk)
@@ -417,8 +437,24 @@ def rental_create(
         raise Conflict("Ce parcours est clôturé : aucune location ne peut y commencer.")
     errors = {}
     deposit = tariffs.money(deposit)
-    if deposit < 0:
-        errors["deposit"] = "La caution ne peut pas être négative."
+    deposit_waiver_reason = deposit_waiver_reason.strip()
+    settings = fleet_settings(pathway.platform)
+    grid = grid_with_rates(settings.tariff_grid)
+    deposit_default = grid.as_rule().default_deposit(vehicle.kind)
+    if problem := rules.deposit_problem(
+        deposit=deposit, default=deposit_default, waiver_reason=deposit_waiver_reason
+    ):
+        errors["deposit"] = problem
+    waived = deposit_default is not None and deposit < deposit_default
+    if (
+        waived
+        and deposit_waiver_reason
+        and pathway.platform_id not in by.platform_ids(OVERRIDE_ROLES)
+    ):
+        raise Forbidden(
+            "Seul·e un·e conseiller·ère ou un·e administrateur·rice peut accepter une "
+            "caution inférieure à celle de la grille."
+        )
     if deposit_method not in PaymentMethod.values:
         errors["deposit_method"] = "Moyen de paiement inconnu."
     if start_date < pathway.opened_on:
@@ -435,7 +471,9 @@ def rental_create(
     elif home_work_km < 0:
         errors["home_work_km"] = "La distance ne peut pas être négative."
     if errors:
-        raise InvalidInput("La location n'est pas valide.", errors=errors)
+        raise InvalidInput(
+            "La location n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
 
     # What is missing for the hand-over, said all at once (422 with each condition).
     missing = {}
@@ -472,14 +510,37 @@ def rental_create(
             f"Le véhicule {vehicle} n'est pas disponible "
             f"({vehicle.get_status_display()}) : choisissez-en un autre."
         )
-    settings = fleet_settings(pathway.platform)
-    grid = settings.tariff_grid
     grid_check_complete(grid, kinds=[vehicle.kind])
+    # The months count per person across the rentals of the pathway (locked: two
+    # hand-overs on one pathway would each miss the other's days).
+    previous = list(
+        Rental.objects.select_for_update()
+        .filter(pathway=pathway)
+        .order_by()
+        .values_list("start_date", "end_date")
+    )
+    anchor = tariffs.steps_start(previous, start_date)
     max_end, microcredit = tariffs.milestones(
         max_months=grid.max_months,
         microcredit_month=grid.microcredit_month,
-        rental_start=start_date,
+        rental_start=anchor,
     )
+    extension_reason = extension_reason.strip()
+    if rules.new_rental_problem(start=start_date, max_end=max_end, extended_until=None):
+        _check_extension(
+            by,
+            pathway.platform_id,
+            until=extended_until,
+            reason=extension_reason,
+            max_end=max_end,
+            start=anchor,
+            refusal=rules.new_rental_problem(
+                start=start_date, max_end=max_end, extended_until=extended_until
+            ),
+            fields={"until": "extended_until", "reason": "extension_reason"},
+        )
+    else:
+        extended_until, extension_reason = None, ""
     rental = Rental(
         platform_id=pathway.platform_id,
         pathway=pathway,
@@ -487,9 +548,15 @@ def rental_create(
         vehicle=vehicle,
         tariff_grid=grid,
         start_date=start_date,
+        steps_start=anchor,
         max_end_date=max_end,
+        extended_until=extended_until,
+        extension_reason=extension_reason,
+        visit_frequency=grid.visit_frequency,
         microcredit_from=microcredit,
         deposit=deposit,
+        deposit_default=deposit_default,
+        deposit_waiver_reason=deposit_waiver_reason if waived else "",
         contract_signed=True,
         home_work_km=home_work_km,
         km_allowance_percent=settings.km_allowance_percent,
@@ -527,29 +594,141 @@ def rental_create(
     return rental
 
 
+def _check_extension(
+    by: User,
+    platform_id: int,
+    *,
+    until: date | None,
+    reason: str,
+    max_end: date | None,
+    start: date,
+    refusal: str | None = None,
+    fields: dict[str, str] | None = None,
+) -> None:
+    """An adviser's extension past the grid's maximum: a reason, a date after the end.
+    `fields` names the error keys ({"until": ..., "reason": ...}) as the caller's input."""
+    if reason and platform_id not in by.platform_ids(OVERRIDE_ROLES):
+        raise Forbidden(
+            "Seul·e un·e conseiller·ère ou un·e administrateur·rice peut prolonger une "
+            "location au-delà de la durée maximale de la grille."
+        )
+    errors = rules.extension_problem(until=until, reason=reason, max_end=max_end, start=start)
+    if not errors and refusal:
+        errors["until"] = refusal
+    if errors:
+        raise InvalidInput(
+            (refusal + " " if refusal else "") + " ".join(errors.values()),
+            errors={(fields or {}).get(key, key): message for key, message in errors.items()},
+        )
+
+
+@transaction.atomic
+def rental_extend(*, by: User, rental: Rental, until: date, reason: str) -> Rental:
+    """An adviser extends the service past the grid's maximum, with a written reason
+    (kept on the rental and in its history)."""
+    rental = _lock_open_rental(rental, by)
+    if rental.platform_id not in by.platform_ids(OVERRIDE_ROLES):
+        raise Forbidden(
+            "Seul·e un·e conseiller·ère ou un·e administrateur·rice peut prolonger une "
+            "location au-delà de la durée maximale de la grille."
+        )
+    reason = reason.strip()
+    _check_extension(
+        by,
+        rental.platform_id,
+        until=until,
+        reason=reason,
+        max_end=rental.max_end_date,
+        start=rental.steps_anchor,
+    )
+    rental.extended_until = until
+    rental.extension_reason = reason
+    return save_with_author(rental, by=by)
+
+
+def _decimal(value: Decimal) -> str:
+    """'302,4' or '10' as a French reader writes a number (no trailing zeros)."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+def _visit_sentence(rental: Rental) -> str:
+    every = "chaque mois" if rental.visit_frequency == VisitFrequency.MONTHLY else "chaque semaine"
+    return (
+        f"Un point étape a lieu {every} avec la personne : paiement, état du véhicule et "
+        "solution de mobilité pour la suite."
+    )
+
+
+def _accepted_referrals(rental: Rental):
+    return list(
+        rental.pathway.referrals.filter(status=ReferralStatus.ACCEPTED)
+        .select_related("platform", "pathway")
+        .order_by("pk")
+    )
+
+
+def _notify(rental: Rental, event: str, *, by: User | None, context: dict) -> None:
+    """The referents of the pathway's accepted fiches hear of a step of the rental."""
+    referrals = _accepted_referrals(rental)
+    if referrals:
+        notifications.notify_referents(
+            [(referral, context) for referral in referrals], event=event, by=by
+        )
+
+
+def rental_adviser(rental: Rental) -> User | None:
+    """The adviser who follows the person: the one who accepted the fiche and opened the
+    pathway, while they still advise on this platform and have an e-mail address."""
+    adviser = rental.pathway.opened_by
+    if (
+        adviser is None
+        or not adviser.is_active
+        or not adviser.email
+        or rental.platform_id not in adviser.platform_ids(OVERRIDE_ROLES)
+    ):
+        return None
+    return adviser
+
+
+def _alert(rental: Rental, alert: str, *, by: User | None) -> None:
+    """A fleet alert: to the referents, and a copy to the pathway's adviser."""
+    context = {
+        "alert": alert,
+        "vehicle_kind": rental.vehicle.get_kind_display(),
+        "start_date": rental.start_date,
+    }
+    _notify(rental, NotificationEvent.FLEET_ALERT, by=by, context=context)
+    adviser = rental_adviser(rental)
+    referrals = _accepted_referrals(rental)
+    if adviser and referrals:
+        notifications.notify_referents(
+            [(referrals[0], {**context, "recipient_name": adviser.get_full_name()})],
+            event=NotificationEvent.FLEET_ALERT,
+            by=by,
+            recipient=adviser.email,
+        )
+
+
 def _notify_rental_started(rental: Rental, *, by: User) -> None:
     """The referents of the pathway learn that the person now has a vehicle."""
-    for referral in rental.pathway.referrals.filter(status=ReferralStatus.ACCEPTED).order_by("pk"):
-        notifications.notify_referent(
-            referral=referral,
-            event=NotificationEvent.SERVICE_STARTED,
-            by=by,
-            context={
-                "service": f"location d'un véhicule ({rental.vehicle.get_kind_display()})",
-                "start_date": rental.start_date,
-                "details": (
-                    "Un point étape a lieu chaque semaine avec la personne : paiement, "
-                    "état du véhicule et solution de mobilité pour la suite."
-                ),
-            },
-        )
+    _notify(
+        rental,
+        NotificationEvent.SERVICE_STARTED,
+        by=by,
+        context={
+            "service": f"location d'un véhicule ({rental.vehicle.get_kind_display()})",
+            "start_date": rental.start_date,
+            "details": _visit_sentence(rental),
+        },
+    )
 
 
 def _entry(
     rental, kind, amount, day, by, *, method="", label="", checkin=None, reason=""
 ) -> LedgerEntry:
     receipt_number = _next_receipt_number(rental.platform_id) if kind == EntryKind.PAYMENT else None
-    return save_with_author(
+    entry = save_with_author(
         LedgerEntry(
             platform_id=rental.platform_id,
             rental=rental,
@@ -565,6 +744,9 @@ def _entry(
         ),
         by=by,
     )
+    if receipt_number is not None and rental.beneficiary.email:
+        receipts.email_on_commit(entry, recipient=rental.beneficiary.email)
+    return entry
 
 
 def _next_receipt_number(platform_id: int) -> int:
@@ -660,8 +842,16 @@ def checkin_record(
         rental, day, odometer_km, previous_day, previous_km, timezone.localdate(), errors
     )
     _check_payment(payment_amount, payment_method, errors)
+    if "date" not in errors and (
+        problem := rules.length_problem(
+            day=day, max_end=rental.max_end_date, extended_until=rental.extended_until
+        )
+    ):
+        errors["date"] = problem
     if errors:
-        raise InvalidInput("Le point étape n'est pas valide.", errors=errors)
+        raise InvalidInput(
+            "Le point étape n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
     if rental.checkins.filter(date=day).exists():
         raise Conflict(f"Un point étape est déjà enregistré le {day:%d/%m/%Y} pour cette location.")
     quote = rental_quote(rental, previous_day, day)
@@ -713,6 +903,21 @@ def checkin_record(
             label="Paiement au point étape",
         )
     _update_odometer(rental.vehicle, odometer_km, by)
+    settings = fleet_settings(rental.platform)
+    if rules.km_alert(
+        km_over=km.km_over,
+        km_allowance=km.km_allowance,
+        margin_percent=settings.km_alert_margin_percent,
+    ):
+        _alert(
+            rental,
+            f"Dépassement du forfait kilométrique au point étape du {day:%d/%m/%Y} : "
+            f"{km.km_driven} km parcourus pour un forfait de {_decimal(km.km_allowance)} km "
+            f"({_decimal(km.km_over)} km au-delà, plus de "
+            f"{_decimal(settings.km_alert_margin_percent)} % du forfait). La plateforme peut "
+            "mettre fin à la location, avec un motif.",
+            by=by,
+        )
     return CheckInResult(checkin, quote, paid, rental_balance(rental), payment)
 
 
@@ -866,6 +1071,17 @@ def rental_return(
     rental.returned_by = by
     save_with_author(rental, by=by)
     _update_odometer(rental.vehicle, odometer_km, by, status=vehicle_status)
+    _notify(
+        rental,
+        NotificationEvent.RENTAL_ENDED,
+        by=by,
+        context={
+            "vehicle_kind": rental.vehicle.get_kind_display(),
+            "start_date": rental.start_date,
+            "end_date": day,
+            "end_reason": rental.end_reason,
+        },
+    )
     return rental
 
 
@@ -1049,3 +1265,100 @@ def rental_refund(
         label="Remboursement du trop-perçu",
         reason=reason,
     )
+
+
+# ---- the microcredit proposed at the grid's month (AMIE practice)
+
+
+@transaction.atomic
+def microcredit_record(
+    *,
+    by: User,
+    rental: Rental,
+    proposed_on: date,
+    outcome: str = MicrocreditOutcome.PENDING,
+    partner: Organisation | None = None,
+    notes: str = "",
+) -> Rental:
+    """Record the microcredit proposal and what came of it (an orientation to a partner,
+    the loan granted or refused, the person declining). The first record tells the
+    referents; later ones update the outcome (the history keeps each)."""
+    rental = _lock_rental(rental.pk, by)
+    errors = {}
+    if rental.microcredit_from is None:
+        raise Conflict("La grille de cette location ne prévoit pas de microcrédit.")
+    if outcome not in MicrocreditOutcome.values:
+        errors["outcome"] = "Suite inconnue."
+    if proposed_on > timezone.localdate():
+        errors["proposed_on"] = "La date ne peut pas être dans le futur."
+    elif proposed_on < rental.start_date:
+        errors["proposed_on"] = "La date ne peut pas précéder le début de la location."
+    if partner is not None and (
+        partner.platform_id != rental.platform_id or partner.kind != OrganisationKind.PARTNER
+    ):
+        errors["partner_id"] = "Choisissez un partenaire de la plateforme."
+    if outcome == MicrocreditOutcome.ORIENTED and partner is None:
+        errors["partner_id"] = "Indiquez le partenaire vers qui la personne est orientée."
+    if errors:
+        raise InvalidInput(
+            "Le microcrédit n'est pas valide : " + " ".join(errors.values()), errors=errors
+        )
+    first = rental.microcredit_proposed_on is None
+    rental.microcredit_proposed_on = proposed_on
+    rental.microcredit_outcome = outcome
+    rental.microcredit_partner = partner
+    rental.microcredit_notes = notes.strip()
+    save_with_author(rental, by=by)
+    if first:
+        _notify(
+            rental,
+            NotificationEvent.MICROCREDIT_PROPOSED,
+            by=by,
+            context={
+                "proposed_on": proposed_on,
+                "month": rental.tariff_grid.microcredit_month,
+                "outcome": MicrocreditOutcome(outcome).label
+                if outcome != MicrocreditOutcome.PENDING
+                else "",
+                "partner": partner.name if partner else "",
+            },
+        )
+    return rental
+
+
+# ---- the daily job: check-ins overdue past the platform's threshold
+
+
+def overdue_alerts(*, today: date) -> int:
+    """Tell the adviser and the referents of each open rental whose point étape is
+    overdue by more than the platform's `overdue_alert_days`, once per missed due date."""
+    sent = 0
+    rentals = (
+        Rental.objects.open()
+        .select_related("vehicle", "pathway__opened_by", "platform")
+        .with_last_checkin()
+        .order_by("pk")
+    )
+    thresholds = dict(FleetSettings.objects.values_list("platform_id", "overdue_alert_days"))
+    for rental in rentals:
+        day = selectors.due_on(rental)  # the board's own due date
+        days = thresholds.get(rental.platform_id, defaults.OVERDUE_ALERT_DAYS)
+        if not rules.overdue_alert(
+            due_on=day, today=today, days=days, alerted_for=rental.overdue_alerted_for
+        ):
+            continue
+        with transaction.atomic():
+            locked = Rental.objects.select_for_update().get(pk=rental.pk)
+            if locked.overdue_alerted_for == day:
+                continue
+            locked.overdue_alerted_for = day
+            save_with_author(locked, by=None)
+            _alert(
+                rental,
+                f"Point étape en retard : il était prévu le {day:%d/%m/%Y}, il y a "
+                f"{(today - day).days} jours, et n'a pas eu lieu. Merci de reprendre contact "
+                "avec la personne.",
+                by=None,
+            )
+        sent += 1
+    return sent

@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -86,6 +86,14 @@ class Grid:
     reductions: tuple[Reduction, ...] = ()
     max_months: int | None = None
     microcredit_month: int | None = None
+    # The deposit asked by default for each vehicle kind (a kind absent: no default).
+    deposits: dict[str, Decimal] = field(default_factory=dict)
+    # How often the person comes to the point étape: "weekly" or "monthly".
+    visit_frequency: str = "weekly"
+
+    def default_deposit(self, kind: str) -> Decimal | None:
+        amount = self.deposits.get(kind)
+        return money(amount) if amount is not None else None
 
     def rates_for(self, kind: str) -> tuple[Step, ...]:
         steps = tuple(sorted(self.steps.get(kind, ()), key=lambda step: step.month))
@@ -274,3 +282,29 @@ def milestones(
     max_end = add_months(rental_start, max_months) if max_months else None
     microcredit = add_months(rental_start, microcredit_month - 1) if microcredit_month else None
     return max_end, microcredit
+
+
+# ---- months counted per person: every rental of a pathway continues the steps
+
+
+def service_days_before(rentals: Iterable[tuple[date, date | None]], start: date) -> int:
+    """Days of service a person already had before `start`, over the rentals of the
+    pathway ((start, end) pairs; end None: still open). Overlapping rentals count a day
+    once; a rental still open, or ending after `start`, counts up to `start`."""
+    spans = sorted((begin, min(end or start, start)) for begin, end in rentals if begin < start)
+    days = 0
+    covered_until: date | None = None
+    for begin, end in spans:
+        if covered_until is not None and begin < covered_until:
+            begin = covered_until
+        if end > begin:
+            days += (end - begin).days
+            covered_until = end
+    return days
+
+
+def steps_start(rentals: Iterable[tuple[date, date | None]], start: date) -> date:
+    """The day month 1 began for a rental starting on `start`: the steps go on from the
+    person's previous rentals of the pathway (a vehicle swap continues the steps; a gap
+    between two rentals is not counted)."""
+    return start - timedelta(days=service_days_before(rentals, start))

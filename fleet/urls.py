@@ -13,6 +13,8 @@ urlpatterns = [
     path("locations/<int:pk>/contrat.pdf", views.rental_contract, name="rental_contract"),
     path("locations/<int:pk>/point-etape/", views.checkin_create, name="checkin_create"),
     path("locations/<int:pk>/paiement/", views.payment_create, name="payment_create"),
+    path("locations/<int:pk>/prolonger/", views.rental_extend, name="rental_extend"),
+    path("locations/<int:pk>/microcredit/", views.rental_microcredit, name="rental_microcredit"),
     path("locations/<int:pk>/retour/", views.rental_return, name="rental_return"),
     path(
         "locations/<int:pk>/recus/<int:entry_pk>.pdf", views.payment_receipt, name="payment_receipt"

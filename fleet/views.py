@@ -16,6 +16,8 @@ from fleet import selectors, services
 from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind, VehicleStatus
 from fleet.forms import (
     CheckInForm,
+    ExtensionForm,
+    MicrocreditForm,
     PaymentForm,
     RefundForm,
     RentalForm,
@@ -145,6 +147,9 @@ def rental_create(request):
                     home_work_km=data["home_work_km"],
                     contract_end_date=data["contract_end_date"],
                     override_reason=data["override_reason"],
+                    deposit_waiver_reason=data["deposit_waiver_reason"],
+                    extended_until=data["extended_until"],
+                    extension_reason=data["extension_reason"],
                 )
                 sent.result_url = reverse("fleet:rental_detail", args=[rental.pk])
         except InvalidInput as error:
@@ -191,7 +196,9 @@ def rental_detail(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
     checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
     ledger = list(
-        rental.ledger.select_related("created_by", "reverses", "reversal").order_by("date", "pk")
+        rental.ledger.select_related(
+            "created_by", "reverses", "reversal", "receipt_email"
+        ).order_by("date", "pk")
     )
     for entry in ledger:
         entry.correctable = services.reversal_refusal(entry, rental=rental) is None
@@ -211,10 +218,19 @@ def rental_detail(request, pk):
             "new_receipt": new_receipt,
             "payment_form": PaymentForm(),
             "today": today,
-            "microcredit_due": rental.is_open
-            and rental.microcredit_from
-            and rental.microcredit_from <= today,
+            "microcredit_due": selectors.microcredit_to_propose(rental, today=today),
             "max_length_near": selectors.reaching_max_length(rental, today=today),
+            # Offered when it is time: the end within the warning period (or an extension
+            # to change), the microcredit's month come (or a proposal to follow up).
+            "may_extend": rental.is_open
+            and rental.max_end_date is not None
+            and bool(selectors.reaching_max_length(rental, today=today) or rental.extended_until)
+            and rental.platform_id in request.user.platform_ids(OVERRIDE_ROLES),
+            "extension_form": ExtensionForm(),
+            "microcredit_form": MicrocreditForm(rental=rental)
+            if rental.microcredit_from
+            and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
+            else None,
         },
     )
 
@@ -237,6 +253,9 @@ def rental_contract(request, pk):
             "week": week,
             "week_total": euros(week.total),
             "deposit": euros(rental.deposit),
+            "deposit_default": euros(rental.deposit_default)
+            if rental.deposit_default is not None
+            else "",
             "today": timezone.localdate(),
         },
     )
@@ -339,6 +358,58 @@ def payment_create(request, pk):
             return _detail_with_receipt(rental, payment)
     else:
         messages.error(request, _("Le paiement n'est pas valide : vérifiez le montant et la date."))
+    return redirect("fleet:rental_detail", pk=rental.pk)
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_extend(request, pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la date de fin et le motif de la prolongation."))
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    try:
+        services.rental_extend(
+            by=request.user,
+            rental=rental,
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Location prolongée jusqu'au %(date)s.")
+            % {"date": form.cleaned_data["until"].strftime("%d/%m/%Y")},
+        )
+    return redirect("fleet:rental_detail", pk=rental.pk)
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_microcredit(request, pk):
+    rental = get_object_or_404(_rentals(request), pk=pk)
+    form = MicrocreditForm(request.POST, rental=rental)
+    if not form.is_valid():
+        messages.error(
+            request, _("Le microcrédit n'est pas valide : vérifiez la date et la suite.")
+        )
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    try:
+        services.microcredit_record(
+            by=request.user,
+            rental=rental,
+            proposed_on=form.cleaned_data["proposed_on"],
+            outcome=form.cleaned_data["outcome"],
+            partner=form.cleaned_data["partner"],
+            notes=form.cleaned_data["notes"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Microcrédit enregistré."))
     return redirect("fleet:rental_detail", pk=rental.pk)
 
 

@@ -115,6 +115,10 @@ class NotificationEvent(models.TextChoices):
         "driving_tranche_released",
         _("tranche de financement du permis débloquée"),
     )
+    # Fleet (fleet/): the end of a rental, the microcredit proposal, the alerts.
+    RENTAL_ENDED = "rental_ended", _("fin d'une location")
+    MICROCREDIT_PROPOSED = "microcredit_proposed", _("microcrédit proposé")
+    FLEET_ALERT = "fleet_alert", _("alerte de la flotte (km, point étape en retard)")
 
 
 class NotificationState(models.TextChoices):
@@ -135,6 +139,7 @@ class DailyJobName(models.TextChoices):
     SESSION_CLEANUP = "session_cleanup", _("suppression des sessions expirées")
     NOTIFICATION_RETRY = "notification_retry", _("relance des notifications en attente")
     TASK_RESULTS_PRUNE = "task_results_prune", _("ménage des tâches de fond terminées")
+    FLEET_ALERTS = "fleet_alerts", _("alertes de la flotte (points étapes en retard)")
 
 
 class JobOutcome(models.TextChoices):

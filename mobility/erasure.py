@@ -174,6 +174,10 @@ RULES: tuple[Rule, ...] = (
             "eligibility_override_reason": replaced_text,
             "deposit_retained_reason": replaced_text,
             "end_reason": replaced_text,
+            # Typed in by an adviser: a deposit waiver, an extension, the microcredit.
+            "deposit_waiver_reason": replaced_text,
+            "extension_reason": replaced_text,
+            "microcredit_notes": replaced_text,
         },
         keep={"eligibility_missing": CODES, "return_condition": CODES},
     ),
@@ -189,6 +193,11 @@ RULES: tuple[Rule, ...] = (
         # Damage descriptions, deposit reasons, payment labels and the reasons of
         # corrections and refunds are typed in.
         erase={"label": replaced_text, "reason": replaced_text},
+    ),
+    Rule(
+        "fleet.ReceiptEmail",
+        person="entry__rental__beneficiary",
+        erase={"recipient": blank, "error": replaced_text},
     ),
     Rule(
         "drivingschool.Enrolment",
@@ -256,6 +265,7 @@ NOT_ABOUT_PEOPLE: Mapping[str, str] = {
     "fleet.TariffGrid": PLATFORM_SETTINGS,
     "fleet.TariffStep": PLATFORM_SETTINGS,
     "fleet.TariffReduction": PLATFORM_SETTINGS,
+    "fleet.TariffDeposit": PLATFORM_SETTINGS,
     "fleet.FleetSettings": PLATFORM_SETTINGS,
     "fleet.EligibilityRule": PLATFORM_SETTINGS,
     "fleet.Vehicle": "le parc : nom, immatriculation, lieu et notes d'entretien d'un "

@@ -94,6 +94,15 @@ def prune_task_results(now: datetime) -> str:
     return f"{deleted} résultat(s) de tâche supprimé(s), {lost} tâche(s) interrompue(s) en échec"
 
 
+def fleet_alerts(now: datetime) -> str:
+    """Points étapes overdue past each platform's threshold: the adviser and the referents
+    hear of each once (fleet.services.overdue_alerts)."""
+    from fleet import services as fleet_services  # a business module, loaded when run
+
+    count = fleet_services.overdue_alerts(today=timezone.localdate(now))
+    return f"{count} location(s) dont le point étape est en retard signalée(s)"
+
+
 # ---- running one, with its record
 
 
@@ -170,6 +179,11 @@ def task_results_prune_task() -> str:
     return _outcome(run(DailyJobName.TASK_RESULTS_PRUNE))
 
 
+@task()
+def fleet_alerts_task() -> str:
+    return _outcome(run(DailyJobName.FLEET_ALERTS))
+
+
 def _outcome(job_run: JobRun | None) -> str:
     return job_run.summary if job_run else "déjà faite aujourd'hui"
 
@@ -211,5 +225,7 @@ DAILY_JOBS: dict[str, DailyJob] = {
             prune_task_results,
             task_results_prune_task,
         ),
+        # In the morning, before the fleet team arrives: the notices wait in their inbox.
+        DailyJob(DailyJobName.FLEET_ALERTS, time(7, 0), fleet_alerts, fleet_alerts_task),
     ]
 }

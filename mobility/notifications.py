@@ -49,6 +49,9 @@ SUBJECTS = {
     "driving_exclusion": "Fiche de liaison n° {pk} : exclusion de l'auto-école sociale",
     "driving_exam_result": "Fiche de liaison n° {pk} : résultat d'examen du permis",
     "driving_tranche_released": "Fiche de liaison n° {pk} : financement du permis débloqué",
+    "rental_ended": "Fiche de liaison n° {pk} : fin de la location du véhicule",
+    "microcredit_proposed": "Fiche de liaison n° {pk} : un microcrédit est proposé",
+    "fleet_alert": "Fiche de liaison n° {pk} : alerte sur la location du véhicule",
 }
 
 # (file name, content, MIME type) of the files an email carries.
@@ -92,10 +95,13 @@ def notify_referents(
     by: User | None,
     attachment: NotificationAttachment | None = None,
     attachment_object_id: int | None = None,
+    recipient: str | None = None,
 ) -> list[Notification]:
     """notify_referent for many referrals in one INSERT (an attendance sheet's absentees).
 
-    Each referral comes with its `platform` and `pathway` (select_related).
+    Each referral comes with its `platform` and `pathway` (select_related). `recipient`
+    sends the same notice to another address (a staff member's copy, whose name the
+    context gives as `recipient_name`) instead of the referent's.
     """
     notifications = []
     for referral, extra in items:
@@ -112,7 +118,7 @@ def notify_referents(
                 platform_id=referral.platform_id,
                 referral=referral,
                 event=event,
-                recipient=referral.referent_email,
+                recipient=recipient or referral.referent_email,
                 subject=SUBJECTS[event].format(pk=referral.pk),
                 body=render_to_string(f"mobility/emails/{event}.txt", context),
                 created_by=by,

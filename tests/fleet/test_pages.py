@@ -389,7 +389,7 @@ def test_the_beneficiary_file_shows_rentals_in_bounded_queries(
 ):
     client = logged_in(fleet_user)
     url = reverse("beneficiary_detail", args=[pathway.beneficiary_id])
-    hand_over(fleet_user, pathway, VehicleFactory(platform=platform, bike=True), deposit="0")
+    hand_over(fleet_user, pathway, VehicleFactory(platform=platform, bike=True), deposit="50")
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -412,5 +412,5 @@ def test_the_beneficiary_file_shows_rentals_in_bounded_queries(
                 "cleanliness": "ok",
             },
         )
-        hand_over(fleet_user, pathway, VehicleFactory(platform=platform, bike=True), deposit="0")
+        hand_over(fleet_user, pathway, VehicleFactory(platform=platform, bike=True), deposit="50")
     assert count() == few

@@ -106,7 +106,7 @@ def test_fleet_staff_may_not_override(fleet_user, adviser, prescriber_org, vehic
 def test_a_bike_needs_no_licence(fleet_user, adviser, prescriber_org, platform):
     pathway = open_pathway(adviser, prescriber_org, licence_held=False, licence_since=None)
     bike = VehicleFactory(platform=platform, bike=True)
-    rental = hand_over(fleet_user, pathway, bike, deposit="0")
+    rental = hand_over(adviser, pathway, bike, deposit="0", deposit_waiver_reason="Sans ressource.")
     assert not rental.eligibility_overridden
     assert not LedgerEntry.objects.filter(rental=rental).exists()  # no deposit, no row
 

@@ -18,6 +18,7 @@ TIMES = {
     "session_cleanup": "03:15",
     "notification_retry": "03:20",
     "task_results_prune": "03:30",
+    "fleet_alerts": "07:00",
 }
 
 
