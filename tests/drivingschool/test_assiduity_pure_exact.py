@@ -292,3 +292,26 @@ def test_a_pass_rate_against_the_department_exactly():
     assert rate.difference == Fraction(2, 3) - Fraction(58, 100)
     assert assiduity.pass_rate([], departmental_average=D("0.5")).difference is None
     assert assiduity.pass_rate([(1, True)], departmental_average=None).difference is None
+
+
+def test_a_row_without_driving_hours_suggests_none():
+    assert assiduity.suggested_hours(1, {"1": {"theory": 5}}) == assiduity.SuggestedHours(
+        theory=D(5), driving=D(0), pre_training=D(0)
+    )
+
+
+def test_several_lessons_of_a_kind_are_all_counted():
+    records = [
+        record("excused"),
+        record("excused"),
+        record(None),
+        record(None),
+        record(None, hours_ago=-1),
+        record(None, hours_ago=-3),
+    ]
+    counts = assiduity.assess(records, now=NOW)
+    assert (counts.excused_absences, counts.unrecorded_lessons, counts.upcoming_lessons) == (
+        2,
+        2,
+        2,
+    )

@@ -324,3 +324,38 @@ def test_a_grid_longer_than_a_year_allows_its_own_length():
 def test_any_period_of_up_to_a_year_near_today_is_accepted(start, days):
     end = min(start + timedelta(days=days), add_months(start, 12))
     assert quote_period_problems(start=start, end=end, today=TODAY) == {}
+
+
+def test_a_grid_of_two_steps_is_graduated_and_the_quote_keeps_its_period():
+    grid = Grid(name="Deux paliers", steps={"car": (Step(1, D("3")), Step(2, D("5")))})
+    result = quote(
+        grid=grid,
+        kind="car",
+        situation=(),
+        rental_start=date(2026, 1, 1),
+        start=date(2026, 1, 30),
+        end=date(2026, 2, 3),
+    )
+    assert (result.start, result.end, result.days) == (date(2026, 1, 30), date(2026, 2, 3), 4)
+    assert [line.label for line in result.lines] == [
+        f"Mois 1 — car : 2 jours × 3,00{NBSP}€",
+        f"Mois 2 — car : 2 jours × 5,00{NBSP}€",
+    ]
+
+
+def test_months_before_a_grids_first_step_are_charged_at_its_rate():
+    # A grid edited to start at month 2: month 1 costs the first step's rate, on its own line.
+    grid = Grid(name="Dès le mois 2", steps={"car": (Step(2, D("4")),)})
+    result = quote(
+        grid=grid,
+        kind="car",
+        situation=(),
+        rental_start=date(2026, 1, 1),
+        start=date(2026, 1, 1),
+        end=date(2026, 4, 1),
+    )
+    assert [(line.label, line.month, line.days) for line in result.lines] == [
+        (f"car : 31 jours × 4,00{NBSP}€", 1, 31),
+        (f"car : 59 jours × 4,00{NBSP}€", 2, 59),
+    ]
+    assert result.total == D("360.00")
