@@ -479,3 +479,71 @@ def test_points_lost_round_half_up_to_a_tenth():
 )
 def test_scores_round_half_up(value, rounded):
     assert scoring._rounded(value) == rounded
+
+
+@pytest.mark.parametrize(
+    ("weights", "problems"),
+    [
+        ([-1, 1], ["le poids d'une réponse est un entier positif ou nul."]),
+        (
+            [-1, 0],
+            [
+                "le poids d'une réponse est un entier positif ou nul.",
+                "les réponses doivent avoir des poids différents.",
+            ],
+        ),
+    ],
+)
+def test_a_negative_choice_weight_is_read_as_zero_for_the_other_checks(weights, problems):
+    data = base()
+    choices = [{"code": f"c{w}", "label": "C", "weight": w} for w in weights]
+    data["questions"].append({"code": "q", "text": "T", "dimension": "travel", "choices": choices})
+    assert problems_of(data) == [f"question « q » : {problem}" for problem in problems]
+
+
+def test_a_group_without_its_number_leaves_the_three_groups_incomplete():
+    data = base()
+    data["orientation"]["groups"] = [{"label": "Sans numéro"}, {"group": 2}, {"group": 3}]
+    assert problems_of(data) == ["l'orientation décrit exactement les groupes 1, 2 et 3."]
+
+
+def test_an_empty_answer_does_not_hide_the_problems_of_the_answers_after_it():
+    definition = scoring.parse_definition(2, base())
+    assert scoring.answer_problems(
+        definition, {"bike": "", "car": "yes", "bus": "often", "read": "no"}
+    ) == {"car": "Question « car » inconnue dans cette version du questionnaire."}
+
+
+def test_an_unanswered_question_does_not_hide_the_cost_of_the_answers_after_it():
+    definition = scoring.parse_definition(9, base())
+    result = scoring.score(definition, {"bus": "often", "read": "no"})
+    assert result.version == 9
+    # bike unanswered: travel 2 / 2 = 100; read "no" costs 100 × 2 × 3 / (2 × 4) = 75 points.
+    assert result.explanation == (
+        scoring.Factor("read", "Lecture ?", "skills", "no", "Non", Decimal("75.0")),
+    )
+
+
+def test_a_fraction_of_a_point_lost_is_explained_rounded_half_up():
+    data = base()
+    data["dimensions"] = [{"code": "travel", "label": "T"}]
+    data["questions"] = [
+        {
+            "code": "fine",
+            "dimension": "travel",
+            "text": "Précision ?",
+            "required": True,
+            "choices": [
+                {"code": "none", "label": "Aucune", "weight": 0},
+                {"code": "almost", "label": "Presque", "weight": 399},
+                {"code": "all", "label": "Toute", "weight": 400},
+            ],
+        }
+    ]
+    data["orientation"]["rules"] = []
+    data["recommendations"] = []
+    definition = scoring.parse_definition(1, data)
+    # 100 × 1 / 400 = 0.25 point lost: shown 0.3 (half up), not 0.2, and not dropped.
+    result = scoring.score(definition, {"fine": "almost"})
+    assert [(f.choice, f.points_lost) for f in result.explanation] == [("almost", Decimal("0.3"))]
+    assert result.mobility_potential == 100  # 99.75 rounds half up
