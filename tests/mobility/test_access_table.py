@@ -419,6 +419,7 @@ API = {
     "accompaniment_api_create_session": WRITE,
     "accompaniment_api_get_session": api_row(CASEWORK),
     "accompaniment_api_register": WRITE,
+    "accompaniment_api_cancel_session": WRITE,
     "accompaniment_api_record_attendance": WRITE,
     "accompaniment_api_list_pathway_actions": api_row(CASEWORK),
     "accompaniment_api_create_action": WRITE,
