@@ -383,6 +383,7 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
                     "address",
                     ("postal_code", "commune", "qpv"),
                     ("rsa", "ass", "aah", "rqth"),
+                    "monthly_resources",
                     ("licence_held", "licence_since"),
                 ]
             },
@@ -392,7 +393,8 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
             {
                 "fields": [
                     "project",
-                    ("job_kind", "contract", "job_start_date"),
+                    ("job_kind", "contract", "job_start_date", "job_end_date"),
+                    "employer",
                     "job_address",
                     ("job_schedule", "atypical_hours"),
                     "home_work_km",

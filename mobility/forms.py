@@ -23,7 +23,7 @@ from mobility.enums import (
 from mobility.errors import DomainError
 from mobility.form_tokens import OneTimeForm
 from mobility.models import Organisation, Referral, User
-from mobility.rules import JobFacts, PersonFacts, referral_problems
+from mobility.rules import JobFacts, PersonFacts, monthly_resources_problem, referral_problems
 from mobility.services import PersonData, ReferralData
 
 
@@ -100,6 +100,12 @@ class ReferralForm(forms.Form):
     ass = referral_field("ass", help_text=_("Allocation de solidarité spécifique."))
     aah = referral_field("aah", help_text=_("Allocation aux adultes handicapés."))
     rqth = referral_field("rqth")
+    monthly_resources = referral_field(
+        "monthly_resources",
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Par mois, en euros, toutes ressources comprises (salaire, RSA, allocations)."),
+    )
 
     licence_held = referral_field("licence_held")
     licence_since = referral_field(
@@ -124,6 +130,16 @@ class ReferralForm(forms.Form):
     job_start_date = referral_field(
         "job_start_date", widget=DateInput(), label=_("Date de début du contrat")
     )
+    job_end_date = referral_field(
+        "job_end_date",
+        widget=DateInput(),
+        label=_("Date de fin du contrat"),
+        help_text=_(
+            "Pour un CDD, une mission d'intérim, un contrat aidé ou une formation : "
+            "la location d'une voiture demande un contrat de plus d'un mois."
+        ),
+    )
+    employer = text("employer", autocomplete="organization")
     job_address = text("job_address")
     job_schedule = text(
         "job_schedule", help_text=_("Par exemple : du lundi au vendredi, 6 h - 13 h.")
@@ -149,10 +165,13 @@ class ReferralForm(forms.Form):
         help_text=_("Ce que la plateforme doit savoir : freins, disponibilités, urgence..."),
     )
 
+    # (legend, fields, folded): a folded section holds details that help but are seldom
+    # known at once; on a phone it stays closed unless it has a value or an error.
     FIELDSETS = (
         (
             _("Structure et référent·e"),
             ("prescriber", "referent_name", "referent_email", "referent_phone", "received_on"),
+            False,
         ),
         (
             _("La personne"),
@@ -168,24 +187,27 @@ class ReferralForm(forms.Form):
                 "commune",
                 "qpv",
             ),
+            False,
         ),
-        (_("Situation sociale"), ("rsa", "ass", "aah", "rqth")),
-        (_("Permis de conduire"), ("licence_held", "licence_since")),
         (
-            _("Projet et emploi"),
-            (
-                "project",
-                "job_kind",
-                "contract",
-                "job_start_date",
-                "job_address",
-                "job_schedule",
-                "home_work_km",
-                "atypical_hours",
-            ),
+            _("Situation sociale et ressources"),
+            ("rsa", "ass", "aah", "rqth", "monthly_resources"),
+            False,
         ),
-        (_("Aides demandées"), ("needs",)),
-        (_("Commentaire"), ("comment",)),
+        (_("Permis de conduire"), ("licence_held", "licence_since"), False),
+        (_("Projet"), ("project", "job_kind"), False),
+        (
+            _("Contrat et employeur"),
+            ("contract", "job_start_date", "job_end_date", "employer"),
+            True,
+        ),
+        (
+            _("Lieu, horaires et trajet"),
+            ("job_address", "job_schedule", "home_work_km", "atypical_hours"),
+            True,
+        ),
+        (_("Aides demandées"), ("needs",), False),
+        (_("Commentaire"), ("comment",), False),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -206,8 +228,13 @@ class ReferralForm(forms.Form):
             self.fields["referent_email"].initial = user.email
 
     def fieldsets(self):
-        for legend, names in self.FIELDSETS:
-            yield legend, [self[name] for name in names if name in self.fields]
+        """(legend, bound fields, open): a folded section opens when it holds something."""
+        for legend, names, folded in self.FIELDSETS:
+            bound = [self[name] for name in names if name in self.fields]
+            filled = any(
+                field.errors or field.value() not in (None, "", False, []) for field in bound
+            )
+            yield legend, bound, not folded or filled
 
     def clean(self):
         # The fiche's rules run on whatever parsed, even when a required field is empty:
@@ -225,10 +252,14 @@ class ReferralForm(forms.Form):
                 kind=cleaned.get("job_kind") or "",
                 contract=cleaned.get("contract") or "",
                 start_date=cleaned.get("job_start_date"),
+                end_date=cleaned.get("job_end_date"),
             ),
             received_on=cleaned.get("received_on") or today,
             today=today,
         )
+        resources_problem = monthly_resources_problem(cleaned.get("monthly_resources"))
+        if resources_problem:
+            problems["monthly_resources"] = resources_problem
         for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)

@@ -410,6 +410,12 @@ class Referral(PersonFields):
         _("type de contrat"), max_length=20, choices=Contract.choices, blank=True
     )
     job_start_date = models.DateField(_("date de début"), null=True, blank=True)
+    # The end of a CDD, an interim mission or a training: a car's eligibility needs the
+    # contract's length, asked on the fiche rather than first at the handover.
+    job_end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    employer = models.CharField(
+        _("employeur ou organisme de formation"), max_length=200, blank=True
+    )
     job_address = models.CharField(
         _("adresse de l'emploi ou de la formation"), max_length=255, blank=True
     )
@@ -423,6 +429,14 @@ class Referral(PersonFields):
     )
     atypical_hours = models.BooleanField(
         _("horaires atypiques (nuit, tôt, week-end)"), default=False
+    )
+    monthly_resources = models.DecimalField(
+        _("ressources mensuelles (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Ce que la personne perçoit par mois, toutes ressources comprises."),
     )
     needs = models.JSONField(_("aides demandées"), default=list, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
@@ -496,6 +510,16 @@ class Referral(PersonFields):
             models.CheckConstraint(
                 condition=Q(licence_since__isnull=True) | Q(licence_held=True),
                 name="referral_licence_since_requires_licence",
+            ),
+            models.CheckConstraint(
+                condition=Q(job_end_date__isnull=True)
+                | Q(job_start_date__isnull=True)
+                | Q(job_end_date__gte=F("job_start_date")),
+                name="referral_job_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_resources__isnull=True) | Q(monthly_resources__gte=0),
+                name="referral_monthly_resources_not_negative",
             ),
         ]
 

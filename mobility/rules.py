@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from mobility.enums import JobKind, NotificationState, ReferralStatus
 
@@ -71,6 +72,15 @@ class JobFacts:
     kind: str
     contract: str
     start_date: date | None
+    end_date: date | None = None
+
+
+# Contracts that end by themselves: the fiche may give their end date (a car's
+# eligibility checks the contract's length). A CDI has no end; a business creation
+# neither.
+CONTRACTS_WITH_AN_END = frozenset({"cdd", "interim", "contrat_aide", "formation"})
+# Monthly resources above this are a typing mistake (an annual amount, a misplaced comma).
+MAX_MONTHLY_RESOURCES = 100_000
 
 
 def referral_problems(
@@ -121,7 +131,29 @@ def referral_problems(
             "Un type de contrat n'a de sens que pour un emploi ou une formation, "
             "pas pour une recherche d'emploi."
         )
+    if job.end_date is not None:
+        if job.contract and job.contract not in CONTRACTS_WITH_AN_END:
+            problems["job_end_date"] = (
+                "Ce type de contrat n'a pas de date de fin : laissez-la vide ou "
+                "choisissez CDD, intérim, contrat aidé ou formation."
+            )
+        elif job.start_date is not None and job.end_date < job.start_date:
+            problems["job_end_date"] = "La date de fin précède la date de début du contrat."
     return problems
+
+
+def monthly_resources_problem(amount: Decimal | None) -> str | None:
+    """What is wrong with a person's monthly resources, in French (None if plausible)."""
+    if amount is None:
+        return None
+    if amount < 0:
+        return "Les ressources mensuelles ne peuvent pas être négatives."
+    if amount > MAX_MONTHLY_RESOURCES:
+        return (
+            "Les ressources mensuelles dépassent 100 000 € : indiquez un montant par mois, "
+            "en euros."
+        )
+    return None
 
 
 def anonymisation_cutoff(*, today: date, retention_days: int) -> date:

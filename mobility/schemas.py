@@ -74,6 +74,14 @@ class PersonIn(InputSchema):
     ass: bool = False
     aah: bool = False
     rqth: bool = False
+    monthly_resources: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=8,
+        decimal_places=2,
+        description="Ressources mensuelles de la personne, en euros (chaîne, « 850.00 ») : "
+        "RSA, salaire, allocations… Facultatif.",
+    )
 
 
 class LicenceIn(InputSchema):
@@ -85,6 +93,12 @@ class JobIn(InputSchema):
     kind: Literal["job", "training", "search"]
     contract: ContractCode | None = None
     start_date: Day | None = None
+    end_date: Day | None = Field(
+        None,
+        description="Fin du CDD, de la mission d'intérim, du contrat aidé ou de la "
+        "formation (jamais pour un CDI) : la location d'une voiture en dépend.",
+    )
+    employer: str = Field("", max_length=200, description="Employeur ou organisme de formation.")
     address: str = Field("", max_length=255)
     home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     atypical_hours: bool = False
@@ -127,6 +141,12 @@ class PersonOut(Schema):
     rqth: bool
 
 
+class ReferralPersonOut(PersonOut):
+    """The person as the fiche describes them, with what only the fiche carries."""
+
+    monthly_resources: Decimal | None
+
+
 class LicenceOut(Schema):
     held: bool = Field(alias="licence_held")
     since: date | None = Field(alias="licence_since")
@@ -136,6 +156,8 @@ class JobOut(Schema):
     kind: str = Field(alias="job_kind")
     contract: str | None
     start_date: date | None = Field(alias="job_start_date")
+    end_date: date | None = Field(alias="job_end_date")
+    employer: str
     address: str = Field(alias="job_address")
     home_work_km: float | None
     atypical_hours: bool
@@ -170,7 +192,7 @@ class ReferralOut(Schema):
     prescriber: Id
     prescriber_name: str
     referent: ReferentOut
-    person: PersonOut
+    person: ReferralPersonOut
     licence: LicenceOut
     job: JobOut
     project: str

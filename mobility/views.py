@@ -202,6 +202,9 @@ def _render_referral(request, referral, *, accept_form=None, decline_form=None):
             "trail": trail,
             "may_resend": referral.platform_id in user.platform_ids(CASEWORK_ROLES),
             "needs": [label for value, label in Need.choices if value in referral.needs],
+            # Before the handover: what a rental would need, while it can still be asked.
+            "shows_eligibility": referral.status
+            in (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED),
             "shows_beneficiary": referral.beneficiary_id
             and referral.platform_id in user.platform_ids(STAFF_ROLES),
         },
