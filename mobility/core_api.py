@@ -192,6 +192,7 @@ def accept_referral(request: HttpRequest, referral_id: Id, payload: AcceptIn | N
         by=request.user,
         beneficiary=beneficiary,
         new_beneficiary=payload.new_beneficiary,
+        opened_on=payload.opened_on,
     )
     return {
         "id": referral.pk,

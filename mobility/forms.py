@@ -338,7 +338,8 @@ class BeneficiaryFilterForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    """When the platform may already follow the person, the adviser says who it is."""
+    """When the platform may already follow the person, the adviser says who it is; a
+    decision typed in later keeps its own date (the pathway opens that day)."""
 
     NEW = "new"
 
@@ -347,8 +348,17 @@ class AcceptForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Indiquez s'il s'agit d'une personne déjà suivie.")},
     )
+    opened_on = forms.DateField(
+        label=_("Date de la décision"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Le parcours s'ouvre ce jour-là : entre la réception de la fiche et aujourd'hui. "
+            "Laissez vide : aujourd'hui."
+        ),
+    )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, received_on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         if candidates:
@@ -358,16 +368,25 @@ class AcceptForm(forms.Form):
             ]
         else:
             del self.fields["person"]
+        today = timezone.localdate()
+        if received_on is None or received_on >= today:
+            del self.fields["opened_on"]  # received today: the decision is today's
+        else:
+            widget = self.fields["opened_on"].widget
+            widget.attrs.update(min=received_on.isoformat(), max=today.isoformat())
 
     def choice(self) -> dict:
         """Keyword arguments for services.referral_accept."""
+        chosen = {}
+        if self.cleaned_data.get("opened_on"):
+            chosen["opened_on"] = self.cleaned_data["opened_on"]
         value = self.cleaned_data.get("person")
         if value == self.NEW:
-            return {"new_beneficiary": True}
-        if value:
-            chosen = {str(candidate.pk): candidate for candidate in self.candidates}
-            return {"beneficiary": chosen[value]}
-        return {}
+            chosen["new_beneficiary"] = True
+        elif value:
+            by_pk = {str(candidate.pk): candidate for candidate in self.candidates}
+            chosen["beneficiary"] = by_pk[value]
+        return chosen
 
 
 class DeclineForm(forms.Form):

@@ -242,6 +242,11 @@ class AcceptIn(InputSchema):
     new_beneficiary: bool = Field(
         False, description="Créer une nouvelle personne malgré un homonyme né le même jour."
     )
+    opened_on: Day | None = Field(
+        None,
+        description="Date de la décision quand elle est saisie plus tard : entre la réception "
+        "de la fiche et aujourd'hui (défaut : aujourd'hui). Elle date l'ouverture du parcours.",
+    )
 
 
 class AcceptOut(Schema):

@@ -175,7 +175,7 @@ def _accept_form(referral, data=None) -> AcceptForm:
     # it cannot be accepted (a double click must not end on a silent form error).
     pending = can_transition(referral.status, ReferralStatus.ACCEPTED)
     candidates = services.duplicate_candidates(referral) if pending else []
-    return AcceptForm(data, candidates=candidates)
+    return AcceptForm(data, candidates=candidates, received_on=referral.received_on)
 
 
 def _render_referral(request, referral, *, accept_form=None, decline_form=None):
@@ -228,6 +228,9 @@ def referral_accept(request, pk):
     except DuplicatePerson as error:
         # Someone with the same identity appeared meanwhile: the page now offers the choice.
         messages.warning(request, error.message)
+    except InvalidInput as error:
+        add_domain_errors(form, error)
+        return _render_referral(request, referral, accept_form=form)
     except DomainError as error:
         messages.error(request, error.message)
     else:
