@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from accompaniment.selectors import pathway_actions_prefetch
 from diagnostics.selectors import pathway_diagnostics_prefetch
-from mobility import services
+from mobility import referral_delays, services
 from mobility.bounds import Id
 from mobility.enums import (
     CASEWORK_ROLES,
@@ -200,6 +200,21 @@ def accept_referral(request: HttpRequest, referral_id: Id, payload: AcceptIn | N
         "beneficiary_id": referral.beneficiary_id,
         "pathway_id": referral.pathway_id,
     }
+
+
+@router.post(
+    "/referrals/{referral_id}/resend",
+    response=StatusOut,
+    summary="Renvoyer une fiche de liaison expirée",
+    description="Une fiche restée sans réponse au-delà du délai de la plateforme expire "
+    "(statut `expired`) ; sa structure prescriptrice, ou la plateforme, la renvoie : elle "
+    "repasse à `submitted` et ses délais repartent du jour du renvoi (`resent_on`). 409 "
+    "pour une fiche qui n'est pas expirée.",
+)
+def resend_referral(request: HttpRequest, referral_id: Id):
+    referral = get_object_or_404(referrals_for(request), pk=referral_id)
+    referral = referral_delays.referral_resend(referral=referral, by=request.user)
+    return {"id": referral.pk, "status": referral.status}
 
 
 @router.post(

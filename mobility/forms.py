@@ -295,6 +295,8 @@ class ReferralFilterForm(forms.Form):
     )
     received_from = forms.DateField(label=_("Reçue du"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
+    # The "En retard" tab: pending fiches past their platform's delay to answer.
+    late = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -302,7 +304,9 @@ class ReferralFilterForm(forms.Form):
             Organisation.objects.for_user(user).prescribers().order_by("name")
         )
 
-    def filter(self, referrals, *, with_status: bool = True):
+    def filter(self, referrals, *, with_status: bool = True, late_cutoffs=None):
+        """`late_cutoffs` (platform id → day, see mobility.referral_delays): the "late"
+        filter keeps the pending fiches waiting since that day or earlier."""
         self.is_valid()  # fills cleaned_data with the valid filters only
         data = self.cleaned_data
         if data.get("q"):
@@ -312,6 +316,8 @@ class ReferralFilterForm(forms.Form):
         referrals = referrals.received_between(data.get("received_from"), data.get("received_to"))
         if with_status and data.get("status"):
             referrals = referrals.filter(status=data["status"])
+        if with_status and data.get("late") and late_cutoffs is not None:
+            referrals = referrals.waiting_since_on_or_before(late_cutoffs)
         return referrals
 
 

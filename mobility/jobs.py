@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from mobility import form_tokens, notifications, services
+from mobility import form_tokens, notifications, referral_delays, services
 from mobility.enums import DailyJobName, JobOutcome
 from mobility.models import JobRun
 
@@ -92,6 +92,14 @@ def prune_task_results(now: datetime) -> str:
     )
     deleted, _ = old.delete()
     return f"{deleted} résultat(s) de tâche supprimé(s), {lost} tâche(s) interrompue(s) en échec"
+
+
+def remind_referrals(now: datetime) -> str:
+    done = referral_delays.referral_reminders(today=timezone.localdate(now))
+    return (
+        f"{done.expired} fiche(s) expirée(s), {done.late} fiche(s) en retard signalée(s) "
+        f"à {done.advisers} conseiller·ère(s)"
+    )
 
 
 # ---- running one, with its record
@@ -170,6 +178,11 @@ def task_results_prune_task() -> str:
     return _outcome(run(DailyJobName.TASK_RESULTS_PRUNE))
 
 
+@task()
+def referral_reminders_task() -> str:
+    return _outcome(run(DailyJobName.REFERRAL_REMINDERS))
+
+
 def _outcome(job_run: JobRun | None) -> str:
     return job_run.summary if job_run else "déjà faite aujourd'hui"
 
@@ -187,7 +200,8 @@ class DailyJob:
 
 
 # In this order, a few minutes apart, at night: the retry comes after the purges, and
-# the task results are pruned last.
+# the task results are pruned. The late fiches' digest waits for the morning, when the
+# advisers start their day.
 DAILY_JOBS: dict[str, DailyJob] = {
     job.name: job
     for job in [
@@ -210,6 +224,12 @@ DAILY_JOBS: dict[str, DailyJob] = {
             time(3, 30),
             prune_task_results,
             task_results_prune_task,
+        ),
+        DailyJob(
+            DailyJobName.REFERRAL_REMINDERS,
+            time(7, 30),
+            remind_referrals,
+            referral_reminders_task,
         ),
     ]
 }

@@ -6,7 +6,7 @@ method, the single tenancy scope used by pages, API and reports alike.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -335,6 +335,18 @@ class ReferralQuerySet(models.QuerySet):
     def pending(self) -> ReferralQuerySet:
         return self.filter(status=ReferralStatus.SUBMITTED)
 
+    def with_waiting_since(self) -> ReferralQuerySet:
+        """`waiting_since`: the day the delay to answer runs from (sent again, or received)."""
+        return self.alias(waiting_since=Coalesce("resent_on", "received_on"))
+
+    def waiting_since_on_or_before(self, cutoffs: dict[int, date]) -> ReferralQuerySet:
+        """Pending fiches waiting since their platform's cutoff day or earlier
+        (`cutoffs`: platform id → day); nothing for a platform without one."""
+        condition = Q(pk__in=[])
+        for platform_id, cutoff in cutoffs.items():
+            condition |= Q(platform_id=platform_id, waiting_since__lte=cutoff)
+        return self.pending().with_waiting_since().filter(condition)
+
     def search(self, text: str) -> ReferralQuerySet:
         return self.filter(name_matches(text))
 
@@ -357,7 +369,10 @@ class ReferralQuerySet(models.QuerySet):
         on or before `cutoff`, or received on or before it and never decided."""
         return self.filter(beneficiary__isnull=True, anonymised_at__isnull=True).filter(
             Q(status=ReferralStatus.DECLINED, decided_at__date__lte=cutoff)
-            | Q(status=ReferralStatus.SUBMITTED, received_on__lte=cutoff)
+            | Q(
+                status__in=[ReferralStatus.SUBMITTED, ReferralStatus.EXPIRED],
+                received_on__lte=cutoff,
+            )
         )
 
     def declined_unlinked_of(self, beneficiary: Beneficiary) -> list[Referral]:
@@ -441,6 +456,9 @@ class Referral(PersonFields):
     needs = models.JSONField(_("aides demandées"), default=list, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
     received_on = models.DateField(_("reçue le"))
+    # Sent again after it expired: the delays run from this day (the reports keep
+    # counting the fiche on its reception).
+    resent_on = models.DateField(_("renvoyée le"), null=True, blank=True)
 
     status = models.CharField(
         _("statut"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
@@ -525,6 +543,57 @@ class Referral(PersonFields):
 
     def __str__(self) -> str:
         return f"Fiche n° {self.pk} — {self.full_name}"
+
+    @property
+    def waiting_since(self) -> date:
+        """The day the platform's delay to answer runs from."""
+        return self.resent_on or self.received_on
+
+
+class ReferralSettings(models.Model):
+    """A platform's delays to answer a fiche de liaison (created with the defaults on
+    first use; its administrators change them in the admin)."""
+
+    platform = models.OneToOneField(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="referral_settings",
+        verbose_name=_("plateforme"),
+    )
+    late_after_working_days = models.PositiveSmallIntegerField(
+        _("en retard après (jours ouvrés)"),
+        default=5,
+        help_text=_(
+            "Une fiche sans réponse passé ce délai est signalée en retard et les "
+            "conseiller·ères en reçoivent le récapitulatif chaque jour ouvré."
+        ),
+    )
+    expire_after_days = models.PositiveSmallIntegerField(
+        _("expire après (jours)"),
+        default=30,
+        help_text=_(
+            "Une fiche toujours sans réponse passé ce délai expire : le ou la référent·e en "
+            "est informé·e et peut la renvoyer."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("délais des fiches de liaison")
+        verbose_name_plural = _("délais des fiches de liaison")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(late_after_working_days__gte=1),
+                name="referral_settings_late_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_after_days__gte=1),
+                name="referral_settings_expire_after_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.platform)
 
 
 class PathwayQuerySet(models.QuerySet):

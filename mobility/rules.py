@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from mobility.enums import JobKind, NotificationState, ReferralStatus
+from mobility.working_days import add_working_days
 
 YOUTH_AGE_LIMIT = 26
 MINIMUM_AGE = 14
@@ -20,10 +21,14 @@ LICENCE_MINIMUM_AGE = 15  # apprenticeship driving (AAC) starts at 15
 MAX_RECEIVED_AGE_DAYS = 366
 
 REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReferralStatus.SUBMITTED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
+    ReferralStatus.SUBMITTED: frozenset(
+        {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.EXPIRED}
+    ),
     ReferralStatus.ACCEPTED: frozenset({ReferralStatus.CLOSED}),
     ReferralStatus.DECLINED: frozenset(),
     ReferralStatus.CLOSED: frozenset(),
+    # Sent again by the referent (or the platform): waiting for an answer anew.
+    ReferralStatus.EXPIRED: frozenset({ReferralStatus.SUBMITTED}),
 }
 
 
@@ -200,3 +205,36 @@ def account_managed_by(
         and bool(account_platform_ids)
         and account_platform_ids <= admin_platform_ids
     )
+
+
+# ---- a fiche left unanswered
+
+
+def referral_due_on(*, waiting_since: date, late_after_working_days: int) -> date:
+    """The last day the platform answers a fiche in time: `late_after_working_days`
+    working days after it arrived (or was sent again). From the next day it is late."""
+    return add_working_days(waiting_since, late_after_working_days)
+
+
+def referral_is_late(*, waiting_since: date, today: date, late_after_working_days: int) -> bool:
+    return today > referral_due_on(
+        waiting_since=waiting_since, late_after_working_days=late_after_working_days
+    )
+
+
+def referral_late_cutoff(*, today: date, late_after_working_days: int) -> date:
+    """The latest arrival day of a fiche that is late today: a fiche waiting since this
+    day or before is late (lateness only grows with the wait, so the late ones are a
+    prefix of the days)."""
+    day = today - timedelta(days=1)
+    while not referral_is_late(
+        waiting_since=day, today=today, late_after_working_days=late_after_working_days
+    ):
+        day -= timedelta(days=1)
+    return day
+
+
+def referral_expiry_cutoff(*, today: date, expire_after_days: int) -> date:
+    """The latest arrival day of a fiche that expires today: one still unanswered
+    `expire_after_days` calendar days after it arrived expires the day after."""
+    return today - timedelta(days=expire_after_days + 1)

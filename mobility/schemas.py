@@ -199,6 +199,10 @@ class ReferralOut(Schema):
     needs: list[str]
     comment: str
     received_on: date
+    resent_on: date | None = Field(
+        description="Renvoyée ce jour-là après avoir expiré (null sinon) : les délais de "
+        "réponse partent de ce jour."
+    )
     decline_reason: str
     beneficiary_id: int | None
     pathway_id: int | None

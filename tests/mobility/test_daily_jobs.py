@@ -28,6 +28,7 @@ ALL_JOBS = [
     "session_cleanup",
     "notification_retry",
     "task_results_prune",
+    "referral_reminders",
 ]
 
 
