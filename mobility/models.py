@@ -324,6 +324,14 @@ class Beneficiary(PersonFields):
         return self.full_name
 
 
+def waiting_on_or_before(cutoffs: dict[int, date]) -> Q:
+    """Pending, and waiting (alias `waiting_since`) since the platform's cutoff or earlier."""
+    condition = Q(pk__in=[])
+    for platform_id, cutoff in cutoffs.items():
+        condition |= Q(platform_id=platform_id, waiting_since__lte=cutoff)
+    return Q(status=ReferralStatus.SUBMITTED) & condition
+
+
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user: User) -> ReferralQuerySet:
         """Advisers and admins see their platforms' referrals; a prescriber, its own only."""
@@ -342,10 +350,22 @@ class ReferralQuerySet(models.QuerySet):
     def waiting_since_on_or_before(self, cutoffs: dict[int, date]) -> ReferralQuerySet:
         """Pending fiches waiting since their platform's cutoff day or earlier
         (`cutoffs`: platform id → day); nothing for a platform without one."""
-        condition = Q(pk__in=[])
-        for platform_id, cutoff in cutoffs.items():
-            condition |= Q(platform_id=platform_id, waiting_since__lte=cutoff)
-        return self.pending().with_waiting_since().filter(condition)
+        return self.with_waiting_since().filter(waiting_on_or_before(cutoffs))
+
+    def count_by_status_and_waiting(self, cutoffs: dict[int, date]) -> tuple[dict[str, int], int]:
+        """({status: count}, how many pending fiches wait since their cutoff or earlier),
+        in one query: the inbox tabs."""
+        rows = (
+            self.with_waiting_since()
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("pk"), waiting=Count("pk", filter=waiting_on_or_before(cutoffs)))
+        )
+        counts, waiting = {}, 0
+        for status, count, status_waiting in rows:
+            counts[status] = count
+            waiting += status_waiting
+        return counts, waiting
 
     def search(self, text: str) -> ReferralQuerySet:
         return self.filter(name_matches(text))
@@ -358,11 +378,6 @@ class ReferralQuerySet(models.QuerySet):
         if end is not None:
             queryset = queryset.filter(received_on__lte=end)
         return queryset
-
-    def count_by_status(self) -> dict[str, int]:
-        """{status: count} in one query, for the inbox tabs."""
-        rows = self.order_by().values_list("status").annotate(count=Count("pk"))
-        return dict(rows)
 
     def unlinked_due_for_anonymisation(self, *, cutoff) -> ReferralQuerySet:
         """Fiches that never became a person's, on their own retention clock: declined

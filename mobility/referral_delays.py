@@ -58,6 +58,18 @@ def settings_for(platform_ids) -> dict[int, ReferralSettings]:
     }
 
 
+def settings_create(*, platform: Platform) -> ReferralSettings:
+    """A platform's delays at their defaults (the demo shows them in the admin)."""
+    delays, _ = ReferralSettings.objects.get_or_create(
+        platform=platform,
+        defaults={
+            "late_after_working_days": DEFAULT_LATE_AFTER_WORKING_DAYS,
+            "expire_after_days": DEFAULT_EXPIRE_AFTER_DAYS,
+        },
+    )
+    return delays
+
+
 def late_cutoffs(
     platform_ids, *, today: date, delays: dict[int, ReferralSettings] | None = None
 ) -> dict[int, date]:

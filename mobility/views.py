@@ -122,8 +122,9 @@ def referral_list(request):
     today = timezone.localdate()
     delays = referral_delays.settings_for(casework_platforms)
     cutoffs = referral_delays.late_cutoffs(casework_platforms, today=today, delays=delays)
-    in_filters = filters.filter(scoped, with_status=False)
-    counts = in_filters.count_by_status()
+    counts, late_count = filters.filter(scoped, with_status=False).count_by_status_and_waiting(
+        cutoffs
+    )
     referrals = filters.filter(scoped, late_cutoffs=cutoffs).select_related("prescriber")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page:
@@ -137,7 +138,6 @@ def referral_list(request):
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in labels.items()
     ]
-    late_count = in_filters.waiting_since_on_or_before(cutoffs).count() if cutoffs else None
     return render(
         request,
         "mobility/referral_list.html",
@@ -148,7 +148,7 @@ def referral_list(request):
             "total": sum(counts.values()),
             "current_status": filters.cleaned_data.get("status", ""),
             "late_only": bool(filters.cleaned_data.get("late")),
-            "late_count": late_count,
+            "late_count": late_count if cutoffs else None,
             "is_prescriber_only": is_prescriber_only,
         },
     )

@@ -18,6 +18,8 @@ TIMES = {
     "session_cleanup": "03:15",
     "notification_retry": "03:20",
     "task_results_prune": "03:30",
+    # The late fiches' digest reaches the advisers as their day starts.
+    "referral_reminders": "07:30",
 }
 
 

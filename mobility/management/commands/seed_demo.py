@@ -17,7 +17,7 @@ from accompaniment import demo as accompaniment_demo
 from diagnostics import demo as diagnostics_demo
 from drivingschool import demo as drivingschool_demo
 from fleet import demo as fleet_demo
-from mobility import demo_data, services
+from mobility import demo_data, referral_delays, services
 from mobility.demo_data import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -103,6 +103,9 @@ class Command(BaseCommand):
             for account in ACCOUNTS
         }
         main, second = platforms[MAIN_PLATFORM], platforms[SECOND_PLATFORM]
+        # The delays to answer a fiche, at their defaults: the admin shows where to change them.
+        for platform in platforms.values():
+            referral_delays.settings_create(platform=platform)
         self._create_organisations(main, MAIN_ORGANISATIONS, by=users["admin"])
         self._create_organisations(second, SECOND_ORGANISATIONS, by=users["admin2"])
         # Prescriber and funder accounts belong to an organisation, created just above.
