@@ -398,12 +398,15 @@ MAIN_STATUS_COUNTS = {
     ReferralStatus.DECLINED: 8,
     ReferralStatus.ACCEPTED: 16,
     ReferralStatus.CLOSED: 14,
+    # Left unanswered past the platform's delay: its referent may send it again.
+    ReferralStatus.EXPIRED: 1,
 }
 SECOND_STATUS_COUNTS = {
     ReferralStatus.SUBMITTED: 3,
     ReferralStatus.DECLINED: 2,
     ReferralStatus.ACCEPTED: 3,
     ReferralStatus.CLOSED: 2,
+    ReferralStatus.EXPIRED: 1,
 }
 # How many days before today each kind of fiche was received: recent ones still wait,
 # closed ones are old enough for a pathway of a few months.
@@ -412,6 +415,7 @@ RECEIVED_DAYS_AGO = {
     ReferralStatus.DECLINED: (10, 200),
     ReferralStatus.ACCEPTED: (15, 150),
     ReferralStatus.CLOSED: (120, 330),
+    ReferralStatus.EXPIRED: (35, 60),
 }
 OUTCOME_WEIGHTS = {
     Outcome.CDI: 3,

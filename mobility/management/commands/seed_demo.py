@@ -169,7 +169,11 @@ class Command(BaseCommand):
                 prescriber=prescribers[(plan.platform, plan.prescriber)],
                 data=plan.data,
             )
-            if plan.status == ReferralStatus.DECLINED:
+            if plan.status == ReferralStatus.EXPIRED:
+                # What the daily job did when its delay passed.
+                referral_delays.referral_expire(referral=referral, today=today)
+                referral.refresh_from_db()
+            elif plan.status == ReferralStatus.DECLINED:
                 referral = services.referral_decline(
                     referral=referral, by=adviser, reason=plan.decline_reason
                 )
