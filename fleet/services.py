@@ -7,7 +7,7 @@ is refused by the partial unique index even if two hand-overs race).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -375,23 +375,59 @@ def _latest_referral(pathway: Pathway):
     return pathway.referrals.order_by("-received_on", "-pk").first()
 
 
+def referral_facts(
+    referral, *, birth_date: date, licence_held: bool, licence_since: date | None
+) -> eligibility.Facts:
+    """The eligibility facts of a person with what their fiche de liaison says of the
+    job: the contract, its start and its end (asked on the fiche, not first at handover)."""
+    return eligibility.Facts(
+        birth_date=birth_date,
+        licence_held=licence_held,
+        licence_since=licence_since,
+        contract=referral.contract if referral else "",
+        contract_start=referral.job_start_date if referral else None,
+        contract_end=referral.job_end_date if referral else None,
+    )
+
+
 def missing_for(
     *, pathway: Pathway, kind: str, on: date, contract_end_date: date | None = None
 ) -> list[eligibility.Missing]:
-    """The eligibility conditions the pathway's person does not meet for `kind`."""
+    """The eligibility conditions the pathway's person does not meet for `kind`.
+    `contract_end_date`, given at handover, stands for the fiche's when it had none."""
     beneficiary = pathway.beneficiary
-    referral = _latest_referral(pathway)
-    facts = eligibility.Facts(
+    facts = referral_facts(
+        _latest_referral(pathway),
         birth_date=beneficiary.birth_date,
         licence_held=beneficiary.licence_held,
         licence_since=beneficiary.licence_since,
-        contract=referral.contract if referral else "",
-        contract_start=referral.job_start_date if referral else None,
-        contract_end=contract_end_date,
     )
+    if contract_end_date is not None:
+        facts = replace(facts, contract_end=contract_end_date)
     return eligibility.missing_conditions(
         rule=eligibility_rule(pathway.platform, kind), facts=facts, on=on
     )
+
+
+def referral_eligibility(referral, *, today: date) -> list[tuple[str, list[eligibility.Missing]]]:
+    """What the fiche's person lacks for each vehicle kind, read on the fiche itself:
+    on the day the job starts (today if it has started or is not known)."""
+    on = max(today, referral.job_start_date) if referral.job_start_date else today
+    facts = referral_facts(
+        referral,
+        birth_date=referral.birth_date,
+        licence_held=referral.licence_held,
+        licence_since=referral.licence_since,
+    )
+    return [
+        (
+            kind,
+            eligibility.missing_conditions(
+                rule=eligibility_rule(referral.platform, kind), facts=facts, on=on
+            ),
+        )
+        for kind in VehicleKind.values
+    ]
 
 
 def default_home_work_km(pathway: Pathway) -> Decimal | None:

@@ -52,6 +52,7 @@ from mobility.models import (
     Pathway,
     Platform,
     Referral,
+    ReferralSettings,
     User,
 )
 from mobility.rules import account_managed_by, identity_key
@@ -122,6 +123,17 @@ class PlatformAdmin(NoDeleteMixin, HistoryAdmin):
     list_filter = ["is_active", "department"]
     search_fields = ["name"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(ReferralSettings)
+class ReferralSettingsAdmin(NoDeleteMixin, HistoryAdmin):
+    """Each platform's delays to answer a fiche (mobility/referral_delays.py); without a
+    row, the defaults (5 working days, 30 days) apply."""
+
+    platform_path = "platform"
+    platform_admin_may = MANAGE
+    list_display = ["platform", "late_after_working_days", "expire_after_days"]
+    list_select_related = ["platform"]
 
 
 @admin.register(Organisation)
@@ -447,6 +459,7 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
         "prescriber",
         "needs",
         "status",
+        "resent_on",
         "decline_reason",
         "beneficiary",
         "pathway",
@@ -463,6 +476,7 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
                     "platform",
                     "prescriber",
                     "received_on",
+                    "resent_on",
                     "status",
                     "decline_reason",
                     "beneficiary",
@@ -485,6 +499,7 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
                     "address",
                     ("postal_code", "commune", "qpv"),
                     ("rsa", "ass", "aah", "rqth"),
+                    "monthly_resources",
                     ("licence_held", "licence_since"),
                 ]
             },
@@ -494,7 +509,8 @@ class ReferralAdmin(NoAddMixin, NoDeleteMixin, HistoryAdmin):
             {
                 "fields": [
                     "project",
-                    ("job_kind", "contract", "job_start_date"),
+                    ("job_kind", "contract", "job_start_date", "job_end_date"),
+                    "employer",
                     "job_address",
                     ("job_schedule", "atypical_hours"),
                     "home_work_km",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from mobility import services
+from mobility import referral_delays, services
 from mobility.bounds import Id
 from mobility.enums import (
     CASEWORK_ROLES,
@@ -142,13 +142,16 @@ def create_referral(request: HttpRequest, payload: ReferralIn):
         referent_email=payload.referent.email,
         referent_phone=payload.referent.phone,
         person=services.PersonData(
-            **person.model_dump(),
+            **person.model_dump(exclude={"monthly_resources"}),
             licence_held=payload.licence.held,
             licence_since=payload.licence.since,
         ),
         job_kind=payload.job.kind,
         contract=payload.job.contract or "",
         job_start_date=payload.job.start_date,
+        job_end_date=payload.job.end_date,
+        employer=payload.job.employer,
+        monthly_resources=person.monthly_resources,
         job_address=payload.job.address,
         job_schedule=payload.job.schedule,
         home_work_km=payload.job.home_work_km,
@@ -188,6 +191,7 @@ def accept_referral(request: HttpRequest, referral_id: Id, payload: AcceptIn | N
         by=request.user,
         beneficiary=beneficiary,
         new_beneficiary=payload.new_beneficiary,
+        opened_on=payload.opened_on,
     )
     return {
         "id": referral.pk,
@@ -195,6 +199,21 @@ def accept_referral(request: HttpRequest, referral_id: Id, payload: AcceptIn | N
         "beneficiary_id": referral.beneficiary_id,
         "pathway_id": referral.pathway_id,
     }
+
+
+@router.post(
+    "/referrals/{referral_id}/resend",
+    response=StatusOut,
+    summary="Renvoyer une fiche de liaison expirée",
+    description="Une fiche restée sans réponse au-delà du délai de la plateforme expire "
+    "(statut `expired`) ; sa structure prescriptrice, ou la plateforme, la renvoie : elle "
+    "repasse à `submitted` et ses délais repartent du jour du renvoi (`resent_on`). 409 "
+    "pour une fiche qui n'est pas expirée.",
+)
+def resend_referral(request: HttpRequest, referral_id: Id):
+    referral = get_object_or_404(referrals_for(request), pk=referral_id)
+    referral = referral_delays.referral_resend(referral=referral, by=request.user)
+    return {"id": referral.pk, "status": referral.status}
 
 
 @router.post(

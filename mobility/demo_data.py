@@ -26,6 +26,7 @@ from mobility.enums import (
     Role,
     Sex,
 )
+from mobility.rules import CONTRACTS_WITH_AN_END
 from mobility.services import PersonData, ReferralData
 
 RANDOM_SEED = 2026
@@ -397,12 +398,15 @@ MAIN_STATUS_COUNTS = {
     ReferralStatus.DECLINED: 8,
     ReferralStatus.ACCEPTED: 16,
     ReferralStatus.CLOSED: 14,
+    # Left unanswered past the platform's delay: its referent may send it again.
+    ReferralStatus.EXPIRED: 1,
 }
 SECOND_STATUS_COUNTS = {
     ReferralStatus.SUBMITTED: 3,
     ReferralStatus.DECLINED: 2,
     ReferralStatus.ACCEPTED: 3,
     ReferralStatus.CLOSED: 2,
+    ReferralStatus.EXPIRED: 1,
 }
 # How many days before today each kind of fiche was received: recent ones still wait,
 # closed ones are old enough for a pathway of a few months.
@@ -411,6 +415,7 @@ RECEIVED_DAYS_AGO = {
     ReferralStatus.DECLINED: (10, 200),
     ReferralStatus.ACCEPTED: (15, 150),
     ReferralStatus.CLOSED: (120, 330),
+    ReferralStatus.EXPIRED: (35, 60),
 }
 OUTCOME_WEIGHTS = {
     Outcome.CDI: 3,
@@ -539,6 +544,12 @@ class _Generator:
         if job_kind != JobKind.SEARCH:
             start_date = received_on + timedelta(days=rng.randint(-10, 45))
             workplace = rng.choice(workplaces)
+        # A contract that ends says when (no draw: the rest of the story stays the same).
+        end_date = (
+            start_date + timedelta(days=182)
+            if start_date is not None and contract in CONTRACTS_WITH_AN_END
+            else None
+        )
         km = None
         if job_kind != JobKind.SEARCH or rng.random() < 0.5:
             km = Decimal(rng.randint(25, 450)) / 10
@@ -552,6 +563,7 @@ class _Generator:
             job_kind=job_kind,
             contract=contract,
             job_start_date=start_date,
+            job_end_date=end_date,
             job_address=workplace.address if workplace else "",
             job_schedule=workplace.schedule if workplace else "",
             home_work_km=km,
@@ -671,6 +683,7 @@ def _story_people(today: date) -> list[ReferralPlan]:
     helene_job = {
         "job_kind": JobKind.JOB,
         "contract": Contract.CDD,
+        "employer": "Centre hospitalier de Sedan",
         "project": "Agent·e de service hospitalier",
         "job_address": "Centre hospitalier, 08200 Sedan",
         "job_schedule": "6h45-14h15, un week-end sur deux",
@@ -690,6 +703,8 @@ def _story_people(today: date) -> list[ReferralPlan]:
                 helene,
                 40,
                 job_start_date=today - timedelta(days=20),
+                job_end_date=today + timedelta(days=160),
+                monthly_resources=Decimal("780.00"),
                 comment="Prise de poste à 6h45 : aucun bus à cette heure-là.",
                 **helene_job,
             ),

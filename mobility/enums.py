@@ -45,6 +45,8 @@ class ReferralStatus(models.TextChoices):
     ACCEPTED = "accepted", _("acceptée")
     DECLINED = "declined", _("refusée")
     CLOSED = "closed", _("clôturée")
+    # Left unanswered past the platform's delay: the referent is told and may send it again.
+    EXPIRED = "expired", _("expirée")
 
 
 class JobKind(models.TextChoices):
@@ -97,6 +99,7 @@ class NotificationEvent(models.TextChoices):
     REFERRAL_RECEIVED = "referral_received", _("fiche de liaison reçue")
     REFERRAL_ACCEPTED = "referral_accepted", _("fiche de liaison acceptée")
     REFERRAL_DECLINED = "referral_declined", _("fiche de liaison refusée")
+    REFERRAL_EXPIRED = "referral_expired", _("fiche de liaison expirée sans réponse")
     DIAGNOSTIC_RESULT = "diagnostic_result", _("résultat du diagnostic")
     SERVICE_STARTED = "service_started", _("service démarré")
     ABSENCE_UNEXCUSED = "absence_unexcused", _("absence injustifiée")
@@ -140,6 +143,7 @@ class DailyJobName(models.TextChoices):
     NOTIFICATION_RETRY = "notification_retry", _("relance des notifications en attente")
     TASK_RESULTS_PRUNE = "task_results_prune", _("ménage des tâches de fond terminées")
     FLEET_ALERTS = "fleet_alerts", _("alertes de la flotte (points étapes en retard)")
+    REFERRAL_REMINDERS = "referral_reminders", _("fiches sans réponse : relance et expiration")
 
 
 class JobOutcome(models.TextChoices):

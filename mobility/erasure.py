@@ -49,6 +49,11 @@ def replaced_text(name: str) -> models.Expression:
     )
 
 
+def nulled(name: str) -> models.Expression:
+    """An amount about the person (their resources): forgotten."""
+    return Value(None)
+
+
 def constant(value: str) -> Strategy:
     def strategy(name: str) -> models.Expression:
         return Value(value)
@@ -127,6 +132,8 @@ RULES: tuple[Rule, ...] = (
             "project": replaced_text,
             "job_address": replaced_text,
             "job_schedule": replaced_text,
+            "employer": replaced_text,
+            "monthly_resources": nulled,
             "comment": replaced_text,
             "decline_reason": replaced_text,
         },

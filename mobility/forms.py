@@ -23,7 +23,7 @@ from mobility.enums import (
 from mobility.errors import DomainError
 from mobility.form_tokens import OneTimeForm
 from mobility.models import Organisation, Referral, User
-from mobility.rules import JobFacts, PersonFacts, referral_problems
+from mobility.rules import JobFacts, PersonFacts, monthly_resources_problem, referral_problems
 from mobility.services import PersonData, ReferralData
 
 
@@ -100,6 +100,12 @@ class ReferralForm(forms.Form):
     ass = referral_field("ass", help_text=_("Allocation de solidarité spécifique."))
     aah = referral_field("aah", help_text=_("Allocation aux adultes handicapés."))
     rqth = referral_field("rqth")
+    monthly_resources = referral_field(
+        "monthly_resources",
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Par mois, en euros, toutes ressources comprises (salaire, RSA, allocations)."),
+    )
 
     licence_held = referral_field("licence_held")
     licence_since = referral_field(
@@ -124,6 +130,16 @@ class ReferralForm(forms.Form):
     job_start_date = referral_field(
         "job_start_date", widget=DateInput(), label=_("Date de début du contrat")
     )
+    job_end_date = referral_field(
+        "job_end_date",
+        widget=DateInput(),
+        label=_("Date de fin du contrat"),
+        help_text=_(
+            "Pour un CDD, une mission d'intérim, un contrat aidé ou une formation : "
+            "la location d'une voiture demande un contrat de plus d'un mois."
+        ),
+    )
+    employer = text("employer", autocomplete="organization")
     job_address = text("job_address")
     job_schedule = text(
         "job_schedule", help_text=_("Par exemple : du lundi au vendredi, 6 h - 13 h.")
@@ -149,10 +165,13 @@ class ReferralForm(forms.Form):
         help_text=_("Ce que la plateforme doit savoir : freins, disponibilités, urgence..."),
     )
 
+    # (legend, fields, folded): a folded section holds details that help but are seldom
+    # known at once; on a phone it stays closed unless it has a value or an error.
     FIELDSETS = (
         (
             _("Structure et référent·e"),
             ("prescriber", "referent_name", "referent_email", "referent_phone", "received_on"),
+            False,
         ),
         (
             _("La personne"),
@@ -168,24 +187,27 @@ class ReferralForm(forms.Form):
                 "commune",
                 "qpv",
             ),
+            False,
         ),
-        (_("Situation sociale"), ("rsa", "ass", "aah", "rqth")),
-        (_("Permis de conduire"), ("licence_held", "licence_since")),
         (
-            _("Projet et emploi"),
-            (
-                "project",
-                "job_kind",
-                "contract",
-                "job_start_date",
-                "job_address",
-                "job_schedule",
-                "home_work_km",
-                "atypical_hours",
-            ),
+            _("Situation sociale et ressources"),
+            ("rsa", "ass", "aah", "rqth", "monthly_resources"),
+            False,
         ),
-        (_("Aides demandées"), ("needs",)),
-        (_("Commentaire"), ("comment",)),
+        (_("Permis de conduire"), ("licence_held", "licence_since"), False),
+        (_("Projet"), ("project", "job_kind"), False),
+        (
+            _("Contrat et employeur"),
+            ("contract", "job_start_date", "job_end_date", "employer"),
+            True,
+        ),
+        (
+            _("Lieu, horaires et trajet"),
+            ("job_address", "job_schedule", "home_work_km", "atypical_hours"),
+            True,
+        ),
+        (_("Aides demandées"), ("needs",), False),
+        (_("Commentaire"), ("comment",), False),
     )
 
     def __init__(self, *args, user: User, **kwargs):
@@ -206,8 +228,13 @@ class ReferralForm(forms.Form):
             self.fields["referent_email"].initial = user.email
 
     def fieldsets(self):
-        for legend, names in self.FIELDSETS:
-            yield legend, [self[name] for name in names if name in self.fields]
+        """(legend, bound fields, open): a folded section opens when it holds something."""
+        for legend, names, folded in self.FIELDSETS:
+            bound = [self[name] for name in names if name in self.fields]
+            filled = any(
+                field.errors or field.value() not in (None, "", False, []) for field in bound
+            )
+            yield legend, bound, not folded or filled
 
     def clean(self):
         # The fiche's rules run on whatever parsed, even when a required field is empty:
@@ -225,10 +252,14 @@ class ReferralForm(forms.Form):
                 kind=cleaned.get("job_kind") or "",
                 contract=cleaned.get("contract") or "",
                 start_date=cleaned.get("job_start_date"),
+                end_date=cleaned.get("job_end_date"),
             ),
             received_on=cleaned.get("received_on") or today,
             today=today,
         )
+        resources_problem = monthly_resources_problem(cleaned.get("monthly_resources"))
+        if resources_problem:
+            problems["monthly_resources"] = resources_problem
         for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
@@ -264,6 +295,8 @@ class ReferralFilterForm(forms.Form):
     )
     received_from = forms.DateField(label=_("Reçue du"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
+    # The "En retard" tab: pending fiches past their platform's delay to answer.
+    late = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,7 +304,9 @@ class ReferralFilterForm(forms.Form):
             Organisation.objects.for_user(user).prescribers().order_by("name")
         )
 
-    def filter(self, referrals, *, with_status: bool = True):
+    def filter(self, referrals, *, with_status: bool = True, late_cutoffs=None):
+        """`late_cutoffs` (platform id → day, see mobility.referral_delays): the "late"
+        filter keeps the pending fiches waiting since that day or earlier."""
         self.is_valid()  # fills cleaned_data with the valid filters only
         data = self.cleaned_data
         if data.get("q"):
@@ -281,6 +316,8 @@ class ReferralFilterForm(forms.Form):
         referrals = referrals.received_between(data.get("received_from"), data.get("received_to"))
         if with_status and data.get("status"):
             referrals = referrals.filter(status=data["status"])
+        if with_status and data.get("late") and late_cutoffs is not None:
+            referrals = referrals.waiting_since_on_or_before(late_cutoffs)
         return referrals
 
 
@@ -307,7 +344,8 @@ class BeneficiaryFilterForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    """When the platform may already follow the person, the adviser says who it is."""
+    """When the platform may already follow the person, the adviser says who it is; a
+    decision typed in later keeps its own date (the pathway opens that day)."""
 
     NEW = "new"
 
@@ -316,8 +354,17 @@ class AcceptForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Indiquez s'il s'agit d'une personne déjà suivie.")},
     )
+    opened_on = forms.DateField(
+        label=_("Date de la décision"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Le parcours s'ouvre ce jour-là : entre la réception de la fiche et aujourd'hui. "
+            "Laissez vide : aujourd'hui."
+        ),
+    )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, received_on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         if candidates:
@@ -327,16 +374,25 @@ class AcceptForm(forms.Form):
             ]
         else:
             del self.fields["person"]
+        today = timezone.localdate()
+        if received_on is None or received_on >= today:
+            del self.fields["opened_on"]  # received today: the decision is today's
+        else:
+            widget = self.fields["opened_on"].widget
+            widget.attrs.update(min=received_on.isoformat(), max=today.isoformat())
 
     def choice(self) -> dict:
         """Keyword arguments for services.referral_accept."""
+        chosen = {}
+        if self.cleaned_data.get("opened_on"):
+            chosen["opened_on"] = self.cleaned_data["opened_on"]
         value = self.cleaned_data.get("person")
         if value == self.NEW:
-            return {"new_beneficiary": True}
-        if value:
-            chosen = {str(candidate.pk): candidate for candidate in self.candidates}
-            return {"beneficiary": chosen[value]}
-        return {}
+            chosen["new_beneficiary"] = True
+        elif value:
+            by_pk = {str(candidate.pk): candidate for candidate in self.candidates}
+            chosen["beneficiary"] = by_pk[value]
+        return chosen
 
 
 class DeclineForm(forms.Form):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from mobility import form_tokens, notifications, services
+from mobility import form_tokens, notifications, referral_delays, services
 from mobility.enums import DailyJobName, JobOutcome
 from mobility.models import JobRun
 
@@ -101,6 +101,14 @@ def fleet_alerts(now: datetime) -> str:
 
     count = fleet_services.overdue_alerts(today=timezone.localdate(now))
     return f"{count} location(s) dont le point étape est en retard signalée(s)"
+
+
+def remind_referrals(now: datetime) -> str:
+    done = referral_delays.referral_reminders(today=timezone.localdate(now))
+    return (
+        f"{done.expired} fiche(s) expirée(s), {done.late} fiche(s) en retard signalée(s) "
+        f"à {done.advisers} conseiller·ère(s)"
+    )
 
 
 # ---- running one, with its record
@@ -184,6 +192,10 @@ def fleet_alerts_task() -> str:
     return _outcome(run(DailyJobName.FLEET_ALERTS))
 
 
+def referral_reminders_task() -> str:
+    return _outcome(run(DailyJobName.REFERRAL_REMINDERS))
+
+
 def _outcome(job_run: JobRun | None) -> str:
     return job_run.summary if job_run else "déjà faite aujourd'hui"
 
@@ -201,7 +213,8 @@ class DailyJob:
 
 
 # In this order, a few minutes apart, at night: the retry comes after the purges, and
-# the task results are pruned last.
+# the task results are pruned. The late fiches' digest waits for the morning, when the
+# advisers start their day.
 DAILY_JOBS: dict[str, DailyJob] = {
     job.name: job
     for job in [
@@ -227,5 +240,11 @@ DAILY_JOBS: dict[str, DailyJob] = {
         ),
         # In the morning, before the fleet team arrives: the notices wait in their inbox.
         DailyJob(DailyJobName.FLEET_ALERTS, time(7, 0), fleet_alerts, fleet_alerts_task),
+        DailyJob(
+            DailyJobName.REFERRAL_REMINDERS,
+            time(7, 30),
+            remind_referrals,
+            referral_reminders_task,
+        ),
     ]
 }

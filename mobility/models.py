@@ -6,7 +6,7 @@ method, the single tenancy scope used by pages, API and reports alike.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -332,6 +332,14 @@ class Beneficiary(PersonFields):
         return self.full_name
 
 
+def waiting_on_or_before(cutoffs: dict[int, date]) -> Q:
+    """Pending, and waiting (alias `waiting_since`) since the platform's cutoff or earlier."""
+    condition = Q(pk__in=[])
+    for platform_id, cutoff in cutoffs.items():
+        condition |= Q(platform_id=platform_id, waiting_since__lte=cutoff)
+    return Q(status=ReferralStatus.SUBMITTED) & condition
+
+
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user: User) -> ReferralQuerySet:
         """Advisers and admins see their platforms' referrals; a prescriber, its own only."""
@@ -342,6 +350,30 @@ class ReferralQuerySet(models.QuerySet):
 
     def pending(self) -> ReferralQuerySet:
         return self.filter(status=ReferralStatus.SUBMITTED)
+
+    def with_waiting_since(self) -> ReferralQuerySet:
+        """`waiting_since`: the day the delay to answer runs from (sent again, or received)."""
+        return self.alias(waiting_since=Coalesce("resent_on", "received_on"))
+
+    def waiting_since_on_or_before(self, cutoffs: dict[int, date]) -> ReferralQuerySet:
+        """Pending fiches waiting since their platform's cutoff day or earlier
+        (`cutoffs`: platform id → day); nothing for a platform without one."""
+        return self.with_waiting_since().filter(waiting_on_or_before(cutoffs))
+
+    def count_by_status_and_waiting(self, cutoffs: dict[int, date]) -> tuple[dict[str, int], int]:
+        """({status: count}, how many pending fiches wait since their cutoff or earlier),
+        in one query: the inbox tabs."""
+        rows = (
+            self.with_waiting_since()
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("pk"), waiting=Count("pk", filter=waiting_on_or_before(cutoffs)))
+        )
+        counts, waiting = {}, 0
+        for status, count, status_waiting in rows:
+            counts[status] = count
+            waiting += status_waiting
+        return counts, waiting
 
     def search(self, text: str) -> ReferralQuerySet:
         return self.filter(name_matches(text))
@@ -355,17 +387,15 @@ class ReferralQuerySet(models.QuerySet):
             queryset = queryset.filter(received_on__lte=end)
         return queryset
 
-    def count_by_status(self) -> dict[str, int]:
-        """{status: count} in one query, for the inbox tabs."""
-        rows = self.order_by().values_list("status").annotate(count=Count("pk"))
-        return dict(rows)
-
     def unlinked_due_for_anonymisation(self, *, cutoff) -> ReferralQuerySet:
         """Fiches that never became a person's, on their own retention clock: declined
         on or before `cutoff`, or received on or before it and never decided."""
         return self.filter(beneficiary__isnull=True, anonymised_at__isnull=True).filter(
             Q(status=ReferralStatus.DECLINED, decided_at__date__lte=cutoff)
-            | Q(status=ReferralStatus.SUBMITTED, received_on__lte=cutoff)
+            | Q(
+                status__in=[ReferralStatus.SUBMITTED, ReferralStatus.EXPIRED],
+                received_on__lte=cutoff,
+            )
         )
 
     def declined_unlinked_of(self, beneficiary: Beneficiary) -> list[Referral]:
@@ -418,6 +448,12 @@ class Referral(PersonFields):
         _("type de contrat"), max_length=20, choices=Contract.choices, blank=True
     )
     job_start_date = models.DateField(_("date de début"), null=True, blank=True)
+    # The end of a CDD, an interim mission or a training: a car's eligibility needs the
+    # contract's length, asked on the fiche rather than first at the handover.
+    job_end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    employer = models.CharField(
+        _("employeur ou organisme de formation"), max_length=200, blank=True
+    )
     job_address = models.CharField(
         _("adresse de l'emploi ou de la formation"), max_length=255, blank=True
     )
@@ -432,9 +468,20 @@ class Referral(PersonFields):
     atypical_hours = models.BooleanField(
         _("horaires atypiques (nuit, tôt, week-end)"), default=False
     )
+    monthly_resources = models.DecimalField(
+        _("ressources mensuelles (€)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Ce que la personne perçoit par mois, toutes ressources comprises."),
+    )
     needs = models.JSONField(_("aides demandées"), default=list, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
     received_on = models.DateField(_("reçue le"))
+    # Sent again after it expired: the delays run from this day (the reports keep
+    # counting the fiche on its reception).
+    resent_on = models.DateField(_("renvoyée le"), null=True, blank=True)
 
     status = models.CharField(
         _("statut"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
@@ -505,10 +552,71 @@ class Referral(PersonFields):
                 condition=Q(licence_since__isnull=True) | Q(licence_held=True),
                 name="referral_licence_since_requires_licence",
             ),
+            models.CheckConstraint(
+                condition=Q(job_end_date__isnull=True)
+                | Q(job_start_date__isnull=True)
+                | Q(job_end_date__gte=F("job_start_date")),
+                name="referral_job_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_resources__isnull=True) | Q(monthly_resources__gte=0),
+                name="referral_monthly_resources_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Fiche n° {self.pk} — {self.full_name}"
+
+    @property
+    def waiting_since(self) -> date:
+        """The day the platform's delay to answer runs from."""
+        return self.resent_on or self.received_on
+
+
+class ReferralSettings(models.Model):
+    """A platform's delays to answer a fiche de liaison (created with the defaults on
+    first use; its administrators change them in the admin)."""
+
+    platform = models.OneToOneField(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="referral_settings",
+        verbose_name=_("plateforme"),
+    )
+    late_after_working_days = models.PositiveSmallIntegerField(
+        _("en retard après (jours ouvrés)"),
+        default=5,
+        help_text=_(
+            "Une fiche sans réponse passé ce délai est signalée en retard et les "
+            "conseiller·ères en reçoivent le récapitulatif chaque jour ouvré."
+        ),
+    )
+    expire_after_days = models.PositiveSmallIntegerField(
+        _("expire après (jours)"),
+        default=30,
+        help_text=_(
+            "Une fiche toujours sans réponse passé ce délai expire : le ou la référent·e en "
+            "est informé·e et peut la renvoyer."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("délais des fiches de liaison")
+        verbose_name_plural = _("délais des fiches de liaison")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(late_after_working_days__gte=1),
+                name="referral_settings_late_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_after_days__gte=1),
+                name="referral_settings_expire_after_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.platform)
 
 
 class PathwayQuerySet(models.QuerySet):

@@ -36,6 +36,7 @@ SUBJECTS = {
     "referral_received": "Fiche de liaison n° {pk} bien reçue",
     "referral_accepted": "Fiche de liaison n° {pk} acceptée : le parcours mobilité commence",
     "referral_declined": "Fiche de liaison n° {pk} : la plateforme ne peut pas y donner suite",
+    "referral_expired": "Fiche de liaison n° {pk} : sans réponse, elle a expiré",
     "pathway_closed": "Fiche de liaison n° {pk} : sortie du parcours mobilité",
     "diagnostic_result": "Fiche de liaison n° {pk} : résultat du diagnostic mobilité",
     "service_started": "Fiche de liaison n° {pk} : un service de mobilité démarre",

@@ -7,8 +7,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from mobility.enums import JobKind, NotificationState, ReferralStatus
+from mobility.working_days import add_working_days
 
 YOUTH_AGE_LIMIT = 26
 MINIMUM_AGE = 14
@@ -19,10 +21,14 @@ LICENCE_MINIMUM_AGE = 15  # apprenticeship driving (AAC) starts at 15
 MAX_RECEIVED_AGE_DAYS = 366
 
 REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReferralStatus.SUBMITTED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}),
+    ReferralStatus.SUBMITTED: frozenset(
+        {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.EXPIRED}
+    ),
     ReferralStatus.ACCEPTED: frozenset({ReferralStatus.CLOSED}),
     ReferralStatus.DECLINED: frozenset(),
     ReferralStatus.CLOSED: frozenset(),
+    # Sent again by the referent (or the platform): waiting for an answer anew.
+    ReferralStatus.EXPIRED: frozenset({ReferralStatus.SUBMITTED}),
 }
 
 
@@ -71,6 +77,15 @@ class JobFacts:
     kind: str
     contract: str
     start_date: date | None
+    end_date: date | None = None
+
+
+# Contracts that end by themselves: the fiche may give their end date (a car's
+# eligibility checks the contract's length). A CDI has no end; a business creation
+# neither.
+CONTRACTS_WITH_AN_END = frozenset({"cdd", "interim", "contrat_aide", "formation"})
+# Monthly resources above this are a typing mistake (an annual amount, a misplaced comma).
+MAX_MONTHLY_RESOURCES = 100_000
 
 
 def referral_problems(
@@ -130,7 +145,29 @@ def referral_problems(
             "Un type de contrat n'a de sens que pour un emploi ou une formation, "
             "pas pour une recherche d'emploi."
         )
+    if job.end_date is not None:
+        if job.contract and job.contract not in CONTRACTS_WITH_AN_END:
+            problems["job_end_date"] = (
+                "Ce type de contrat n'a pas de date de fin : laissez-la vide ou "
+                "choisissez CDD, intérim, contrat aidé ou formation."
+            )
+        elif job.start_date is not None and job.end_date < job.start_date:
+            problems["job_end_date"] = "La date de fin précède la date de début du contrat."
     return problems
+
+
+def monthly_resources_problem(amount: Decimal | None) -> str | None:
+    """What is wrong with a person's monthly resources, in French (None if plausible)."""
+    if amount is None:
+        return None
+    if amount < 0:
+        return "Les ressources mensuelles ne peuvent pas être négatives."
+    if amount > MAX_MONTHLY_RESOURCES:
+        return (
+            "Les ressources mensuelles dépassent 100 000 € : indiquez un montant par mois, "
+            "en euros."
+        )
+    return None
 
 
 def anonymisation_cutoff(*, today: date, retention_days: int) -> date:
@@ -177,3 +214,36 @@ def account_managed_by(
         and bool(account_platform_ids)
         and account_platform_ids <= admin_platform_ids
     )
+
+
+# ---- a fiche left unanswered
+
+
+def referral_due_on(*, waiting_since: date, late_after_working_days: int) -> date:
+    """The last day the platform answers a fiche in time: `late_after_working_days`
+    working days after it arrived (or was sent again). From the next day it is late."""
+    return add_working_days(waiting_since, late_after_working_days)
+
+
+def referral_is_late(*, waiting_since: date, today: date, late_after_working_days: int) -> bool:
+    return today > referral_due_on(
+        waiting_since=waiting_since, late_after_working_days=late_after_working_days
+    )
+
+
+def referral_late_cutoff(*, today: date, late_after_working_days: int) -> date:
+    """The latest arrival day of a fiche that is late today: a fiche waiting since this
+    day or before is late (lateness only grows with the wait, so the late ones are a
+    prefix of the days)."""
+    day = today - timedelta(days=1)
+    while not referral_is_late(
+        waiting_since=day, today=today, late_after_working_days=late_after_working_days
+    ):
+        day -= timedelta(days=1)
+    return day
+
+
+def referral_expiry_cutoff(*, today: date, expire_after_days: int) -> date:
+    """The latest arrival day of a fiche that expires today: one still unanswered
+    `expire_after_days` calendar days after it arrived expires the day after."""
+    return today - timedelta(days=expire_after_days + 1)

@@ -73,6 +73,14 @@ class PersonIn(InputSchema):
     ass: bool = False
     aah: bool = False
     rqth: bool = False
+    monthly_resources: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=8,
+        decimal_places=2,
+        description="Ressources mensuelles de la personne, en euros (chaîne, « 850.00 ») : "
+        "RSA, salaire, allocations… Facultatif.",
+    )
 
 
 class LicenceIn(InputSchema):
@@ -84,6 +92,12 @@ class JobIn(InputSchema):
     kind: Literal["job", "training", "search"]
     contract: ContractCode | None = None
     start_date: Day | None = None
+    end_date: Day | None = Field(
+        None,
+        description="Fin du CDD, de la mission d'intérim, du contrat aidé ou de la "
+        "formation (jamais pour un CDI) : la location d'une voiture en dépend.",
+    )
+    employer: str = Field("", max_length=200, description="Employeur ou organisme de formation.")
     address: str = Field("", max_length=255)
     home_work_km: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     atypical_hours: bool = False
@@ -126,6 +140,12 @@ class PersonOut(Schema):
     rqth: bool
 
 
+class ReferralPersonOut(PersonOut):
+    """The person as the fiche describes them, with what only the fiche carries."""
+
+    monthly_resources: Decimal | None
+
+
 class LicenceOut(Schema):
     held: bool = Field(alias="licence_held")
     since: date | None = Field(alias="licence_since")
@@ -135,6 +155,8 @@ class JobOut(Schema):
     kind: str = Field(alias="job_kind")
     contract: str | None
     start_date: date | None = Field(alias="job_start_date")
+    end_date: date | None = Field(alias="job_end_date")
+    employer: str
     address: str = Field(alias="job_address")
     home_work_km: float | None
     atypical_hours: bool
@@ -169,13 +191,17 @@ class ReferralOut(Schema):
     prescriber: Id
     prescriber_name: str
     referent: ReferentOut
-    person: PersonOut
+    person: ReferralPersonOut
     licence: LicenceOut
     job: JobOut
     project: str
     needs: list[str]
     comment: str
     received_on: date
+    resent_on: date | None = Field(
+        description="Renvoyée ce jour-là après avoir expiré (null sinon) : les délais de "
+        "réponse partent de ce jour."
+    )
     decline_reason: str
     beneficiary_id: int | None
     pathway_id: int | None
@@ -218,6 +244,11 @@ class AcceptIn(InputSchema):
     )
     new_beneficiary: bool = Field(
         False, description="Créer une nouvelle personne malgré un homonyme né le même jour."
+    )
+    opened_on: Day | None = Field(
+        None,
+        description="Date de la décision quand elle est saisie plus tard : entre la réception "
+        "de la fiche et aujourd'hui (défaut : aujourd'hui). Elle date l'ouverture du parcours.",
     )
 
 

@@ -49,6 +49,7 @@ from mobility.rules import (
     anonymisation_cutoff,
     can_transition,
     identity_key,
+    monthly_resources_problem,
     notification_may_resend,
     referral_problems,
 )
@@ -105,6 +106,8 @@ class ReferralData:
     project: str = ""
     contract: str = ""
     job_start_date: date | None = None
+    job_end_date: date | None = None
+    employer: str = ""
     job_address: str = ""
     job_schedule: str = ""
     home_work_km: Decimal | None = None
@@ -112,6 +115,7 @@ class ReferralData:
     needs: list[str] = field(default_factory=list)
     comment: str = ""
     received_on: date | None = None
+    monthly_resources: Decimal | None = None
 
 
 def save_with_author(instance, *, by: User | None):
@@ -196,10 +200,18 @@ def validate_referral(data: ReferralData, *, today: date) -> None:
             licence_since=person.licence_since,
             postal_code=person.postal_code,
         ),
-        job=JobFacts(kind=data.job_kind, contract=data.contract, start_date=data.job_start_date),
+        job=JobFacts(
+            kind=data.job_kind,
+            contract=data.contract,
+            start_date=data.job_start_date,
+            end_date=data.job_end_date,
+        ),
         received_on=data.received_on or today,
         today=today,
     )
+    resources_problem = monthly_resources_problem(data.monthly_resources)
+    if resources_problem:
+        problems["monthly_resources"] = resources_problem
     for field_name, value in (("referent_email", data.referent_email), ("email", person.email)):
         if value and not is_valid_email(value):
             problems[field_name] = "Adresse électronique invalide."

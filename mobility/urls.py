@@ -26,6 +26,7 @@ urlpatterns = [
     path("fiches/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("fiches/<int:pk>/accepter/", views.referral_accept, name="referral_accept"),
     path("fiches/<int:pk>/refuser/", views.referral_decline, name="referral_decline"),
+    path("fiches/<int:pk>/renvoyer/", views.referral_resend, name="referral_resend"),
     path(
         "fiches/<int:pk>/notifications/<int:notification_pk>/renvoyer/",
         views.notification_resend,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mobility import form_tokens, services, tokens
+from mobility import form_tokens, referral_delays, services, tokens
 from mobility.enums import (
     API_TOKEN_ROLES,
     CASEWORK_ROLES,
@@ -61,6 +61,7 @@ STATUS_TABS = {
     ReferralStatus.ACCEPTED: gettext_lazy("Acceptées"),
     ReferralStatus.DECLINED: gettext_lazy("Refusées"),
     ReferralStatus.CLOSED: gettext_lazy("Clôturées"),
+    ReferralStatus.EXPIRED: gettext_lazy("Expirées"),
 }
 # A prescriber waits for the platform's answer rather than handles the fiche.
 PRESCRIBER_TABS = {ReferralStatus.SUBMITTED: gettext_lazy("En attente")}
@@ -116,9 +117,21 @@ def referral_list(request):
     user = request.user
     filters = ReferralFilterForm(request.GET, user=user)
     scoped = Referral.objects.for_user(user)
-    counts = filters.filter(scoped, with_status=False).count_by_status()
-    referrals = filters.filter(scoped).select_related("prescriber")
+    # The platform's advisers see which pending fiches are past their delay to answer.
+    casework_platforms = sorted(user.platform_ids(CASEWORK_ROLES))
+    today = timezone.localdate()
+    delays = referral_delays.settings_for(casework_platforms)
+    cutoffs = referral_delays.late_cutoffs(casework_platforms, today=today, delays=delays)
+    counts, late_count = filters.filter(scoped, with_status=False).count_by_status_and_waiting(
+        cutoffs
+    )
+    referrals = filters.filter(scoped, late_cutoffs=cutoffs).select_related("prescriber")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    for referral in page:
+        referral.due_on, referral.is_late = None, False
+        if referral.status == ReferralStatus.SUBMITTED and referral.platform_id in delays:
+            referral.due_on = referral_delays.due_on(referral, delays[referral.platform_id])
+            referral.is_late = today > referral.due_on
     is_prescriber_only = not user.has_role(*CASEWORK_ROLES)
     labels = {**STATUS_TABS, **(PRESCRIBER_TABS if is_prescriber_only else {})}
     tabs = [
@@ -134,6 +147,8 @@ def referral_list(request):
             "tabs": tabs,
             "total": sum(counts.values()),
             "current_status": filters.cleaned_data.get("status", ""),
+            "late_only": bool(filters.cleaned_data.get("late")),
+            "late_count": late_count if cutoffs else None,
             "is_prescriber_only": is_prescriber_only,
         },
     )
@@ -175,7 +190,7 @@ def _accept_form(referral, data=None) -> AcceptForm:
     # it cannot be accepted (a double click must not end on a silent form error).
     pending = can_transition(referral.status, ReferralStatus.ACCEPTED)
     candidates = services.duplicate_candidates(referral) if pending else []
-    return AcceptForm(data, candidates=candidates)
+    return AcceptForm(data, candidates=candidates, received_on=referral.received_on)
 
 
 def _render_referral(request, referral, *, accept_form=None, decline_form=None):
@@ -185,6 +200,10 @@ def _render_referral(request, referral, *, accept_form=None, decline_form=None):
     )
     if may_decide and accept_form is None:
         accept_form = _accept_form(referral)
+    due_on = None
+    if may_decide:
+        delays = referral_delays.settings_for([referral.platform_id])[referral.platform_id]
+        due_on = referral_delays.due_on(referral, delays)
     trail = (
         Notification.objects.for_user(user)
         .filter(referral=referral)
@@ -197,11 +216,18 @@ def _render_referral(request, referral, *, accept_form=None, decline_form=None):
         {
             "referral": referral,
             "may_decide": may_decide,
+            "due_on": due_on,
+            "is_late": due_on is not None and timezone.localdate() > due_on,
             "accept_form": accept_form,
             "decline_form": decline_form or DeclineForm(),
             "trail": trail,
             "may_resend": referral.platform_id in user.platform_ids(CASEWORK_ROLES),
             "needs": [label for value, label in Need.choices if value in referral.needs],
+            "may_resend_fiche": referral.status == ReferralStatus.EXPIRED
+            and referral_delays.may_resend(user, referral),
+            # Before the handover: what a rental would need, while it can still be asked.
+            "shows_eligibility": referral.status
+            in (ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED),
             "shows_beneficiary": referral.beneficiary_id
             and referral.platform_id in user.platform_ids(STAFF_ROLES),
         },
@@ -225,6 +251,9 @@ def referral_accept(request, pk):
     except DuplicatePerson as error:
         # Someone with the same identity appeared meanwhile: the page now offers the choice.
         messages.warning(request, error.message)
+    except InvalidInput as error:
+        add_domain_errors(form, error)
+        return _render_referral(request, referral, accept_form=form)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -255,6 +284,26 @@ def referral_decline(request, pk):
             messages.success(request, _("Fiche refusée : le ou la référent·e en est informé·e."))
             return redirect("referral_detail", pk=referral.pk)
     return _render_referral(request, referral, decline_form=form)
+
+
+@require_POST
+@role_required(*REFERRAL_ROLES)
+def referral_resend(request, pk):
+    """The referent (or the platform) sends an expired fiche again."""
+    referral = _referral_for(request, pk)
+    try:
+        referral_delays.referral_resend(referral=referral, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Fiche renvoyée : la plateforme la reçoit à nouveau, "
+                "ses délais repartent d'aujourd'hui."
+            ),
+        )
+    return redirect("referral_detail", pk=referral.pk)
 
 
 @require_POST

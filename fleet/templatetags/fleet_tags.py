@@ -46,3 +46,22 @@ def condition_label(pair) -> str:
     item, value = pair
     items, values = dict(ConditionItem.choices), dict(Condition.choices)
     return f"{items.get(item, item)} : {values.get(value, value)}"
+
+
+@register.simple_tag
+def referral_eligibility(referral):
+    """For the fiche de liaison's page: per vehicle kind, what the person lacks to rent
+    one, read on the fiche (fleet.services.referral_eligibility)."""
+    from django.utils import timezone
+
+    from fleet import services
+    from fleet.enums import VehicleKind
+
+    return [
+        {
+            "kind": kind,
+            "label": str(VehicleKind(kind).label).capitalize(),
+            "missing": [condition.message for condition in missing],
+        }
+        for kind, missing in services.referral_eligibility(referral, today=timezone.localdate())
+    ]

@@ -12,9 +12,9 @@ What each figure means (README "Rapports aux financeurs" says the same in French
 
 - referrals.total: fiches received in the period (all statuses); organisations: how many
   prescriber organisations sent them; by_prescriber: fiches per organisation.
-- people.met: people of the fiches received in the period and accepted (or since closed),
-  each once; women, men, other: by sex; qpv and rsa: their shares (0 to 1), with the
-  counts beside (qpv_count, rsa_count).
+- people.met: people whose pathway opened in the period (the acceptance date, whatever
+  the day the fiche was received), each once; women, men, other: by sex; qpv and rsa:
+  their shares (0 to 1), with the counts beside (qpv_count, rsa_count).
 - services.by_kind: people who started each service in the period (a rental of each
   vehicle kind, the auto-école sociale, the entry diagnostic); total: their sum.
 - fleet: rental days and km per vehicle kind within the period; occupancy_rate: rental

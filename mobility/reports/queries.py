@@ -350,17 +350,24 @@ def referrals_by_prescriber(scope: Scope) -> Layered[pd.DataFrame]:
 
 
 def people_met(scope: Scope) -> Layered[dict[str, int]]:
-    """People of the referrals received in the period and accepted (or since closed).
+    """People whose pathway opened in the period (the acceptance), each once, whatever
+    the day their fiche was received: a fiche received in August and accepted in
+    December counts in December.
 
-    For a prescriber, the people of its own such referrals."""
+    For a prescriber, the people of its own fiches accepted into those pathways."""
+    opened = Pathway.objects.filter(
+        platform_id__in=scope.platform_ids,
+        opened_on__gte=scope.start,
+        opened_on__lte=scope.end,
+    )
     in_period = Referral.objects.filter(
         platform_id__in=scope.platform_ids,
         status__in=ACCEPTED,
-        received_on__gte=scope.start,
-        received_on__lte=scope.end,
+        pathway__opened_on__gte=scope.start,
+        pathway__opened_on__lte=scope.end,
     )
     people = Beneficiary.objects.filter(
-        Exists(in_period.filter(beneficiary_id=OuterRef("pk"))),
+        Exists(opened.filter(beneficiary_id=OuterRef("pk"))),
         platform_id__in=scope.platform_ids,
     ).order_by()
     return layered(

@@ -67,7 +67,14 @@ def test_a_prescriber_sends_a_fiche_and_an_adviser_accepts_it(
     fill(browser, "postal_code", "08200")
     browser.find_element(By.CSS_SELECTOR, "input[name=qpv]").click()
     browser.find_element(By.CSS_SELECTOR, "input[name=job_kind][value=job]").click()
+    # On a phone the contract and the trip are folded: a tap opens each.
+    assert not browser.find_element(By.NAME, "contract").is_displayed()
+    browser.find_element(By.XPATH, "//summary[contains(., 'Contrat et employeur')]").click()
     Select(browser.find_element(By.NAME, "contract")).select_by_value("cdd")
+    fill(browser, "job_start_date", "2026-12-01")
+    fill(browser, "job_end_date", "2027-05-31")
+    fill(browser, "employer", "Ardennes Logistique")
+    browser.find_element(By.XPATH, "//summary[contains(., 'Lieu, horaires et trajet')]").click()
     fill(browser, "home_work_km", "14,5")
     browser.find_element(By.CSS_SELECTOR, "input[name=needs][value=rental_scooter]").click()
     submit(browser)
@@ -86,6 +93,7 @@ def test_a_prescriber_sends_a_fiche_and_an_adviser_accepts_it(
         ["rental_scooter"],
     )
     assert str(referral.home_work_km) == "14.5"
+    assert (str(referral.job_end_date), referral.employer) == ("2027-05-31", "Ardennes Logistique")
 
     sign_in(browser, live_server, adviser)
     browser.get(f"{live_server.url}/fiches/{referral.pk}/")

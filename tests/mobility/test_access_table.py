@@ -239,6 +239,7 @@ POSTED = {
     "logout",
     "referral_accept",
     "referral_decline",
+    "referral_resend",
     "notification_resend",
     "pathway_close",
     "drivingschool:agreement_sign",
@@ -280,6 +281,8 @@ PAGES = {
     "referral_detail": row(REFERRALS, prescriber=404),
     "referral_accept": row(CASEWORK, mine=ANSWERED),
     "referral_decline": row(CASEWORK, mine=ANSWERED),
+    # The referent's structure or the platform; this fiche is not expired (back to it).
+    "referral_resend": row(REFERRALS, mine=ANSWERED, prescriber=404),
     "notification_resend": row(CASEWORK, mine=ANSWERED),
     # Beneficiary files: every staff role, each seeing its part (mobility/visibility.py).
     "beneficiary_list": row(STAFF, listing=True),
@@ -370,6 +373,10 @@ API = {
         CASEWORK, mine=409, prescriber=404, other_prescriber=404
     ),
     "mobility_core_api_decline_referral": WRITE,
+    # Only an expired fiche is sent again: this one is accepted (409).
+    "mobility_core_api_resend_referral": api_row(
+        REFERRALS, mine=409, prescriber=404, other_prescriber=404
+    ),
     "mobility_core_api_list_beneficiaries": api_row(STAFF, listing=True),
     "mobility_core_api_get_beneficiary": api_row(STAFF),
     "mobility_core_api_get_pathway": api_row(STAFF),

@@ -29,6 +29,7 @@ ALL_JOBS = [
     "notification_retry",
     "task_results_prune",
     "fleet_alerts",
+    "referral_reminders",
 ]
 
 

@@ -56,7 +56,7 @@ def test_the_tabs_count_fiches_per_status_and_filter_them(adviser, prescriber_or
 
     response = client.get(URL)
     counts = {tab["value"]: tab["count"] for tab in response.context["tabs"]}
-    assert counts == {"submitted": 2, "accepted": 0, "declined": 1, "closed": 0}
+    assert counts == {"submitted": 2, "accepted": 0, "declined": 1, "closed": 0, "expired": 0}
     assert response.context["total"] == 3
 
     response = client.get(URL, {"status": ReferralStatus.DECLINED})

@@ -19,6 +19,8 @@ TIMES = {
     "notification_retry": "03:20",
     "task_results_prune": "03:30",
     "fleet_alerts": "07:00",
+    # The late fiches' digest reaches the advisers as their day starts.
+    "referral_reminders": "07:30",
 }
 
 

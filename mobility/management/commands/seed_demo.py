@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from mobility import demo_data, services
+from mobility import demo_data, referral_delays, services
 from mobility.demo_data import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -100,6 +100,9 @@ class Command(BaseCommand):
             for account in ACCOUNTS
         }
         main, second = platforms[MAIN_PLATFORM], platforms[SECOND_PLATFORM]
+        # The delays to answer a fiche, at their defaults: the admin shows where to change them.
+        for platform in platforms.values():
+            referral_delays.settings_create(platform=platform)
         self._create_organisations(main, MAIN_ORGANISATIONS, by=users["admin"])
         self._create_organisations(second, SECOND_ORGANISATIONS, by=users["admin2"])
         # Prescriber and funder accounts belong to an organisation, created just above.
@@ -163,7 +166,11 @@ class Command(BaseCommand):
                 prescriber=prescribers[(plan.platform, plan.prescriber)],
                 data=plan.data,
             )
-            if plan.status == ReferralStatus.DECLINED:
+            if plan.status == ReferralStatus.EXPIRED:
+                # What the daily job did when its delay passed.
+                referral_delays.referral_expire(referral=referral, today=today)
+                referral.refresh_from_db()
+            elif plan.status == ReferralStatus.DECLINED:
                 referral = services.referral_decline(
                     referral=referral, by=adviser, reason=plan.decline_reason
                 )
