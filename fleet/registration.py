@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from mobility.enums import Role
+from mobility.enums import DailyJobName, Role
 from mobility.registry import MenuEntry, Registry, TimelineItem
 
 
@@ -56,3 +56,10 @@ def register(registry: Registry) -> None:
     registry.register_urls("fleet", prefix="flotte/", module="fleet.urls", order=40)
     registry.register_api("fleet", router="fleet.api.router", prefix="fleet/", order=40)
     registry.register_demo("fleet", demo.seed, order=20)
+    registry.register_daily_work(DailyJobName.FLEET_ALERTS, _overdue_alerts)
+
+
+def _overdue_alerts(*, today):
+    from fleet import services  # the models are ready by the time a job runs
+
+    return services.overdue_alerts(today=today)

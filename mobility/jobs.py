@@ -26,6 +26,7 @@ from django_tasks_db.models import DBTaskResult
 from mobility import form_tokens, notifications, referral_delays, services
 from mobility.enums import DailyJobName, JobOutcome
 from mobility.models import JobRun
+from mobility.registry import registry
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
@@ -96,10 +97,8 @@ def prune_task_results(now: datetime) -> str:
 
 def fleet_alerts(now: datetime) -> str:
     """Points étapes overdue past each platform's threshold: the adviser and the referents
-    hear of each once (fleet.services.overdue_alerts)."""
-    from fleet import services as fleet_services  # a business module, loaded when run
-
-    count = fleet_services.overdue_alerts(today=timezone.localdate(now))
+    hear of each once (the fleet's part, registered: fleet.services.overdue_alerts)."""
+    count = registry.daily_work[DailyJobName.FLEET_ALERTS](today=timezone.localdate(now))
     return f"{count} location(s) dont le point étape est en retard signalée(s)"
 
 

@@ -14,7 +14,9 @@ by each module's `ready()`:
   (run on each demo fiche accepted or closed);
 - `menu`: the entries of the navigation bar;
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
-- `report_sections`: parts of the funder report (mobility/reports/definition.py).
+- `report_sections`: parts of the funder report (mobility/reports/definition.py);
+- `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
+  its record stay in the core's schedule).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -88,6 +90,7 @@ class Registry:
     api_routers: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
+    daily_work: dict[str, Callable] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -134,6 +137,11 @@ class Registry:
 
     def register_report_section(self, section: ReportSection) -> None:
         self._add(self.report_sections, section.code, section)
+
+    def register_daily_work(self, job: str, work: Callable) -> None:
+        """`work(today=)` does the module's part of the daily job named `job` and returns
+        a count for the job's record."""
+        self._add(self.daily_work, job, work)
 
     # ---- what the core reads
 
