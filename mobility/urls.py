@@ -48,6 +48,7 @@ urlpatterns = [
     path("jetons-api/", views.api_tokens, name="api_tokens"),
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("", include("diagnostics.urls")),
+    path("", include("documents.urls")),
     path("auto-ecole/", include("drivingschool.urls")),
     path("actions/", include("accompaniment.urls")),
     path("flotte/", include("fleet.urls")),

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.apps import apps
 
-PROJECT_APPS = ("mobility", "fleet", "drivingschool", "diagnostics")
+PROJECT_APPS = ("mobility", "fleet", "drivingschool", "diagnostics", "documents")
 
 
 def row_counts() -> dict[str, int]:
