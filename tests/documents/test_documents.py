@@ -273,3 +273,18 @@ def test_anonymisation_deletes_the_files(
     assert "fichier effacé" in page and "Ajouter un document" not in page
     with nothing_written():
         assert upload(client, beneficiary).status_code == 200
+
+
+@pytest.mark.django_db
+def test_only_the_upload_page_takes_a_document_sized_body(adviser, beneficiary, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.DOCUMENT_MAX_BYTES = 4096
+    client = logged_in(adviser)
+    with nothing_written():
+        big = upload(client, beneficiary, content=b"%PDF-" + b"x" * 200_000)
+    assert big.status_code == 413
+    assert upload(client, beneficiary, content=b"%PDF-" + b"x" * 3000).status_code == 302
+    elsewhere = client.post(
+        reverse("pathway_close", args=[1]), {"x": "y" * 3000}, HTTP_ACCEPT="text/html"
+    )
+    assert elsewhere.status_code == 413
