@@ -360,6 +360,22 @@ def _latest_referral(pathway: Pathway):
     return pathway.referrals.order_by("-received_on", "-pk").first()
 
 
+def work_contract_end(beneficiary) -> date | None:
+    """The end date of the person's most recent work contract document that has one."""
+    from documents.models import PersonDocument
+    from documents.rules import DocumentKind
+
+    return (
+        PersonDocument.objects.filter(
+            beneficiary=beneficiary, kind=DocumentKind.WORK_CONTRACT, expires_on__isnull=False
+        )
+        .exclude(file="")
+        .order_by("-uploaded_at", "-pk")
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+
+
 def missing_for(
     *, pathway: Pathway, kind: str, on: date, contract_end_date: date | None = None
 ) -> list[eligibility.Missing]:
@@ -372,7 +388,8 @@ def missing_for(
         licence_since=beneficiary.licence_since,
         contract=referral.contract if referral else "",
         contract_start=referral.job_start_date if referral else None,
-        contract_end=contract_end_date,
+        # Typed at the handover, else the end date of the work contract on the file.
+        contract_end=contract_end_date or work_contract_end(beneficiary),
     )
     return eligibility.missing_conditions(
         rule=eligibility_rule(pathway.platform, kind), facts=facts, on=on

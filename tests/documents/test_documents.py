@@ -288,3 +288,27 @@ def test_only_the_upload_page_takes_a_document_sized_body(adviser, beneficiary, 
         reverse("pathway_close", args=[1]), {"x": "y" * 3000}, HTTP_ACCEPT="text/html"
     )
     assert elsewhere.status_code == 413
+
+
+@pytest.mark.django_db
+def test_the_work_contract_on_file_gives_the_contract_end_to_eligibility(
+    fleet_user, adviser, prescriber_org
+):
+    from fleet import services as fleet_services
+    from tests.fleet.conftest import VehicleFactory, hand_over, open_pathway
+
+    pathway = open_pathway(adviser, prescriber_org, contract="cdd")
+    vehicle = VehicleFactory(platform=pathway.platform)
+    start = pathway.referrals.get().job_start_date
+    codes = {
+        m.code for m in fleet_services.missing_for(pathway=pathway, kind=vehicle.kind, on=start)
+    }
+    assert "contract_dates_unknown" in codes
+    stored(
+        pathway.beneficiary,
+        adviser,
+        DocumentKind.WORK_CONTRACT,
+        expires_on=start + timedelta(days=90),
+    )
+    rental = hand_over(fleet_user, pathway, vehicle)
+    assert not rental.eligibility_overridden
