@@ -390,6 +390,22 @@ def referral_facts(
     )
 
 
+def work_contract_end(beneficiary) -> date | None:
+    """The end date of the person's most recent work contract document that has one."""
+    from documents.models import PersonDocument
+    from documents.rules import DocumentKind
+
+    return (
+        PersonDocument.objects.filter(
+            beneficiary=beneficiary, kind=DocumentKind.WORK_CONTRACT, expires_on__isnull=False
+        )
+        .exclude(file="")
+        .order_by("-uploaded_at", "-pk")
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+
+
 def missing_for(
     *, pathway: Pathway, kind: str, on: date, contract_end_date: date | None = None
 ) -> list[eligibility.Missing]:
@@ -404,6 +420,9 @@ def missing_for(
     )
     if contract_end_date is not None:
         facts = replace(facts, contract_end=contract_end_date)
+    elif facts.contract_end is None:
+        # Neither typed at handover nor on the fiche: the work contract on the file.
+        facts = replace(facts, contract_end=work_contract_end(beneficiary))
     return eligibility.missing_conditions(
         rule=eligibility_rule(pathway.platform, kind), facts=facts, on=on
     )

@@ -175,3 +175,4 @@ class FileAccessChannel(models.TextChoices):
     EXPORT_JSON = "export_json", _("téléchargement de toutes ses données (JSON)")
     EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")
     ADMIN = "admin", _("administration (/admin/)")
+    DOCUMENT = "document", _("téléchargement d'un document de la personne")

@@ -234,6 +234,13 @@ RULES: tuple[Rule, ...] = (
         person="pathway__beneficiary",
         erase={"notes": replaced_text},
     ),
+    # The row stays (kind, dates, size: a document existed); the file is deleted from the
+    # storage once the erasure is committed (services.erase_rows), its name emptied.
+    Rule(
+        "documents.PersonDocument",
+        person="beneficiary",
+        erase={"file": blank, "content_type": blank, "original_name": blank},
+    ),
     Rule(
         "accompaniment.WorkshopRegistration",
         person="pathway__beneficiary",

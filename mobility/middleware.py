@@ -80,10 +80,16 @@ def forget_request(**kwargs) -> None:
     current_request.set(None)
 
 
+# The one page that takes a file (documents.urls): its body may be a document's size.
+UPLOAD_PATH = re.compile(r"^/beneficiaires/\d+/documents/$")
+UPLOAD_FORM_MARGIN = 64 * 1024
+
+
 class RequestBodyLimitMiddleware:
     """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 413 before anything
-    reads it (Django would raise on the first read, which the NUL check below does, and
-    answer an English 400). The project takes no file upload: the limit holds for all."""
+        reads it (Django would raise on the first read, which the NUL check below does, and
+        answer an English 400). Only the document upload page takes a file: there the limit is
+    DOCUMENT_MAX_BYTES (the form then says in French when a file is too large)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,6 +105,9 @@ class RequestBodyLimitMiddleware:
                 request, "Requête invalide : l'en-tête Content-Length n'est pas une taille."
             )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and UPLOAD_PATH.match(request.path_info):
+            # A document's upload form: the document's own limit, plus its form fields.
+            limit = max(limit, settings.DOCUMENT_MAX_BYTES + UPLOAD_FORM_MARGIN)
         if limit is not None and length > limit:
             return http_errors.request_too_large(request)
         return self.get_response(request)

@@ -450,6 +450,7 @@ def erase_rows(*, root: Beneficiary | Referral) -> dict[str, int]:
         if not ids:
             continue
         updates = rule.updates()
+        _delete_files_on_commit(model, ids, [name for name in rule.erase if name in updates])
         if updates:
             rows[rule.model] = len(ids)
             model._default_manager.filter(pk__in=ids).update(**updates)
@@ -460,6 +461,25 @@ def erase_rows(*, root: Beneficiary | Referral) -> dict[str, int]:
             )
         _scrub_admin_log(model, ids)
     return rows
+
+
+def _delete_files_on_commit(model: type[models.Model], ids: list[int], erased: list[str]):
+    """The stored files of the erased file fields (live rows and their history) are
+    deleted from their storage once the erasure is committed: a rolled-back erasure keeps
+    them, a committed one leaves none behind."""
+    history = erasure.history_model(model)
+    for name in erased:
+        model_field = model._meta.get_field(name)
+        if not isinstance(model_field, models.FileField):
+            continue
+        stored = set(model._default_manager.filter(pk__in=ids).values_list(name, flat=True))
+        if history is not None:
+            stored |= set(history.objects.filter(id__in=ids).values_list(name, flat=True))
+        stored.discard("")
+        stored.discard(None)
+        storage = model_field.storage
+        for stored_name in sorted(stored):
+            transaction.on_commit(lambda n=stored_name, s=storage: s.delete(n))
 
 
 def _scrub_admin_log(model: type[models.Model], ids: list[int]) -> None:

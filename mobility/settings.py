@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drivingschool",
     "accompaniment",
     "imports",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -190,8 +191,39 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Every page asks for static files by their hashed names: the plain copies need neither
 # space nor compression (collectstatic then compresses half as many files).
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Uploaded files (the documents of the people) go through Django's storage API. By default
+# a private folder on the disk, outside static/; no URL serves it (there is no MEDIA_URL
+# route): every download goes through a view that checks the role and the platform and
+# writes the consultation log. With STORAGE_S3_BUCKET set, an S3-compatible store
+# (django-storages), private objects, never a public URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+# The largest document accepted, in bytes (10 Mo).
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     # Hashed, compressed names after `collectstatic`: WhiteNoise serves them with a one-year
     # `Cache-Control: max-age=31536000, immutable`, since a change makes a new name.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

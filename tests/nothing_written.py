@@ -8,7 +8,14 @@ from contextlib import contextmanager
 
 from django.apps import apps
 
-PROJECT_APPS = ("mobility", "fleet", "drivingschool", "diagnostics", "accompaniment")
+PROJECT_APPS = (
+    "mobility",
+    "fleet",
+    "drivingschool",
+    "diagnostics",
+    "accompaniment",
+    "documents",
+)
 
 
 def row_counts() -> dict[str, int]:

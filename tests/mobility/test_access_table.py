@@ -17,11 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accompaniment.models import Action, WorkshopSession
 from diagnostics.models import Diagnostic
+from documents import services as document_services
+from documents.rules import DocumentKind
 from drivingschool.models import Enrolment, Lesson
 from fleet import services as fleet_services
 from fleet.enums import EntryKind, PaymentMethod
@@ -105,6 +108,14 @@ class World:
                 "nom;prénom;date de naissance;sexe;commune\nDupont;Léa;14/03/1998;F;Sedan\n"
             ).encode(),
         )
+        # A licence: the one kind fleet staff see besides the work contract.
+        self.document = document_services.document_upload(
+            beneficiary=self.beneficiary,
+            by=self.users[Role.ADVISER],
+            kind=DocumentKind.LICENCE,
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="permis.pdf"),
+            expires_on=None,
+        )
 
     def kwargs(self, name: str, pattern: str) -> dict:
         """The ids a page takes, from the names of its URL's parameters."""
@@ -130,6 +141,8 @@ class World:
             "accompaniment:attendance": self.session,
             "accompaniment:action_follow_up": self.action,
             "imports:": self.import_batch,
+            "documents:upload": self.beneficiary,
+            "documents:download": self.document,
         }
         values = {
             "notification_pk": self.notification.pk,
@@ -291,6 +304,10 @@ PAGES = {
     "beneficiary_personal_data_json": row({Role.ADMIN}),
     "beneficiary_personal_data_pdf": row({Role.ADMIN}),
     "pathway_close": row(CASEWORK, mine=ANSWERED),
+    # Documents of a person: casework sees every kind, fleet staff the licence and the work
+    # contract (the demo's is a licence); instructors, prescribers and funders none.
+    "documents:upload": row(FLEET),
+    "documents:download": row(FLEET),
     # Diagnostics: casework only; fleet staff and instructors pass the door, not the answers.
     "diagnostic_start": row(CASEWORK),
     "diagnostic_detail": row(CASEWORK, gate=STAFF),
@@ -439,9 +456,16 @@ API = {
 # The walks ----------------------------------------------------------------------------------
 
 
+def status_of(response) -> int:
+    """The status, once a streamed answer (a document's file) is read and closed."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response.status_code
+
+
 def answered(client: Client, method: str, url: str) -> int:
     if method == "GET":
-        return client.get(url).status_code
+        return status_of(client.get(url))
     return client.generic(method, url, "{}", content_type="application/json").status_code
 
 
@@ -529,7 +553,7 @@ def test_no_link_on_any_page_leads_to_a_403(world, reader):
             continue
         url = reverse(name, kwargs=world.kwargs(name, pattern))
         response = client.get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        if status_of(response) != 200 or "html" not in response.get("Content-Type", ""):
             continue
         links = Links()
         links.feed(response.content.decode())
@@ -537,7 +561,7 @@ def test_no_link_on_any_page_leads_to_a_403(world, reader):
             followed.add(href)
             if urlsplit(href).path.startswith(("/static/", "/admin/")):
                 continue
-            if client.get(href).status_code == 403:
+            if status_of(client.get(href)) == 403:
                 refused.append(f"{reader} on {url}: {href}")
     assert not refused, "\n".join(refused)
 
