@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -132,35 +133,22 @@ def rental_create(request):
     if picked.isdigit():
         initial["pathway"] = int(picked)
     form = RentalForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "contract_draft" in request.POST and form.is_valid():
+        draft = _contract_draft(request, form)
+        if draft is not None:
+            return draft
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with form_tokens.submission(request, form) as sent:
                 rental = services.rental_create(
                     by=request.user,
-                    pathway=data["pathway"],
-                    vehicle=data["vehicle"],
-                    start_date=data["start_date"],
-                    deposit=data["deposit"],
-                    deposit_method=data["deposit_method"],
                     contract_signed=data["contract_signed"],
-                    home_work_km=data["home_work_km"],
-                    contract_end_date=data["contract_end_date"],
-                    override_reason=data["override_reason"],
-                    deposit_waiver_reason=data["deposit_waiver_reason"],
-                    extended_until=data["extended_until"],
-                    extension_reason=data["extension_reason"],
+                    **_rental_arguments(data),
                 )
                 sent.result_url = reverse("fleet:rental_detail", args=[rental.pk])
-        except InvalidInput as error:
-            # Missing eligibility conditions are shown together, above the form.
-            field_errors = {k: v for k, v in error.errors.items() if k in form.fields}
-            for message in (v for k, v in error.errors.items() if k not in form.fields):
-                form.add_error(None, message)
-            for key, message in field_errors.items():
-                form.add_error(key, message)
         except DomainError as error:
-            form.add_error(None, error.message)
+            _refused(form, error)
         else:
             messages.success(
                 request,
@@ -182,6 +170,54 @@ def rental_create(request):
         "fleet/rental_form.html",
         {"form": form, "may_override": may_override, "chosen": chosen, "choices": choices},
     )
+
+
+def _rental_arguments(data: dict) -> dict:
+    return {
+        name: data[name]
+        for name in (
+            "pathway",
+            "vehicle",
+            "start_date",
+            "deposit",
+            "deposit_method",
+            "home_work_km",
+            "contract_end_date",
+            "override_reason",
+            "deposit_waiver_reason",
+            "extended_until",
+            "extension_reason",
+        )
+    }
+
+
+def _refused(form, error: DomainError) -> None:
+    if isinstance(error, InvalidInput):
+        # Missing eligibility conditions are shown together, above the form.
+        for key, message in error.errors.items():
+            form.add_error(key if key in form.fields else None, message)
+    else:
+        form.add_error(None, error.message)
+
+
+def _contract_draft(request, form):
+    """The contract to print and sign before the handover is saved: the handover itself runs
+    on the form's data in a transaction rolled back at once, so the paper carries exactly
+    what the saved rental will (tariff, deposit, allowance), and nothing is written.
+    None, with the reasons on the form, when the handover would be refused."""
+    try:
+        with transaction.atomic():
+            rental = services.rental_create(
+                by=request.user, contract_signed=True, **_rental_arguments(form.cleaned_data)
+            )
+            pdf = _contract_pdf(rental, draft=True)
+            transaction.set_rollback(True)
+    except DomainError as error:
+        _refused(form, error)
+        return None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="contrat-location-a-signer.pdf"'
+    return response
 
 
 def _chosen_pathway(form, value):
@@ -238,9 +274,15 @@ def rental_detail(request, pk):
 @role_required(*FLEET)
 def rental_contract(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
+    response = HttpResponse(_contract_pdf(rental), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contrat-location-{rental.pk}.pdf"'
+    return response
+
+
+def _contract_pdf(rental: Rental, *, draft: bool = False) -> bytes:
     week = services.rental_quote(rental, rental.start_date, rental.start_date + timedelta(days=7))
     grid = services.grid_with_rates(rental.tariff_grid)
-    pdf = render_pdf(
+    return render_pdf(
         "fleet/contract_pdf.html",
         {
             "rental": rental,
@@ -257,11 +299,9 @@ def rental_contract(request, pk):
             if rental.deposit_default is not None
             else "",
             "today": timezone.localdate(),
+            "draft": draft,
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="contrat-location-{rental.pk}.pdf"'
-    return response
 
 
 def _detail_url(rental) -> str:
