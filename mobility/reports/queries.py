@@ -683,13 +683,13 @@ def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
         scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end),
         Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
         key="kind",
-        figures={
-            "sittings": Count("pk"),
-            "sittings_passed": Count("pk", filter=Q(passed=True)),
-        },
+        # Sittings are counts that add up over groups of people, like the people: every
+        # enclosing report gets its own, as the zeros of a figure would otherwise say.
         people={
             "presented": Count(person, distinct=True),
             "passed": Count(person, distinct=True, filter=Q(passed=True)),
+            "sittings": Count("pk"),
+            "sittings_passed": Count("pk", filter=Q(passed=True)),
         },
     ).map(by_kind)
 

@@ -53,6 +53,11 @@ class Journey:
         self.clicks += 1
         self.browser.find_element(By.CSS_SELECTOR, selector).click()
 
+    def unfold(self, summary_text: str) -> None:
+        """A folded section of a form (<details>), opened by a tap on its summary."""
+        self.clicks += 1
+        self.browser.find_element(By.XPATH, f"//summary[contains(., '{summary_text}')]").click()
+
     def choose(self, name: str, value: str) -> None:
         self.clicks += 1
         Select(self.browser.find_element(By.NAME, name)).select_by_value(str(value))

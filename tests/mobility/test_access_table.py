@@ -267,6 +267,7 @@ POSTED = {
     "api_token_revoke",
     "accompaniment:registration_create",
     "accompaniment:action_follow_up",
+    "accompaniment:session_cancel",
     "imports:confirm",
 }
 # The form again with its errors (200, or 422 on the auto-école pages), or back to the
@@ -352,6 +353,7 @@ PAGES = {
     "accompaniment:session_create": row(CASEWORK, listing=True),
     "accompaniment:session_detail": row(CASEWORK),
     "accompaniment:attendance_sheet": row(CASEWORK),
+    "accompaniment:session_cancel": row(CASEWORK, mine=ANSWERED),
     "accompaniment:registration_create": row(CASEWORK, mine=ANSWERED),
     "accompaniment:action_create": row(CASEWORK),
     "accompaniment:action_follow_up": row(CASEWORK, mine=ANSWERED),

@@ -260,7 +260,7 @@ def refused_then_accepted(client, path, forged: dict, honest: dict):
 def grid_inlines() -> dict:
     return {
         f"{prefix}-{key}": value
-        for prefix in ("steps", "reductions")
+        for prefix in ("steps", "reductions", "deposits")
         for key, value in (
             ("TOTAL_FORMS", "0"),
             ("INITIAL_FORMS", "0"),
@@ -304,7 +304,13 @@ def test_adding_a_row_on_another_platform_is_refused_and_writes_nothing(demo):
         ),
         (
             TariffGrid,
-            {"code": "solidaire", "version": "1", "name": "Grille solidaire", **grid_inlines()},
+            {
+                "code": "solidaire",
+                "version": "1",
+                "name": "Grille solidaire",
+                "visit_frequency": "weekly",
+                **grid_inlines(),
+            },
             {},
         ),
         (
@@ -346,6 +352,8 @@ def test_changing_a_row_to_point_at_another_platform_is_refused(demo):
         "platform": demo.second.pk,
         "km_allowance_percent": "110",
         "checkin_interval_days": "7",
+        "km_alert_margin_percent": "10",
+        "overdue_alert_days": "7",
     }
 
     refused_then_accepted(

@@ -66,8 +66,10 @@ def test_every_module_registered_its_parts():
         "auto-ecole/",
         "actions/",
         "flotte/",
+        "",  # the person's documents
     ]
     assert set(registry.api_routers) == MODULES
+    assert set(registry.daily_work) == {"fleet_alerts"}
     assert set(registry.demo_loaders) == {"drivingschool", "fleet", "accompaniment"}
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
