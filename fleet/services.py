@@ -337,11 +337,15 @@ def quote_for(
         raise InvalidInput(
             "Le devis n'est pas valide : " + " ".join(errors.values()), errors=errors
         )
+    # A new rental goes on at the month the person has reached on their current pathway.
+    previous = Rental.objects.filter(
+        pathway__beneficiary=beneficiary, pathway__status=PathwayStatus.OPEN
+    ).values_list("start_date", "end_date")
     return tariffs.quote(
         grid=_rule_covering(grid, kind),
         kind=kind,
         situation=person_situation(beneficiary, start),
-        rental_start=start,
+        rental_start=tariffs.steps_start(previous, start),
         start=start,
         end=end,
         kind_label=str(VehicleKind(kind).label).capitalize(),

@@ -190,6 +190,23 @@ def test_a_swap_goes_on_at_the_month_reached(graduated, fleet_user, person, plat
 
 
 @pytest.mark.time_machine(NOW)
+def test_a_quote_for_a_new_rental_goes_on_at_the_month_reached(
+    graduated, fleet_user, person, platform
+):
+    first = hand_over(
+        fleet_user, person, VehicleFactory(platform=platform), start=date(2026, 1, 10)
+    )
+    give_back(fleet_user, first, date(2026, 2, 10), first.start_odometer_km + 100)
+
+    quote = services.quote_for(
+        beneficiary=person.beneficiary, kind="car", start=date(2026, 2, 10), end=date(2026, 2, 17)
+    )
+
+    # Month 2 at 2,00 € a day, as the rental itself will bill, not month 1 again.
+    assert quote.total == Decimal("14.00")
+
+
+@pytest.mark.time_machine(NOW)
 def test_past_the_maximum_a_checkin_is_refused_until_an_adviser_extends(
     graduated, fleet_user, adviser, person, vehicle
 ):
