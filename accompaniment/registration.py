@@ -31,9 +31,10 @@ def _timeline(user, beneficiary, pathways):
 
 
 def register(registry: Registry) -> None:
-    from accompaniment import demo, report, selectors
+    from accompaniment import demo, report, selectors, services
 
     registry.register_timeline("accompaniment", section="actions", contributor=_timeline)
+    registry.register_orientation_recorder("accompaniment", services.orientation_from_module)
     registry.register_pathway_prefetch("accompaniment", selectors.pathway_actions_prefetch)
     registry.register_service_rows("accompaniment", selectors.service_rows, casework_only=True)
     registry.register_menu(

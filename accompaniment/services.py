@@ -402,6 +402,14 @@ def action_record(
     and of an aid's decision."""
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
     _require(by, pathway.platform_id)
+    return _create_action(by=by, pathway=pathway, action_type=action_type, data=data)
+
+
+def _create_action(
+    *, by: User, pathway: Pathway, action_type: ActionType, data: ActionData, announced=False
+) -> Action:
+    """The checks and the write of `action_record`, once the caller's right is checked and
+    the pathway locked; `announced`: the referent already heard of this orientation."""
     if action_type.platform_id != pathway.platform_id:
         raise InvalidInput(
             "Type d'action inconnu : vérifiez type_id.", errors={"type_id": "Type inconnu."}
@@ -467,7 +475,7 @@ def action_record(
         ),
         by=by,
     )
-    if action.kind == ActionKind.ORIENTATION:
+    if action.kind == ActionKind.ORIENTATION and not announced:
         _notify(
             pathway,
             event=NotificationEvent.ORIENTATION_SENT,
@@ -507,6 +515,19 @@ def action_follow_up(
         .get(pk=action.pk)
     )
     _require(by, action.platform_id)
+    return _follow_up(by=by, action=action, outcome=outcome, decision=decision, paid_on=paid_on)
+
+
+def _follow_up(
+    *,
+    by: User,
+    action: Action,
+    outcome: str | None = None,
+    decision: str | None = None,
+    paid_on: date | None = None,
+) -> Action:
+    """The checks and the write of `action_follow_up`, on the locked action, once the
+    caller's right is checked."""
     if outcome is None and decision is None and paid_on is None:
         raise InvalidInput("Rien à noter : indiquez outcome, decision ou paid_on.")
     errors = {}
@@ -570,3 +591,54 @@ def action_follow_up(
             context=_action_context(action),
         )
     return action
+
+
+# ---- orientations made by another module (the fleet's microcredit, through the registry)
+
+
+@transaction.atomic
+def orientation_from_module(
+    *,
+    by: User,
+    pathway: Pathway,
+    answers: str,
+    partner: Organisation,
+    day: date,
+    outcome: str,
+    announced: bool,
+) -> Action | None:
+    """Record, or follow up, the pathway's orientation to `partner` of the catalogue entry
+    answering `answers`, as another module noted it. The module checked its caller's right
+    (fleet staff record a microcredit); the catalogue's checks and the history apply as for
+    any orientation. None when the platform's catalogue has no such orientation."""
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    action_type = next(
+        (
+            entry
+            for entry in ActionType.objects.filter(
+                platform_id=pathway.platform_id, kind=ActionKind.ORIENTATION, archived_at=None
+            ).order_by("pk")
+            if answers in entry.answers
+        ),
+        None,
+    )
+    if action_type is None:
+        return None
+    existing = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("action_type", "partner", "funder", "pathway")
+        .filter(pathway=pathway, action_type=action_type, partner=partner)
+        .order_by("-pk")
+        .first()
+    )
+    if existing is None:
+        return _create_action(
+            by=by,
+            pathway=pathway,
+            action_type=action_type,
+            data=ActionData(date=day, partner=partner, outcome=outcome),
+            announced=announced,
+        )
+    if existing.outcome == outcome:
+        return existing
+    return _follow_up(by=by, action=existing, outcome=outcome)

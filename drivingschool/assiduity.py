@@ -244,6 +244,44 @@ def pre_training_completed(*, attended_minutes: int, required_hours: Decimal) ->
     return Fraction(attended_minutes, 60) >= Fraction(required_hours)
 
 
+def pre_training_minutes_by(records: Iterable[LessonRecord], *, start: datetime) -> int:
+    """Minutes of pré-formation a person will have followed when a lesson starts at `start`:
+    the lessons attended (present or late), and those booked, not cancelled, not yet on a
+    sheet and over by then. An absence, excused or not, does not count."""
+    return sum(
+        record.duration_minutes
+        for record in records
+        if not record.cancelled
+        and record.end <= start
+        and (record.status is None or record.status in ATTENDED)
+    )
+
+
+def booking_problem(
+    *, kind: str, start: datetime, required_hours: Decimal, pre_training: Iterable[LessonRecord]
+) -> str | None:
+    """Why a person cannot be booked on a lesson of `kind` at `start` (None if they can):
+    a person who must follow a pré-formation (group 2) starts the code, the simulator or
+    the driving once its required hours are followed, or booked to end by then."""
+    if kind in PRE_TRAINING_STAGE or required_hours <= 0:
+        return None
+    minutes = pre_training_minutes_by(pre_training, start=start)
+    if Fraction(minutes, 60) >= Fraction(required_hours):
+        return None
+    return (
+        f"pré-formation de {duration_label(int(required_hours * 60))} à suivre d'abord "
+        f"({duration_label(minutes)} suivies ou prévues avant cette séance)"
+    )
+
+
+def duration_label(minutes: int) -> str:
+    """120 → "2 h", 90 → "1 h 30", 45 → "45 min"."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 def unexcused_absences(records: Iterable[LessonRecord], *, now: datetime) -> int:
     return assess(records, now=now).unexcused_absences
 

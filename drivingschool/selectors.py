@@ -17,7 +17,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from drivingschool import assiduity
-from drivingschool.enums import ExamKind, TrancheKind
+from drivingschool.enums import ExamKind, LessonKind, TrancheKind
 from drivingschool.models import (
     Attendance,
     Enrolment,
@@ -230,6 +230,39 @@ def states_for(
         )
         for enrolment in enrolments
     }
+
+
+def pre_training_records(enrolment_ids: list[int]) -> dict[int, list[assiduity.LessonRecord]]:
+    """The pré-formation lessons booked for each enrolment, with their sheet: two queries."""
+    booked = Lesson.enrolments.through.objects.filter(
+        enrolment_id__in=enrolment_ids, lesson__kind=LessonKind.PRE_TRAINING
+    ).values_list(
+        "enrolment_id",
+        "lesson_id",
+        "lesson__start",
+        "lesson__duration_minutes",
+        "lesson__cancelled_at",
+    )
+    sheets = {
+        (enrolment_id, lesson_id): (status, late)
+        for enrolment_id, lesson_id, status, late in Attendance.objects.filter(
+            enrolment_id__in=enrolment_ids, lesson__kind=LessonKind.PRE_TRAINING
+        ).values_list("enrolment_id", "lesson_id", "status", "late_minutes")
+    }
+    records = defaultdict(list)
+    for enrolment_id, lesson_id, start, minutes, cancelled_at in booked:
+        status, late = sheets.get((enrolment_id, lesson_id), (None, None))
+        records[enrolment_id].append(
+            assiduity.LessonRecord(
+                start=start,
+                duration_minutes=minutes,
+                status=status,
+                late_minutes=late,
+                cancelled=cancelled_at is not None,
+                kind=LessonKind.PRE_TRAINING,
+            )
+        )
+    return records
 
 
 def state_of(enrolment: Enrolment, *, now: datetime | None = None) -> EnrolmentState:

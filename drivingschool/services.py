@@ -574,6 +574,12 @@ def lesson_schedule(
         errors["enrolment_ids"] = "Personne(s) exclue(s) du programme : inscription(s) " + (
             ", ".join(map(str, inactive))
         )
+    elif "start" not in errors and kind in LessonKind.values:
+        waiting = _waiting_for_pre_training(enrolments, kind=kind, start=start)
+        if waiting:
+            errors["enrolment_ids"] = "Pas encore de séance de ce type pour : " + " ; ".join(
+                waiting
+            )
     if instructor is None and platform.pk in by.platform_ids({Role.INSTRUCTOR}):
         instructor = by
     if instructor is not None and platform.pk not in instructor.platform_ids({Role.INSTRUCTOR}):
@@ -595,6 +601,28 @@ def lesson_schedule(
     )
     lesson.enrolments.set(enrolments)  # recorded in the history, with `by` as author
     return lesson
+
+
+def _waiting_for_pre_training(enrolments, *, kind: str, start: datetime) -> list[str]:
+    """The enrolments (as "inscription N : why") whose pré-formation must come before a
+    lesson of `kind` at `start`; reads the pré-formation only when someone must follow one."""
+    required = [e for e in enrolments if e.pre_training_hours and e.pre_training_hours > 0]
+    if kind == LessonKind.PRE_TRAINING or not required:
+        return []
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start)
+    records = selectors.pre_training_records([e.pk for e in required])
+    waiting = []
+    for enrolment in required:
+        problem = assiduity.booking_problem(
+            kind=kind,
+            start=start,
+            required_hours=enrolment.pre_training_hours,
+            pre_training=records[enrolment.pk],
+        )
+        if problem:
+            waiting.append(f"inscription {enrolment.pk}, {problem}")
+    return waiting
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from fleet.enums import Condition, ConditionItem, EntryKind
+from fleet.enums import Condition, ConditionItem, EntryKind, MicrocreditOutcome
 from fleet.tariffs import NARROW_NBSP, NBSP, ZERO, add_months, euros, money
 from mobility.rules import is_youth
 
@@ -315,3 +315,22 @@ def condition_problems(condition: dict, *, required: Iterable[str]) -> dict[str,
 
 def has_damage(condition: dict) -> bool:
     return any(value == "damaged" for value in condition.values())
+
+
+# What an orientation to the microcredit partner became, for each outcome of the
+# microcredit recorded on a rental (the orientation's own vocabulary: pending, done,
+# refused, abandoned). A proposal still unanswered is no orientation yet.
+_MICROCREDIT_ORIENTATION = {
+    MicrocreditOutcome.ORIENTED: "pending",
+    MicrocreditOutcome.GRANTED: "done",
+    MicrocreditOutcome.REFUSED: "refused",
+    MicrocreditOutcome.DECLINED: "abandoned",
+}
+
+
+def microcredit_orientation_outcome(outcome: str, *, has_partner: bool) -> str | None:
+    """The outcome of the orientation to the microcredit partner that a microcredit record
+    implies, or None when it implies none (no partner named, or a proposal still pending)."""
+    if not has_partner:
+        return None
+    return _MICROCREDIT_ORIENTATION.get(outcome)

@@ -44,6 +44,7 @@ from mobility import notifications
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
+from mobility.registry import registry
 
 # How far ahead a hand-over may be recorded (a contract signed on Friday for Monday).
 MAX_DAYS_AHEAD = 30
@@ -1328,6 +1329,10 @@ def rental_refund(
 
 # ---- the microcredit proposed at the grid's month (AMIE practice)
 
+# The diagnostic's recommendation code a microcredit orientation answers (the catalogue
+# entry "Orientation vers le microcrédit" of accompaniment/ answers it).
+MICROCREDIT_RECOMMENDATION = "microcredit"
+
 
 @transaction.atomic
 def microcredit_record(
@@ -1368,6 +1373,19 @@ def microcredit_record(
     rental.microcredit_partner = partner
     rental.microcredit_notes = notes.strip()
     save_with_author(rental, by=by)
+    orientation = rules.microcredit_orientation_outcome(outcome, has_partner=partner is not None)
+    if orientation is not None:
+        # The orientation to the partner is one of the pathway's actions: it is counted
+        # and followed up with the others (accompaniment/, through the core's registry).
+        registry.record_orientation(
+            by=by,
+            pathway=rental.pathway,
+            answers=MICROCREDIT_RECOMMENDATION,
+            partner=partner,
+            day=proposed_on,
+            outcome=orientation,
+            announced=first,
+        )
     if first:
         _notify(
             rental,

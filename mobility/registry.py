@@ -16,7 +16,9 @@ by each module's `ready()`:
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
 - `report_sections`: parts of the funder report (mobility/reports/definition.py);
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
-  its record stay in the core's schedule).
+  its record stay in the core's schedule);
+- `orientation_recorders`: the module that keeps a pathway's orientations to partners
+  (accompaniment/) records the ones another module makes (the fleet's microcredit).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -91,6 +93,7 @@ class Registry:
     urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
+    orientation_recorders: dict[str, Callable] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -143,7 +146,23 @@ class Registry:
         a count for the job's record."""
         self._add(self.daily_work, job, work)
 
+    def register_orientation_recorder(self, name: str, recorder: Callable) -> None:
+        """`recorder(by=, pathway=, answers=, partner=, day=, outcome=, announced=)` records
+        (or follows up) an orientation of the pathway to `partner`, typed by the platform's
+        catalogue entry answering the recommendation code `answers`; `outcome` is one of
+        `pending`, `done`, `refused`, `abandoned`; `announced`: the referent was already
+        told of the orientation by the caller. Returns what it recorded, or None when the
+        catalogue has no such entry. It runs inside the caller's transaction and may raise
+        the caller's errors (mobility.errors)."""
+        self._add(self.orientation_recorders, name, recorder)
+
     # ---- what the core reads
+
+    def record_orientation(self, **orientation) -> list:
+        """Hand an orientation to every module that keeps orientations (none: nothing is
+        recorded besides the caller's own record)."""
+        recorded = (recorder(**orientation) for recorder in self.orientation_recorders.values())
+        return [item for item in recorded if item is not None]
 
     def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
         """The person's time line, from every contributor whose section the reader sees,

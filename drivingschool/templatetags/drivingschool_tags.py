@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
-from drivingschool import selectors
+from drivingschool import assiduity, selectors
 from drivingschool.enums import SCHOOL_ROLES
 from drivingschool.models import Enrolment
 
@@ -36,10 +36,7 @@ def duration(minutes) -> str:
     """120 → "2 h", 90 → "1 h 30", 45 → "45 min"."""
     if minutes is None:
         return "—"
-    hours, rest = divmod(int(minutes), 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+    return assiduity.duration_label(minutes)
 
 
 @register.filter
