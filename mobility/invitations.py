@@ -31,6 +31,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from mobility.admin_site import administered_platform_ids, is_operator
 from mobility.enums import ORGANISATION_ROLES, Role
 from mobility.models import Membership, Organisation, Platform, User
+from mobility.services import save_with_author
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -76,6 +77,7 @@ def send_invitation(user: User, *, invited_by: User) -> None:
     if not is_pending(user):
         raise ValidationError(_("%(name)s a déjà choisi son mot de passe.") % {"name": user})
     user.set_unusable_password()
+    user._history_user = invited_by
     user.save(update_fields=["password"])
     context = {
         "user": user,
@@ -84,12 +86,11 @@ def send_invitation(user: User, *, invited_by: User) -> None:
         "days": settings.INVITATION_TIMEOUT_DAYS,
         "roles": list(user.memberships.select_related("platform", "organisation")),
     }
-    send_mail(
-        render_to_string("mobility/emails/invitation_subject.txt", context).strip(),
-        render_to_string("mobility/emails/invitation.txt", context),
-        None,
-        [user.email],
-    )
+    subject = render_to_string("mobility/emails/invitation_subject.txt", context).strip()
+    body = render_to_string("mobility/emails/invitation.txt", context)
+    # The link must not leave before the account it opens exists: an account whose
+    # creation is rolled back sends nothing.
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
 
 
 class InvitationForm(forms.Form):
@@ -160,8 +161,10 @@ def invite(*, inviter: User, email, first_name, last_name, platform, role, organ
         raise PermissionDenied
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, platform=platform, role=role, organisation=organisation)
+    save_with_author(user, by=inviter)
+    save_with_author(
+        Membership(user=user, platform=platform, role=role, organisation=organisation), by=inviter
+    )
     send_invitation(user, invited_by=inviter)
     return user
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,11 @@ INVITE = "admin:mobility_user_invite"
 PASSWORD = "Vélo-Sedan-2027!"
 
 
+def committed():
+    """Run what waits for the commit (the e-mail), as the end of a real request would."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def invite(client, platform, **fields):
     data = {
         "email": "lea.petit@example.org",
@@ -33,7 +38,17 @@ def invite(client, platform, **fields):
         "organisation": "",
         **fields,
     }
-    return client.post(reverse(INVITE), data)
+    with committed():
+        return client.post(reverse(INVITE), data)
+
+
+def resend(client, user):
+    with committed():
+        return client.post(
+            reverse("admin:mobility_user_changelist"),
+            {"action": "resend_invitation", "_selected_action": [user.pk]},
+            follow=True,
+        )
 
 
 def link_in(message) -> str:
@@ -93,10 +108,7 @@ def test_an_expired_link_says_so_and_a_resend_gives_a_new_one(admin_user, platfo
         assert "a expiré" in expired.content.decode()
 
         client = logged_in(admin_user)
-        client.post(
-            reverse("admin:mobility_user_changelist"),
-            {"action": "resend_invitation", "_selected_action": [user.pk]},
-        )
+        resend(client, user)
         new_link = link_in(mail.outbox[1])
         assert Client().get(new_link).status_code == 200
         # The resend made the first link useless even before its expiry date.
@@ -107,10 +119,7 @@ def test_a_resend_kills_the_earlier_link(admin_user, platform):
     client = logged_in(admin_user)
     invite(client, platform)
     user = User.objects.get(email="lea.petit@example.org")
-    client.post(
-        reverse("admin:mobility_user_changelist"),
-        {"action": "resend_invitation", "_selected_action": [user.pk]},
-    )
+    resend(client, user)
 
     first, second = (link_in(m) for m in mail.outbox)
     assert Client().get(first).status_code == 410
@@ -121,11 +130,7 @@ def test_no_resend_once_the_password_is_chosen(admin_user, platform):
     adviser = member(Role.ADVISER, platform)
     client = logged_in(admin_user)
 
-    response = client.post(
-        reverse("admin:mobility_user_changelist"),
-        {"action": "resend_invitation", "_selected_action": [adviser.pk]},
-        follow=True,
-    )
+    response = resend(client, adviser)
 
     assert mail.outbox == []
     assert "mot de passe déjà choisi" in response.content.decode()
@@ -184,3 +189,25 @@ def test_other_roles_cannot_invite(adviser, platform):
 def test_a_forged_link_is_refused():
     assert Client().get("/bienvenue/MTIz/abc-def/").status_code == 410
     assert Client().get("/bienvenue/!!!/abc-def/").status_code == 410
+
+
+def test_the_link_leaves_only_once_the_account_is_saved_and_the_history_names_the_inviter(
+    admin_user, platform
+):
+    with TestCase.captureOnCommitCallbacks(execute=False) as waiting:
+        logged_in(admin_user).post(
+            reverse(INVITE),
+            {
+                "email": "lea.petit@example.org",
+                "first_name": "Léa",
+                "last_name": "Petit",
+                "platform": platform.pk,
+                "role": Role.FLEET,
+                "organisation": "",
+            },
+        )
+    # Not sent while the transaction may still roll back the account.
+    assert mail.outbox == [] and len(waiting) == 1
+    user = User.objects.get(email="lea.petit@example.org")
+    assert user.history.earliest().history_user == admin_user
+    assert Membership.objects.get(user=user).history.get().history_user == admin_user
