@@ -11,7 +11,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from fleet import defaults, rules
-from fleet.enums import RentalStatus, VehicleStatus
+from fleet.enums import OVERRIDE_ROLES, RentalStatus, VehicleStatus
 from fleet.models import LedgerEntry, Rental, Vehicle
 from mobility import weeks
 from mobility.errors import NotFound
@@ -54,6 +54,34 @@ def microcredit_to_propose(rental: Rental, *, today: date) -> bool:
         and rental.microcredit_from
         and rental.microcredit_from <= today
         and rental.microcredit_proposed_on is None
+    )
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    """What the rental's page offers to do about the grid's limits, for one reader."""
+
+    microcredit_due: bool  # the month has come, nothing recorded yet
+    max_length_near: bool  # the service ends within the warning period, or has ended
+    may_extend: bool  # an adviser or admin, when the end is near or already extended
+    microcredit_open: bool  # the month has come, or a proposal is to follow up
+
+
+def follow_ups(rental: Rental, user: User, *, today: date) -> FollowUps:
+    near = reaching_max_length(rental, today=today)
+    return FollowUps(
+        microcredit_due=microcredit_to_propose(rental, today=today),
+        max_length_near=near,
+        may_extend=bool(
+            rental.is_open
+            and rental.max_end_date is not None
+            and (near or rental.extended_until)
+            and rental.platform_id in user.platform_ids(OVERRIDE_ROLES)
+        ),
+        microcredit_open=bool(
+            rental.microcredit_from
+            and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
+        ),
     )
 
 

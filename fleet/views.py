@@ -239,6 +239,7 @@ def rental_detail(request, pk):
     for entry in ledger:
         entry.correctable = services.reversal_refusal(entry, rental=rental) is None
     today = timezone.localdate()
+    follow_ups = selectors.follow_ups(rental, request.user, today=today)
     # The receipt of the payment just recorded, offered for printing.
     new_receipt = next(
         (e for e in ledger if str(e.pk) == request.GET.get("recu") and e.receipt_number),
@@ -254,18 +255,10 @@ def rental_detail(request, pk):
             "new_receipt": new_receipt,
             "payment_form": PaymentForm(),
             "today": today,
-            "microcredit_due": selectors.microcredit_to_propose(rental, today=today),
-            "max_length_near": selectors.reaching_max_length(rental, today=today),
-            # Offered when it is time: the end within the warning period (or an extension
-            # to change), the microcredit's month come (or a proposal to follow up).
-            "may_extend": rental.is_open
-            and rental.max_end_date is not None
-            and bool(selectors.reaching_max_length(rental, today=today) or rental.extended_until)
-            and rental.platform_id in request.user.platform_ids(OVERRIDE_ROLES),
+            "follow_ups": follow_ups,
             "extension_form": ExtensionForm(),
             "microcredit_form": MicrocreditForm(rental=rental)
-            if rental.microcredit_from
-            and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
+            if follow_ups.microcredit_open
             else None,
         },
     )
