@@ -44,6 +44,7 @@ from mobility import notifications
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
+from mobility.registry import registry
 
 # How far ahead a hand-over may be recorded (a contract signed on Friday for Monday).
 MAX_DAYS_AHEAD = 30
@@ -395,19 +396,9 @@ def referral_facts(
 
 
 def work_contract_end(beneficiary) -> date | None:
-    """The end date of the person's most recent work contract document that has one."""
-    from documents.models import PersonDocument
-    from documents.rules import DocumentKind
-
-    return (
-        PersonDocument.objects.filter(
-            beneficiary=beneficiary, kind=DocumentKind.WORK_CONTRACT, expires_on__isnull=False
-        )
-        .exclude(file="")
-        .order_by("-uploaded_at", "-pk")
-        .values_list("expires_on", flat=True)
-        .first()
-    )
+    """The end date of the person's work contract as another module knows it (the
+    documents app: the contract on file), through the registry: the fleet imports none."""
+    return registry.contract_end(beneficiary)
 
 
 def missing_for(
