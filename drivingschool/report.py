@@ -13,7 +13,7 @@ Secrecy (mobility.reports.secrecy): the rates go with the people behind them; si
 are not people, but they would give back a small group: they are shown only where the
 people behind them are.
 
-A fixed number of aggregate queries (five), each reading its tables on the report's
+A fixed number of aggregate queries (six), each reading its tables on the report's
 platforms only.
 """
 

@@ -13,7 +13,7 @@ What it adds:
 Secrecy (mobility.reports.secrecy): the days and km of a kind go with the people who rode
 it; the rate, the money and the mean with the people behind them.
 
-A fixed number of aggregate queries (eight, seven in a report on some people), each
+A fixed number of aggregate queries (nine, eight in a report on some people), each
 reading its tables on the report's platforms only.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mobility.registry import MenuEntry, Registry, TimelineItem, registry
+from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = {"diagnostics", "fleet", "drivingschool", "accompaniment"}
@@ -135,3 +135,40 @@ def test_the_time_line_merges_the_contributors_by_date_within_what_the_reader_se
         "rentals",
         "rentals",
     ]
+
+
+def test_a_report_section_takes_its_place_among_the_cores_parts(monkeypatch):
+    from mobility.reports import definition
+
+    fresh = Registry()
+
+    def section(code, order, **extra):
+        return ReportSection(code=code, title=code, compute=None, rows=None, order=order, **extra)
+
+    fresh.register_report_section(section("late", 80, services=len, service_labels={"b": "B"}))
+    fresh.register_report_section(
+        section("early", 40, services=len, service_labels={"a": "A"}, service_order=85)
+    )
+    fresh.register_report_section(section("quiet", 60))
+    monkeypatch.setattr(definition, "registry", fresh)
+    assert list(definition.sections()) == [
+        "referrals",
+        "people",
+        "services",
+        "early",
+        "quiet",
+        "pathways",
+        "late",
+        "budget",
+    ]
+    assert [s.code for s in fresh.services_in_order()] == ["late", "early"]
+    assert list(definition.service_labels()) == ["b", "a"]
+
+
+def test_the_contract_end_comes_from_the_first_source_that_knows_it():
+    fresh = Registry()
+    assert fresh.contract_end("someone") is None
+    fresh.register_contract_end_source("none", lambda person: None)
+    fresh.register_contract_end_source("file", lambda person: date(2027, 1, 31))
+    fresh.register_contract_end_source("later", lambda person: date(2030, 1, 1))
+    assert fresh.contract_end("someone") == date(2027, 1, 31)
