@@ -9,15 +9,21 @@ from django.urls import reverse
 from accompaniment.enums import ACTION_ROLES
 from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem
 
+FOLLOW_UP = "accompaniment/_timeline_follow_up.html"
+
 
 def _timeline(user, beneficiary, pathways):
-    """The actions and workshops of the pathways (prefetched: no query)."""
+    """The actions and workshops of the pathways (prefetched: no query). An action's line
+    carries its notes and its follow-up (an orientation's outcome, an aid's payment) for
+    those who manage the actions (the view checks it again on the post)."""
     from accompaniment import selectors
 
+    manages = beneficiary.platform_id in user.platform_ids(ACTION_ROLES)
     for entry in selectors.timeline(pathways):
         url = ""
         if entry.registration is not None:
             url = reverse("accompaniment:session_detail", args=[entry.registration.session_id])
+        follow_up = manages and entry.action is not None
         yield TimelineItem(
             day=entry.day,
             module="actions",
@@ -27,6 +33,8 @@ def _timeline(user, beneficiary, pathways):
             status=entry.status,
             status_label=entry.status_label,
             url=url,
+            actions_template=FOLLOW_UP if follow_up else "",
+            subject=entry.action if follow_up else None,
         )
 
 
@@ -55,11 +63,11 @@ def register(registry: Registry) -> None:
         ReportSection(
             code=report.SECTION,
             title=report.TITLE,
-            service_labels=report.KIND_LABELS,
-            services=report.people_by_kind,
             compute=report.section,
             rows=report.rows,
             grids=report.grids,
-            order=10,
+            order=60,
+            service_labels=report.KIND_LABELS,
+            services=report.people_by_kind,
         )
     )

@@ -1,12 +1,13 @@
 """What the diagnostics add to the core (mobility/registry.py): their place in the
 beneficiary file's time line, the pathway's `diagnostics` and `progress` in the API, their
-pages and API, and the entry and exit diagnostics of the demo's fiches."""
+pages and API, the entry and exit diagnostics of the demo's fiches, and their part of the
+funder report (diagnostics/report.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from mobility.registry import Registry, TimelineItem
+from mobility.registry import Registry, ReportSection, TimelineItem
 
 
 def _timeline(user, beneficiary, pathways):
@@ -29,7 +30,7 @@ def _timeline(user, beneficiary, pathways):
 
 
 def register(registry: Registry) -> None:
-    from diagnostics import demo, selectors
+    from diagnostics import demo, report, selectors
 
     registry.register_timeline("diagnostics", section="diagnostics", contributor=_timeline)
     registry.register_pathway_prefetch(
@@ -41,4 +42,18 @@ def register(registry: Registry) -> None:
     registry.register_api("diagnostics", router="diagnostics.api.router", prefix="", order=10)
     registry.register_demo_referral_step(
         "diagnostics", accepted=demo.record_entry, closing=demo.record_exit
+    )
+    registry.register_report_section(
+        ReportSection(
+            code=report.SECTION,
+            title=report.TITLE,
+            compute=report.section,
+            rows=report.rows,
+            charts=report.charts,
+            order=80,
+            service_labels=report.SERVICE_LABELS,
+            services=report.people_by_service,
+            # Its people in services.by_kind come before the accompaniment's (60).
+            service_order=55,
+        )
     )

@@ -10,7 +10,10 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from documents import selectors
         from mobility.registry import registry
 
         # The core's URLconf mounts what each module registers (mobility/registry.py).
         registry.register_urls("documents", prefix="", module="documents.urls", order=50)
+        # The fleet's eligibility reads the work contract on file through the registry.
+        registry.register_contract_end_source("documents", selectors.work_contract_end)

@@ -385,7 +385,7 @@ class Lesson(models.Model):
         verbose_name = _("séance")
         verbose_name_plural = _("séances")
         ordering = ["start", "pk"]
-        # Covering the reports' reads (mobility/reports/queries.py): a platform's lessons of
+        # Covering the reports' reads (drivingschool/report.py): a platform's lessons of
         # a period without visiting rows scattered among the whole network's.
         indexes = [
             models.Index(

@@ -1,13 +1,13 @@
 """What the driving school adds to the core (mobility/registry.py): the enrolments in the
-beneficiary file's time line and among a pathway's services, its menu entry, pages, API
-and demo."""
+beneficiary file's time line and among a pathway's services, its menu entry, pages, API,
+demo, and its part of the funder report (drivingschool/report.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from drivingschool.enums import SCHOOL_ROLES
-from mobility.registry import MenuEntry, Registry, TimelineItem
+from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem
 
 
 def _service_rows(pathway) -> list[dict]:
@@ -45,6 +45,8 @@ def _seed(*, platform, users, today):
 
 
 def register(registry: Registry) -> None:
+    from drivingschool import report
+
     registry.register_timeline("drivingschool", section="driving_school", contributor=_timeline)
     registry.register_pathway_prefetch("drivingschool", lambda: ["driving_enrolments"])
     registry.register_service_rows("drivingschool", _service_rows, casework_only=False)
@@ -64,3 +66,15 @@ def register(registry: Registry) -> None:
         "drivingschool", router="drivingschool.api.router", prefix="drivingschool/", order=30
     )
     registry.register_demo("drivingschool", _seed, order=10)
+    registry.register_report_section(
+        ReportSection(
+            code=report.SECTION,
+            title=report.TITLE,
+            compute=report.section,
+            rows=report.rows,
+            charts=report.charts,
+            order=50,
+            service_labels=report.SERVICE_LABELS,
+            services=report.people_by_service,
+        )
+    )

@@ -1,12 +1,13 @@
 """What the fleet adds to the core (mobility/registry.py): the rentals in the beneficiary
-file's time line and among a pathway's services, its menu entry, pages, API and demo."""
+file's time line and among a pathway's services, its menu entry, pages, API, demo, and its
+part of the funder report (fleet/report.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from mobility.enums import DailyJobName, Role
-from mobility.registry import MenuEntry, Registry, TimelineItem
+from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem
 
 
 def _service_rows(pathway) -> list[dict]:
@@ -39,7 +40,7 @@ def _timeline(user, beneficiary, pathways):
 
 
 def register(registry: Registry) -> None:
-    from fleet import demo
+    from fleet import demo, report
 
     registry.register_timeline("fleet", section="rentals", contributor=_timeline)
     registry.register_pathway_prefetch("fleet", lambda: ["rentals__vehicle"])
@@ -57,6 +58,18 @@ def register(registry: Registry) -> None:
     registry.register_api("fleet", router="fleet.api.router", prefix="fleet/", order=40)
     registry.register_demo("fleet", demo.seed, order=20)
     registry.register_daily_work(DailyJobName.FLEET_ALERTS, _overdue_alerts)
+    registry.register_report_section(
+        ReportSection(
+            code=report.SECTION,
+            title=report.TITLE,
+            compute=report.section,
+            rows=report.rows,
+            charts=report.charts,
+            order=40,
+            service_labels=report.SERVICE_LABELS,
+            services=report.people_by_service,
+        )
+    )
 
 
 def _overdue_alerts(*, today):

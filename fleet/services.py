@@ -396,19 +396,9 @@ def referral_facts(
 
 
 def work_contract_end(beneficiary) -> date | None:
-    """The end date of the person's most recent work contract document that has one."""
-    from documents.models import PersonDocument
-    from documents.rules import DocumentKind
-
-    return (
-        PersonDocument.objects.filter(
-            beneficiary=beneficiary, kind=DocumentKind.WORK_CONTRACT, expires_on__isnull=False
-        )
-        .exclude(file="")
-        .order_by("-uploaded_at", "-pk")
-        .values_list("expires_on", flat=True)
-        .first()
-    )
+    """The end date of the person's work contract as another module knows it (the
+    documents app: the contract on file), through the registry: the fleet imports none."""
+    return registry.contract_end(beneficiary)
 
 
 def missing_for(

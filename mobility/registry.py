@@ -7,18 +7,24 @@ scans its imports). What it shows or runs of a module comes from this registry, 
 by each module's `ready()`:
 
 - `timeline`: contributors to the beneficiary file's one time line (diagnostics, rentals,
-  driving school, actions), each behind the file section that may see it;
+  driving school, actions), each behind the file section that may see it; a line may
+  carry the buttons of its follow-up, from a template of its module;
 - `pathway_prefetches` and `pathway_fields` / `service_rows`: what a pathway read (API
   and file) prefetches and returns of each module;
 - `demo_loaders` (run by `manage.py seed_demo`, in their order) and `demo_referral_steps`
   (run on each demo fiche accepted or closed);
 - `menu`: the entries of the navigation bar;
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
-- `report_sections`: parts of the funder report (mobility/reports/definition.py);
+- `report_sections`: parts of the funder report (mobility/reports/definition.py): each
+  module's figures (fleet, driving school, actions, mobility potential), their people in
+  services.by_kind, their rows, tables and charts;
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
   its record stay in the core's schedule);
 - `orientation_recorders`: the module that keeps a pathway's orientations to partners
-  (accompaniment/) records the ones another module makes (the fleet's microcredit).
+  (accompaniment/) records the ones another module makes (the fleet's microcredit);
+- `contract_end_sources`: where a person's work contract end is read when the fiche gave
+  none (the documents app: the contract on file), for the fleet's eligibility, so that
+  one module never imports another.
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -44,6 +50,11 @@ class TimelineItem:
     status: str = ""  # a code, for the chip's colour
     status_label: str = ""
     url: str = ""
+    # What the reader may do from the line (record an outcome, a payment...): a template
+    # of the module, rendered under it with `item` (this line) in its context, and what
+    # that template reads. The contributor sets them only for a reader who may act.
+    actions_template: str = ""
+    subject: Any = field(default=None, compare=False)
 
 
 # A contributor gets the reader, the person and their pathways (a list) and returns the
@@ -60,24 +71,42 @@ class MenuEntry:
     order: int
 
 
+# Where the core's own parts of the funder report stand (mobility/reports/definition.py);
+# a module's section takes a position between them, and keeps it in the JSON, the flat
+# table, the page and the files.
+REPORT_POSITIONS = {"referrals": 10, "people": 20, "services": 30, "pathways": 70, "budget": 90}
+
+
+def _nothing(_data) -> list:
+    return []
+
+
 @dataclass(frozen=True)
 class ReportSection:
     """A part of the funder report contributed by a module.
 
+    `compute(scope, masker, services_masked, money=, hours=)` gives its JSON part under
+    `code` (`masker` records what it masks; `services_masked(kind)` tells whether the
+    kind's entry of services.by_kind is masked); `rows(data)` its figures for the flat
+    table as (code, label, value, unit); `grids(data)` its tables for the page and the
+    PDF as (title, columns, lines); `charts(report)` its charts
+    (mobility.reports.presentation.Chart). `order` places it among the core's parts
+    (REPORT_POSITIONS) and the other modules'.
+
     `services(scope)` gives the people per service kind it adds to `services.by_kind`
-    (Layered[dict]); `compute(scope, masker, services_masked, money=, hours=)` its JSON
-    part under `code`; `rows(data)` its figures for the flat table as (code, label,
-    value, unit); `grids(data)` its tables for the page and the PDF as (title, columns,
-    lines)."""
+    (Layered[dict]), listed in `service_labels`' order; `service_order` places them among
+    the other modules' (default: `order`)."""
 
     code: str
     title: str
-    service_labels: dict
-    services: Callable
     compute: Callable
     rows: Callable
-    grids: Callable
-    order: int = 0
+    order: int
+    service_labels: dict = field(default_factory=dict)
+    services: Callable | None = None
+    service_order: int | None = None
+    grids: Callable = _nothing
+    charts: Callable = _nothing
 
 
 @dataclass
@@ -94,6 +123,7 @@ class Registry:
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
     orientation_recorders: dict[str, Callable] = field(default_factory=dict)
+    contract_end_sources: dict[str, Callable] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -156,6 +186,11 @@ class Registry:
         the caller's errors (mobility.errors)."""
         self._add(self.orientation_recorders, name, recorder)
 
+    def register_contract_end_source(self, name: str, source: Callable) -> None:
+        """`source(beneficiary)` gives the end date of the person's work contract as the
+        module knows it, or None."""
+        self._add(self.contract_end_sources, name, source)
+
     # ---- what the core reads
 
     def record_orientation(self, **orientation) -> list:
@@ -200,8 +235,24 @@ class Registry:
     def urls_in_order(self) -> list[tuple[str, str]]:
         return [(prefix, module) for _o, prefix, module in sorted(self.urls.values())]
 
+    def contract_end(self, beneficiary) -> date | None:
+        """The first end of a work contract a source knows of (None: none does)."""
+        for source in self.contract_end_sources.values():
+            end = source(beneficiary)
+            if end is not None:
+                return end
+        return None
+
     def sections_in_order(self) -> list[ReportSection]:
         return sorted(self.report_sections.values(), key=lambda section: section.order)
+
+    def services_in_order(self) -> list[ReportSection]:
+        """The sections that add people to services.by_kind, in that breakdown's order."""
+        with_services = [s for s in self.report_sections.values() if s.services is not None]
+        return sorted(
+            with_services,
+            key=lambda s: s.order if s.service_order is None else s.service_order,
+        )
 
 
 registry = Registry()

@@ -1,4 +1,7 @@
-"""The accompaniment panel of the beneficiary file (no rule here: accompaniment.rules)."""
+"""The accompaniment panel of the beneficiary file (no rule here: accompaniment.rules): what
+the entry diagnostic asks and nothing answered yet, and the buttons that record an action
+or register to a workshop. The actions themselves, with their follow-up, are lines of the
+file's Chronologie (accompaniment/registration.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from django.utils import timezone
 
 from accompaniment import rules, selectors
 from accompaniment.enums import ACTION_ROLES, ActionKind
-from accompaniment.forms import FollowUpForm
 from accompaniment.models import ActionType
 from mobility.enums import PathwayStatus
 
@@ -32,8 +34,8 @@ def _entry_recommendations(pathway) -> list[tuple[str, str]]:
 
 @register.inclusion_tag("accompaniment/_beneficiary_actions_panel.html", takes_context=True)
 def beneficiary_actions(context, beneficiary, pathways):
-    """The person's actions in one time line, what the diagnostic asks for and what is
-    still to engage, with one click to register or record. Bounded queries."""
+    """What the diagnostic asks for and is still to engage, with one click to register or
+    record, on the open pathway (nothing to show without one). Bounded queries."""
     user = context["request"].user
     if beneficiary.platform_id not in user.platform_ids(ACTION_ROLES):
         return {"shown": False}
@@ -42,7 +44,9 @@ def beneficiary_actions(context, beneficiary, pathways):
         if hasattr(pathways, "prefetch_related")
         else pathways
     )
-    entries = selectors.timeline(pathways)
+    open_pathway = next((p for p in pathways if p.status == PathwayStatus.OPEN), None)
+    if open_pathway is None:
+        return {"shown": False}
     types = list(
         ActionType.objects.filter(platform_id=beneficiary.platform_id)
         .active()
@@ -56,40 +60,35 @@ def beneficiary_actions(context, beneficiary, pathways):
         )
     )
     by_id = {t.pk: t for t in types}
-    open_pathway = next((p for p in pathways if p.status == PathwayStatus.OPEN), None)
     suggestions = []
-    if open_pathway is not None:
-        done = {a.action_type_id for a in open_pathway.actions.all()} | {
-            r.session.action_type_id for r in open_pathway.workshop_registrations.all()
-        }
-        registered_sessions = {r.session_id for r in open_pathway.workshop_registrations.all()}
-        found = rules.suggestions(
-            recommendations=_entry_recommendations(open_pathway),
-            types=[(t.pk, t.answers) for t in types],
-            done_type_ids=done,
-        )
-        for item in rules.to_engage(found):
-            offers = []
-            for type_id in item.type_ids:
-                action_type = by_id[type_id]
-                session = None
-                if action_type.kind == ActionKind.WORKSHOP:
-                    session = next(
-                        (
-                            s
-                            for s in action_type.upcoming
-                            if s.pk not in registered_sessions and s.registered < s.capacity
-                        ),
-                        None,
-                    )
-                offers.append((action_type, session))
-            suggestions.append((item.label, offers))
+    done = {a.action_type_id for a in open_pathway.actions.all()} | {
+        r.session.action_type_id for r in open_pathway.workshop_registrations.all()
+    }
+    registered_sessions = {r.session_id for r in open_pathway.workshop_registrations.all()}
+    found = rules.suggestions(
+        recommendations=_entry_recommendations(open_pathway),
+        types=[(t.pk, t.answers) for t in types],
+        done_type_ids=done,
+    )
+    for item in rules.to_engage(found):
+        offers = []
+        for type_id in item.type_ids:
+            action_type = by_id[type_id]
+            session = None
+            if action_type.kind == ActionKind.WORKSHOP:
+                session = next(
+                    (
+                        s
+                        for s in action_type.upcoming
+                        if s.pk not in registered_sessions and s.registered < s.capacity
+                    ),
+                    None,
+                )
+            offers.append((action_type, session))
+        suggestions.append((item.label, offers))
     return {
         "shown": True,
-        "entries": entries,
         "open_pathway": open_pathway,
         "suggestions": suggestions,
-        "follow_up_form": FollowUpForm(),
         "file_url": context["request"].path,
-        "today": timezone.localdate(),
     }

@@ -14,12 +14,10 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from drivingschool.enums import ExamKind
 from mobility.registry import registry
 from mobility.reports import secrecy
 from mobility.reports.definition import (
     OUTCOME_LABELS,
-    VEHICLE_LABELS,
     Report,
     rows,
     service_labels,
@@ -149,7 +147,7 @@ def grids(report: Report) -> dict[str, list[Grid]]:
     }
 
 
-def _count_chart(report: Report, title, items: list[tuple[str, str]], note: str = "") -> Chart:
+def count_chart(report: Report, title, items: list[tuple[str, str]], note: str = "") -> Chart:
     """Bars of counts (or volumes) scaled on the largest value shown; `items` are
     (label, figure code) pairs, the masked ones drawn as an empty dashed frame."""
     values = [
@@ -169,7 +167,7 @@ def _count_chart(report: Report, title, items: list[tuple[str, str]], note: str 
     return Chart(title=str(title), bars=bars, note=str(note))
 
 
-def _rate_bar(report: Report, label, code: str, *, marker=None, unit="rate", scale=1.0) -> Bar:
+def rate_bar(report: Report, label, code: str, *, marker=None, unit="rate", scale=1.0) -> Bar:
     """A rate (or a score on `scale`) as a share of the full width, with an optional
     reference marker (the departmental average)."""
     value, masked = lookup(report.data, code), report.is_masked(code)
@@ -195,13 +193,13 @@ def lookup(data: dict, code: str):
 
 
 def charts(report: Report) -> dict[str, list[Chart]]:
-    """The charts of each section, from the report's (already masked) figures."""
+    """The charts of each section, from the report's (already masked) figures: the core's,
+    then the modules' (mobility/registry.py ReportSection.charts)."""
     data = report.data
-    school = data["drivingschool"]
     labels = service_labels()
-    return {
+    core = {
         "referrals": [
-            _count_chart(
+            count_chart(
                 report,
                 _("Fiches reçues par structure prescriptrice"),
                 [
@@ -211,7 +209,7 @@ def charts(report: Report) -> dict[str, list[Chart]]:
             )
         ],
         "people": [
-            _count_chart(
+            count_chart(
                 report,
                 _("Personnes reçues par sexe"),
                 [
@@ -223,13 +221,13 @@ def charts(report: Report) -> dict[str, list[Chart]]:
             Chart(
                 _("Publics prioritaires (part des personnes reçues)"),
                 [
-                    _rate_bar(report, _("Habitant un QPV"), "people.qpv"),
-                    _rate_bar(report, _("Bénéficiaires du RSA"), "people.rsa"),
+                    rate_bar(report, _("Habitant un QPV"), "people.qpv"),
+                    rate_bar(report, _("Bénéficiaires du RSA"), "people.rsa"),
                 ],
             ),
         ],
         "services": [
-            _count_chart(
+            count_chart(
                 report,
                 _("Personnes par service démarré"),
                 [
@@ -238,60 +236,8 @@ def charts(report: Report) -> dict[str, list[Chart]]:
                 ],
             )
         ],
-        "fleet": [
-            _count_chart(
-                report,
-                _("Jours de location par type de véhicule"),
-                [
-                    (capfirst(VEHICLE_LABELS[kind]), f"fleet.rental_days.{kind}")
-                    for kind in data["fleet"]["rental_days"]
-                ],
-            ),
-            _count_chart(
-                report,
-                _("Km parcourus par type de véhicule"),
-                [
-                    (capfirst(VEHICLE_LABELS[kind]), f"fleet.km.{kind}")
-                    for kind in data["fleet"]["km"]
-                ],
-            ),
-        ],
-        "drivingschool": [
-            Chart(
-                _("Assiduité et réussite aux examens"),
-                [
-                    _rate_bar(report, _("Taux d'assiduité"), "drivingschool.attendance_rate"),
-                    _rate_bar(
-                        report,
-                        _("Réussite au code, par passage"),
-                        "drivingschool.theory.sitting_pass_rate",
-                        marker=school[ExamKind.THEORY]["departmental_average"],
-                    ),
-                    _rate_bar(
-                        report,
-                        _("Réussite au code, par personne"),
-                        "drivingschool.theory.pass_rate",
-                    ),
-                    _rate_bar(
-                        report,
-                        _("Réussite à la conduite, par passage"),
-                        "drivingschool.driving.sitting_pass_rate",
-                        marker=school[ExamKind.DRIVING]["departmental_average"],
-                    ),
-                    _rate_bar(
-                        report,
-                        _("Réussite à la conduite, par personne"),
-                        "drivingschool.driving.pass_rate",
-                    ),
-                ],
-                note=_(
-                    "Le trait rouge marque la moyenne départementale, publiée par passage : "
-                    "elle se compare au taux par passage (chaque tentative compte)."
-                ),
-            )
-        ],
         "pathways": [
-            _count_chart(
+            count_chart(
                 report,
                 _("Sorties par situation"),
                 [
@@ -300,28 +246,9 @@ def charts(report: Report) -> dict[str, list[Chart]]:
                 ],
             )
         ],
-        "mobility_potential": [
-            Chart(
-                _("Potentiel de mobilité moyen (sur 100)"),
-                [
-                    _rate_bar(
-                        report,
-                        _("À l'entrée"),
-                        "mobility_potential.entry_mean",
-                        unit="score",
-                        scale=100,
-                    ),
-                    _rate_bar(
-                        report,
-                        _("À la sortie"),
-                        "mobility_potential.exit_mean",
-                        unit="score",
-                        scale=100,
-                    ),
-                ],
-            )
-        ],
     }
+    modules = {section.code: section.charts(report) for section in registry.sections_in_order()}
+    return {**core, **{code: group for code, group in modules.items() if group}}
 
 
 def sections(report: Report) -> list[Section]:

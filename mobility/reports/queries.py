@@ -1,5 +1,10 @@
 """The SQL side of the funder report: one aggregate query per indicator group.
 
+This module holds the core's queries (referrals, people, pathways, budget) and what every
+query of the report shares (`Scope`, `Flags`, `layered`); each module's queries live in
+its own report section (fleet/report.py, drivingschool/report.py, diagnostics/report.py,
+accompaniment/report.py), registered in mobility/registry.py.
+
 Every function takes the report's `Scope` and returns plain numbers (dicts, or small
 pandas frames of a few grouped rows): the database counts, sums and averages; Python
 never walks the operational rows. The number of queries is fixed, whatever the volume
@@ -26,41 +31,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.db.models import (
     Aggregate,
-    Avg,
     BooleanField,
     Case,
     Count,
-    DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
-from diagnostics.enums import DiagnosticKind, DiagnosticStatus
-from diagnostics.models import Diagnostic
-from drivingschool.assiduity import ATTENDED
-from drivingschool.enums import AttendanceStatus, ExamKind
-from drivingschool.models import Attendance, Enrolment, ExamAttempt, Programme
-from fleet.enums import RentalStatus, VehicleStatus
-from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle
-from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
 from mobility.enums import Outcome, ReferralStatus
 from mobility.models import Beneficiary, Budget, Organisation, Pathway, Platform, Referral
 from mobility.reports.rules import SHORTEST_POSTAL_PREFIX, PeopleFilters, enclosing
@@ -69,7 +58,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ACCEPTED = (ReferralStatus.ACCEPTED, ReferralStatus.CLOSED)
-ZERO_DAYS = Value(timedelta(0), output_field=DurationField())
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -291,7 +279,7 @@ def layered(
     )
 
 
-def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
+def people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
     """Distinct people (`path`: the beneficiary id) of `queryset`, in each report."""
     prefix = path.removesuffix("_id") + "__"
     return layered(
@@ -302,11 +290,11 @@ def _people_count(scope: Scope, queryset: QuerySet, path: str) -> Layered[int]:
     ).map(lambda values: values["people"] or 0)
 
 
-def _days(expression) -> ExpressionWrapper:
+def duration(expression) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DurationField())
 
 
-def _as_days(value) -> int:
+def as_days(value) -> int:
     if value is None:
         return 0
     if isinstance(value, timedelta):
@@ -385,325 +373,7 @@ def people_met(scope: Scope) -> Layered[dict[str, int]]:
     ).map(lambda counts: {name: value or 0 for name, value in counts.items()})
 
 
-# ---- services started
-
-
-def rentals_started_by_kind(scope: Scope) -> Layered[dict[str, int]]:
-    """People who started a rental in the period, per vehicle kind."""
-    return layered(
-        scope,
-        scope.rows(
-            Rental,
-            start_date__gte=scope.start,
-            start_date__lte=scope.end,
-            vehicle__platform_id__in=scope.platform_ids,
-        ),
-        Flags.of_person(scope.filters, "beneficiary__"),
-        key="vehicle__kind",
-        people={"people": Count("beneficiary_id", distinct=True)},
-    ).map(lambda groups: {kind: values["people"] for kind, values in groups.items()})
-
-
-def enrolments_started(scope: Scope) -> Layered[int]:
-    """People who started the auto-école sociale in the period."""
-    return _people_count(
-        scope,
-        scope.rows(Enrolment, start_date__gte=scope.start, start_date__lte=scope.end),
-        "pathway__beneficiary_id",
-    )
-
-
-def entry_diagnostics(scope: Scope) -> Layered[int]:
-    """People whose entry diagnostic (completed) was taken in the period."""
-    return _people_count(
-        scope,
-        scope.rows(
-            Diagnostic,
-            kind=DiagnosticKind.ENTRY,
-            status=DiagnosticStatus.COMPLETED,
-            taken_on__gte=scope.start,
-            taken_on__lte=scope.end,
-        ),
-        "pathway__beneficiary_id",
-    )
-
-
-# ---- fleet
-
-
-def _rentals_in_use(scope: Scope):
-    """Rentals with at least one day of use in [start, horizon), with `days` annotated."""
-    horizon = scope.horizon
-    rentals = scope.rows(Rental).filter(start_date__lt=horizon)
-    rentals = rentals.filter(Q(end_date__isnull=True) | Q(end_date__gt=scope.start))
-    first = Greatest(F("start_date"), Value(scope.start, output_field=DateField()))
-    last = Least(
-        Coalesce(F("end_date"), Value(scope.today, output_field=DateField())),
-        Value(horizon, output_field=DateField()),
-    )
-    return rentals.annotate(first_day=first, last_day=last).filter(last_day__gt=F("first_day"))
-
-
-def rental_days_by_kind(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
-    """Rental days in the period and the people behind them, per vehicle kind
-    ({kind: {"days", "people"}}; the enclosing reports give only the people).
-
-    A rental occupies the days from its start (included) to its return (excluded), as a
-    rental counts them (docs/api.md); an open one up to today.
-    """
-    by_kind = layered(
-        scope,
-        _rentals_in_use(scope).filter(vehicle__platform_id__in=scope.platform_ids),
-        Flags.of_person(scope.filters, "beneficiary__"),
-        key="vehicle__kind",
-        figures={"days": Sum(_days(F("last_day") - F("first_day")))},
-        people={"people": Count("beneficiary_id", distinct=True)},
-    )
-    own = {
-        kind: {"days": _as_days(values["days"]), "people": values["people"]}
-        for kind, values in by_kind.own.items()
-    }
-    return Layered(own, by_kind.enclosing)
-
-
-def renters(scope: Scope) -> Layered[int]:
-    """Distinct people with rental days in the period (all kinds)."""
-    return _people_count(scope, _rentals_in_use(scope), "beneficiary_id")
-
-
-def km_by_kind(scope: Scope) -> dict[str, int]:
-    """Km driven in the period: those of each point étape dated in it, plus those of
-    each return dated in it (since the last point étape, or the hand-over).
-
-    A return's km are its rental's whole distance minus its points étapes' km: two
-    set-based sums, no subquery per rental.
-    """
-    returned_in_period = Q(
-        rental__platform_id__in=scope.platform_ids,
-        rental__status=RentalStatus.RETURNED,
-        rental__end_date__gte=scope.start,
-        rental__end_date__lte=scope.end,
-    )
-    in_period = Q(date__gte=scope.start, date__lte=scope.end)
-    checkins = layered(
-        scope,
-        scope.rows(CheckIn, rental__vehicle__platform_id__in=scope.platform_ids).filter(
-            in_period | returned_in_period
-        ),
-        Flags.of_person(scope.filters, "rental__beneficiary__"),
-        key="rental__vehicle__kind",
-        figures={
-            "km": Sum("km_driven", filter=in_period),
-            "before_return": Sum("km_driven", filter=returned_in_period),
-        },
-    ).own
-    km = {
-        kind: int(values["km"] or 0) - int(values["before_return"] or 0)
-        for kind, values in checkins.items()
-    }
-    returns = layered(
-        scope,
-        _returned_in_period(scope).filter(vehicle__platform_id__in=scope.platform_ids),
-        Flags.of_person(scope.filters, "beneficiary__"),
-        key="vehicle__kind",
-        figures={
-            "km": Sum(
-                ExpressionWrapper(
-                    F("end_odometer_km") - F("start_odometer_km"), output_field=IntegerField()
-                )
-            )
-        },
-    ).own
-    for kind, values in returns.items():
-        km[kind] = km.get(kind, 0) + int(values["km"] or 0)
-    return km
-
-
-def fleet_capacity_days(scope: Scope) -> int:
-    """Vehicle-days the fleet offered in the period, up to today: each vehicle counts from
-    the day it joined the fleet (its creation, or its first rental if typed in later).
-    Retired vehicles count only if they were rented in the period."""
-    first_rental = (
-        Rental.objects.filter(vehicle_id=OuterRef("pk"))
-        .order_by()
-        .values("vehicle_id")
-        .annotate(first=Min("start_date"))
-        .values("first")
-    )
-    created = TruncDate("created_at")
-    joined = Least(created, Coalesce(Subquery(first_rental, output_field=DateField()), created))
-    rented_in_period = scope.rows(
-        Rental, vehicle_id=OuterRef("pk"), start_date__lt=scope.horizon
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=scope.start))
-    vehicles = (
-        Vehicle.objects.filter(platform_id__in=scope.platform_ids)
-        .filter(~Q(status=VehicleStatus.RETIRED) | Exists(rented_in_period))
-        .order_by()
-        .annotate(
-            first_day=Greatest(joined, Value(scope.start, output_field=DateField())),
-            last_day=Value(scope.horizon, output_field=DateField()),
-        )
-        .filter(last_day__gt=F("first_day"))
-    )
-    total = vehicles.aggregate(days=Sum(_days(F("last_day") - F("first_day"))))["days"]
-    return _as_days(total)
-
-
-def revenue(scope: Scope) -> dict[str, object]:
-    """Money of the rentals dated in the period: collected (payments and retained
-    deposits, less refunds), charged (amounts due and damages), and the people who paid.
-    A reversal carries the opposite amount of its entry, so the sums leave both out."""
-    totals = layered(
-        scope,
-        scope.rows(LedgerEntry, date__gte=scope.start, date__lte=scope.end),
-        Flags.of_person(scope.filters, "rental__beneficiary__"),
-        figures={
-            "collected": Sum("amount", filter=Q(kind__in=list(SETTLING_KINDS))),
-            "refunded": Sum("amount", filter=Q(kind__in=list(REFUND_KINDS))),
-            "charged": Sum("amount", filter=Q(kind__in=list(OWED_KINDS))),
-        },
-    ).own
-    # The payers by a semi-join on the rentals: a DISTINCT over the ledger's rows would
-    # sort them all. A payment cancelled by its reversal is no payment.
-    paid = scope.rows(
-        LedgerEntry,
-        rental_id=OuterRef("pk"),
-        kind__in=list(SETTLING_KINDS),
-        reverses__isnull=True,
-        reversal__isnull=True,
-        date__gte=scope.start,
-        date__lte=scope.end,
-    )
-    payers = _people_count(scope, scope.rows(Rental).filter(Exists(paid)), "beneficiary_id")
-    return {
-        "collected": (totals["collected"] or Decimal("0.00"))
-        - (totals["refunded"] or Decimal("0.00")),
-        "charged": totals["charged"] or Decimal("0.00"),
-        "payers": payers,
-    }
-
-
-def _returned_in_period(scope: Scope):
-    """The rentals of the scope returned in its period."""
-    return scope.rows(
-        Rental, status=RentalStatus.RETURNED, end_date__gte=scope.start, end_date__lte=scope.end
-    )
-
-
-def returned_rentals(scope: Scope) -> dict[str, object]:
-    """Rentals returned in the period: how many, by how many people, their total days."""
-    totals = layered(
-        scope,
-        _returned_in_period(scope),
-        Flags.of_person(scope.filters, "beneficiary__"),
-        figures={"count": Count("pk"), "days": Sum(_days(F("end_date") - F("start_date")))},
-        people={"people": Count("beneficiary_id", distinct=True)},
-    )
-    return {
-        "count": totals.own["count"] or 0,
-        "people": totals.map(lambda values: values["people"] or 0),
-        "days": _as_days(totals.own["days"]),
-    }
-
-
-# ---- driving school
-
-
-def enrolled(scope: Scope) -> Layered[int]:
-    """People in training in the period: enrolled in it, or marked on a lesson held in it."""
-    lower, upper = scope.local_bounds()
-    marked = scope.rows(
-        Attendance,
-        enrolment_id=OuterRef("pk"),
-        lesson__platform_id__in=scope.platform_ids,
-        lesson__start__gte=lower,
-        lesson__start__lt=upper,
-    )
-    return _people_count(
-        scope,
-        scope.rows(Enrolment).filter(
-            Q(start_date__gte=scope.start, start_date__lte=scope.end) | Exists(marked)
-        ),
-        "pathway__beneficiary_id",
-    )
-
-
-def attendance(scope: Scope) -> dict[str, object]:
-    """Attended and counted minutes of the lessons held in the period (the rule of
-    drivingschool.assiduity: late is attended, excused counts as held if the programme
-    says so, unexcused always), and the people concerned."""
-    lower, upper = scope.local_bounds()
-    held = {
-        "lesson__platform_id__in": scope.platform_ids,
-        "lesson__start__gte": lower,
-        "lesson__start__lt": upper,
-        "lesson__cancelled_at__isnull": True,
-    }
-    counted = Q(status__in=[*ATTENDED, AttendanceStatus.UNEXCUSED]) | Q(
-        status=AttendanceStatus.EXCUSED, enrolment__programme__excused_count_as_held=True
-    )
-    totals = layered(
-        scope,
-        scope.rows(Attendance, **held),
-        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
-        figures={
-            "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
-            "counted": Sum("lesson__duration_minutes", filter=counted),
-        },
-    ).own
-    # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
-    # would sort millions of them.
-    marked = scope.rows(Attendance, enrolment_id=OuterRef("pk"), **held)
-    people = _people_count(
-        scope, scope.rows(Enrolment).filter(Exists(marked)), "pathway__beneficiary_id"
-    )
-    return {
-        "attended": totals["attended"] or 0,
-        "counted": totals["counted"] or 0,
-        "people": people,
-    }
-
-
-EXAM_FIGURES = ("presented", "passed", "sittings", "sittings_passed")
-
-
-def exams(scope: Scope) -> Layered[dict[str, dict[str, int]]]:
-    """Per exam kind: people who sat it in the period and those who passed it then, and
-    the sittings (every attempt) and passed sittings of the period, for this report."""
-    person = "enrolment__pathway__beneficiary_id"
-
-    def by_kind(groups: dict) -> dict[str, dict[str, int]]:
-        result = {kind: dict.fromkeys(EXAM_FIGURES, 0) for kind in ExamKind.values}
-        for kind, values in groups.items():
-            result[kind] = {name: values.get(name) or 0 for name in EXAM_FIGURES}
-        return result
-
-    return layered(
-        scope,
-        scope.rows(ExamAttempt, date__gte=scope.start, date__lte=scope.end),
-        Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
-        key="kind",
-        # Sittings are counts that add up over groups of people, like the people: every
-        # enclosing report gets its own, as the zeros of a figure would otherwise say.
-        people={
-            "presented": Count(person, distinct=True),
-            "passed": Count(person, distinct=True, filter=Q(passed=True)),
-            "sittings": Count("pk"),
-            "sittings_passed": Count("pk", filter=Q(passed=True)),
-        },
-    ).map(by_kind)
-
-
-def departmental_averages(scope: Scope) -> dict[str, Decimal | None]:
-    """The departmental pass rates the platforms entered (their mean over several)."""
-    averages = Programme.objects.filter(platform_id__in=scope.platform_ids).aggregate(
-        theory=Avg("theory_departmental_pass_rate"),
-        driving=Avg("driving_departmental_pass_rate"),
-    )
-    return {ExamKind.THEORY: averages["theory"], ExamKind.DRIVING: averages["driving"]}
-
-
-# ---- pathways: openings, exits, progress
+# ---- pathways: openings and exits
 
 
 def pathways(scope: Scope) -> Layered[dict[str, int]]:
@@ -723,47 +393,6 @@ def pathways(scope: Scope) -> Layered[dict[str, int]]:
         Flags.of_person(scope.filters, "beneficiary__"),
         people=counts,
     ).map(lambda values: {name: value or 0 for name, value in values.items()})
-
-
-def mobility_potential(scope: Scope) -> dict[str, object]:
-    """Pathways whose exit diagnostic was taken in the period, with an entry diagnostic:
-    their number and mean entry and exit potentiel de mobilité. The entry is reached by a
-    join (a pathway has at most one entry diagnostic: a database constraint)."""
-    exits = scope.rows(
-        Diagnostic,
-        kind=DiagnosticKind.EXIT,
-        status=DiagnosticStatus.COMPLETED,
-        taken_on__gte=scope.start,
-        taken_on__lte=scope.end,
-    ).filter(
-        pathway__diagnostics__platform_id__in=scope.platform_ids,
-        pathway__diagnostics__kind=DiagnosticKind.ENTRY,
-        pathway__diagnostics__status=DiagnosticStatus.COMPLETED,
-    )
-    entry = "pathway__diagnostics__mobility_potential"
-    # Means as sums and counts: they add up over the groups of people.
-    potential = layered(
-        scope,
-        exits,
-        Flags.of_person(scope.filters, "pathway__beneficiary__"),
-        figures={
-            "entry_sum": Sum(entry),
-            "entry_count": Count(entry),
-            "exit_sum": Sum("mobility_potential"),
-            "exit_count": Count("mobility_potential"),
-        },
-        people={"people": Count("pathway__beneficiary_id", distinct=True)},
-    )
-    own = potential.own
-
-    def mean(total, count):
-        return total / count if count else None
-
-    return {
-        "people": potential.map(lambda values: values["people"] or 0),
-        "entry_mean": mean(own["entry_sum"], own["entry_count"]),
-        "exit_mean": mean(own["exit_sum"], own["exit_count"]),
-    }
 
 
 # ---- budget and names

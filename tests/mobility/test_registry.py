@@ -1,5 +1,6 @@
-"""The core leans on no module: what it shows or runs of diagnostics, fleet, driving school
-and accompaniment comes from mobility/registry.py, filled in by each module's ready()."""
+"""The core leans on no module: what it shows or runs of diagnostics, fleet, driving school,
+accompaniment, documents and imports (the funder report's sections included) comes from
+mobility/registry.py, filled in by each module's ready()."""
 
 import ast
 from datetime import date
@@ -7,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mobility.registry import MenuEntry, Registry, TimelineItem, registry
+from mobility.registry import MenuEntry, Registry, ReportSection, TimelineItem, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = {"diagnostics", "fleet", "drivingschool", "accompaniment"}
+# Every app beside the core: none may be imported from mobility/.
+APPS = MODULES | {"documents", "imports"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -24,34 +27,46 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-def core_files(*, reports: bool) -> list[Path]:
-    files = [
-        path
-        for path in (ROOT / "mobility").rglob("*.py")
-        if "migrations" not in path.parts and (reports or "reports" not in path.parts)
-    ]
+def core_files() -> list[Path]:
+    """Every Python file of the core: its reports and management commands included."""
+    files = [path for path in (ROOT / "mobility").rglob("*.py") if "migrations" not in path.parts]
     assert len(files) > 40
+    assert any("reports" in path.parts for path in files)
+    assert any("commands" in path.parts for path in files)
     return files
 
 
 def test_the_core_imports_no_module():
     offenders = {
-        str(path.relative_to(ROOT)): sorted(imported_modules(path) & MODULES)
-        for path in core_files(reports=False)
-        if imported_modules(path) & MODULES
+        str(path.relative_to(ROOT)): sorted(imported_modules(path) & APPS)
+        for path in core_files()
+        if imported_modules(path) & APPS
     }
     assert offenders == {}
 
 
-def test_the_report_reads_the_accompaniment_through_the_registry():
-    # The report's own queries on rentals, lessons and diagnostics still live in
-    # mobility/reports (README "Développer"); the accompaniment's part is registered.
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in core_files(reports=True)
-        if "accompaniment" in imported_modules(path)
-    ]
-    assert offenders == []
+def test_the_modules_import_one_another_only_through_the_registry():
+    # The fleet reads the work contract on file through `contract_end_sources`, filled by
+    # the documents app; the imports app (imports/) loads data into fleet and driving
+    # school by design and is left out.
+    leaning = APPS - {"imports"}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_modules(path) & (leaning - {module}))
+        for module in leaning
+        for path in (ROOT / module).rglob("*.py")
+        if "migrations" not in path.parts and imported_modules(path) & (leaning - {module})
+    }
+    assert offenders == {}
+
+
+def test_the_scan_sees_an_import_at_any_depth(tmp_path):
+    source = tmp_path / "example.py"
+    source.write_text(
+        "def f():\n    from fleet.report import revenue\n    import documents.services\n"
+        "from . import sibling\n",
+        encoding="utf-8",
+    )
+    assert imported_modules(source) == {"fleet", "documents"}
 
 
 def test_every_module_registered_its_parts():
@@ -70,10 +85,22 @@ def test_every_module_registered_its_parts():
     ]
     assert set(registry.api_routers) == MODULES
     assert set(registry.daily_work) == {"fleet_alerts"}
+    assert set(registry.contract_end_sources) == {"documents"}
     assert set(registry.demo_loaders) == {"drivingschool", "fleet", "accompaniment"}
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
-    assert [section.code for section in registry.sections_in_order()] == ["actions"]
+    assert [section.code for section in registry.sections_in_order()] == [
+        "fleet",
+        "drivingschool",
+        "actions",
+        "mobility_potential",
+    ]
+    assert [section.code for section in registry.services_in_order()] == [
+        "fleet",
+        "drivingschool",
+        "mobility_potential",
+        "actions",
+    ]
     casework_only = {name for name, (_rows, only) in registry.service_rows.items() if only}
     assert casework_only == {"accompaniment"}
 
@@ -108,3 +135,40 @@ def test_the_time_line_merges_the_contributors_by_date_within_what_the_reader_se
         "rentals",
         "rentals",
     ]
+
+
+def test_a_report_section_takes_its_place_among_the_cores_parts(monkeypatch):
+    from mobility.reports import definition
+
+    fresh = Registry()
+
+    def section(code, order, **extra):
+        return ReportSection(code=code, title=code, compute=None, rows=None, order=order, **extra)
+
+    fresh.register_report_section(section("late", 80, services=len, service_labels={"b": "B"}))
+    fresh.register_report_section(
+        section("early", 40, services=len, service_labels={"a": "A"}, service_order=85)
+    )
+    fresh.register_report_section(section("quiet", 60))
+    monkeypatch.setattr(definition, "registry", fresh)
+    assert list(definition.sections()) == [
+        "referrals",
+        "people",
+        "services",
+        "early",
+        "quiet",
+        "pathways",
+        "late",
+        "budget",
+    ]
+    assert [s.code for s in fresh.services_in_order()] == ["late", "early"]
+    assert list(definition.service_labels()) == ["b", "a"]
+
+
+def test_the_contract_end_comes_from_the_first_source_that_knows_it():
+    fresh = Registry()
+    assert fresh.contract_end("someone") is None
+    fresh.register_contract_end_source("none", lambda person: None)
+    fresh.register_contract_end_source("file", lambda person: date(2027, 1, 31))
+    fresh.register_contract_end_source("later", lambda person: date(2030, 1, 1))
+    assert fresh.contract_end("someone") == date(2027, 1, 31)

@@ -6,18 +6,21 @@ import dataclasses
 
 import pytest
 
+from diagnostics import report as diagnostics_report
+from drivingschool import report as school_report
+from fleet import report as fleet_report
 from mobility.reports import queries
 
 LAYERED = [
     queries.referrals_by_prescriber,
     queries.people_met,
-    queries.rentals_started_by_kind,
-    queries.enrolments_started,
-    queries.entry_diagnostics,
-    queries.rental_days_by_kind,
-    queries.renters,
-    queries.enrolled,
-    queries.exams,
+    fleet_report.rentals_started_by_kind,
+    school_report.enrolments_started,
+    diagnostics_report.entry_diagnostics,
+    fleet_report.rental_days_by_kind,
+    fleet_report.renters,
+    school_report.enrolled,
+    school_report.exams,
     queries.pathways,
 ]
 
@@ -57,13 +60,18 @@ def test_every_enclosing_report_gets_what_it_counts_on_its_own(world, query):
 
 @pytest.mark.parametrize(
     "query",
-    [queries.returned_rentals, queries.revenue, queries.attendance, queries.mobility_potential],
+    [
+        fleet_report.returned_rentals,
+        fleet_report.revenue,
+        school_report.attendance,
+        diagnostics_report.mobility_potential,
+    ],
     ids=lambda query: query.__name__,
 )
 def test_the_people_behind_sums_and_means_too(world, query):
     scope = world.scope(postal_code="08", qpv_only=True)
-    people = query(scope)["people" if query is not queries.revenue else "payers"]
+    people = query(scope)["people" if query is not fleet_report.revenue else "payers"]
     for cut, value in zip(scope.cuts[1:], people.enclosing, strict=True):
         alone = dataclasses.replace(scope, postal_code=cut.postal_code, qpv_only=cut.qpv_only)
-        key = "people" if query is not queries.revenue else "payers"
+        key = "people" if query is not fleet_report.revenue else "payers"
         assert value == query(alone)[key].own, cut

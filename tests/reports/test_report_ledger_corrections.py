@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fleet import services
+from fleet.report import revenue
 from mobility.enums import Role
-from mobility.reports.queries import Scope, revenue
+from mobility.reports.queries import Scope
 from tests.factories import OrganisationFactory, member
 from tests.fleet.conftest import CONDITION_OK, VehicleFactory, days_ago, hand_over, open_pathway
 
