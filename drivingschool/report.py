@@ -4,7 +4,9 @@ What it adds:
 
 - `services.by_kind`: the people who started the auto-école sociale in the period.
 - `drivingschool`: enrolled: people in training in the period; attendance_rate: attended
-  over counted minutes of the lessons held in it; theory and driving: people who sat the
+  over counted minutes of the lessons held in it, every kind of lesson;
+  attendance_by_stage: the same for the code, the pré-formation and the driving apart
+  (the tranche-2 gate reads the code's); theory and driving: people who sat the
   exam in the period, who passed it and their pass rate (per person); the sittings of
   the period, those passed and their rate (per sitting: every attempt counts), and the
   departmental average, published per sitting and compared with sitting_pass_rate.
@@ -25,7 +27,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from drivingschool.assiduity import ATTENDED
+from drivingschool.assiduity import ATTENDED, CODE_STAGE, DRIVING_STAGE, PRE_TRAINING_STAGE
 from drivingschool.enums import AttendanceStatus, ExamKind
 from drivingschool.models import Attendance, Enrolment, ExamAttempt, Programme
 from mobility.enums import Need
@@ -34,6 +36,11 @@ from mobility.reports.queries import Flags, Layered, Scope, layered, people_coun
 SECTION = "drivingschool"
 TITLE = _("Auto-école sociale")
 SERVICE_LABELS = {Need.DRIVING_SCHOOL.value: Need.DRIVING_SCHOOL.label}
+STAGE_LABELS = {
+    "code": _("Taux d'assiduité aux séances de code"),
+    "pre_training": _("Taux d'assiduité à la pré-formation"),
+    "driving": _("Taux d'assiduité à la conduite (leçons et simulateur)"),
+}
 
 
 # ---- the queries
@@ -67,10 +74,20 @@ def enrolled(scope: Scope) -> Layered[int]:
     )
 
 
+# The stages of the licence, each with its own attendance (drivingschool.assiduity): the
+# tranche-2 gate reads the code stage's only.
+STAGES = {
+    "code": CODE_STAGE,
+    "pre_training": PRE_TRAINING_STAGE,
+    "driving": DRIVING_STAGE,
+}
+
+
 def attendance(scope: Scope) -> dict[str, object]:
     """Attended and counted minutes of the lessons held in the period (the rule of
     drivingschool.assiduity: late is attended, excused counts as held if the programme
-    says so, unexcused always), and the people concerned."""
+    says so, unexcused always), and the people concerned: every lesson, and each stage
+    apart (`by_stage`), in the same two queries."""
     lower, upper = scope.local_bounds()
     held = {
         "lesson__platform_id__in": scope.platform_ids,
@@ -78,28 +95,54 @@ def attendance(scope: Scope) -> dict[str, object]:
         "lesson__start__lt": upper,
         "lesson__cancelled_at__isnull": True,
     }
+    attended = Q(status__in=list(ATTENDED))
     counted = Q(status__in=[*ATTENDED, AttendanceStatus.UNEXCUSED]) | Q(
         status=AttendanceStatus.EXCUSED, enrolment__programme__excused_count_as_held=True
     )
+    figures = {
+        "attended": Sum("lesson__duration_minutes", filter=attended),
+        "counted": Sum("lesson__duration_minutes", filter=counted),
+    }
+    for stage, kinds in STAGES.items():
+        in_stage = Q(lesson__kind__in=list(kinds))
+        figures[f"attended_{stage}"] = Sum("lesson__duration_minutes", filter=attended & in_stage)
+        figures[f"counted_{stage}"] = Sum("lesson__duration_minutes", filter=counted & in_stage)
     totals = layered(
         scope,
         scope.rows(Attendance, **held),
         Flags.of_person(scope.filters, "enrolment__pathway__beneficiary__"),
-        figures={
-            "attended": Sum("lesson__duration_minutes", filter=Q(status__in=list(ATTENDED))),
-            "counted": Sum("lesson__duration_minutes", filter=counted),
-        },
+        figures=figures,
     ).own
     # The people by a semi-join on the enrolments: a DISTINCT over the attendance rows
     # would sort millions of them.
     marked = scope.rows(Attendance, enrolment_id=OuterRef("pk"), **held)
-    people = people_count(
-        scope, scope.rows(Enrolment).filter(Exists(marked)), "pathway__beneficiary_id"
+    person = "pathway__beneficiary_id"
+    people = layered(
+        scope,
+        scope.rows(Enrolment).filter(Exists(marked)),
+        Flags.of_person(scope.filters, "pathway__beneficiary__"),
+        people={
+            "people": Count(person, distinct=True),
+            **{
+                stage: Count(
+                    person, distinct=True, filter=Q(Exists(marked.filter(lesson__kind__in=kinds)))
+                )
+                for stage, kinds in STAGES.items()
+            },
+        },
     )
     return {
         "attended": totals["attended"] or 0,
         "counted": totals["counted"] or 0,
-        "people": people,
+        "people": people.map(lambda values: values["people"] or 0),
+        "by_stage": {
+            stage: {
+                "attended": totals[f"attended_{stage}"] or 0,
+                "counted": totals[f"counted_{stage}"] or 0,
+                "people": people.map(lambda values, stage=stage: values[stage] or 0),
+            }
+            for stage in STAGES
+        },
     }
 
 
@@ -164,6 +207,15 @@ def section(scope: Scope, mask, services_masked, *, money, hours) -> dict:
             lessons["counted"],
             people=lessons["people"],
         ),
+        "attendance_by_stage": {
+            stage: mask.rate(
+                f"drivingschool.attendance_by_stage.{stage}",
+                figures["attended"],
+                figures["counted"],
+                people=figures["people"],
+            )
+            for stage, figures in lessons["by_stage"].items()
+        },
     }
     for kind in ExamKind.values:
         sat = sat_exams.map(lambda by_kind, kind=kind: by_kind[kind])
@@ -214,6 +266,15 @@ def rows(data: dict) -> list[tuple[str, object, object, str]]:
             _("Taux d'assiduité"),
             school["attendance_rate"],
             "rate",
+        ),
+        *(
+            (
+                f"drivingschool.attendance_by_stage.{stage}",
+                label,
+                school["attendance_by_stage"][stage],
+                "rate",
+            )
+            for stage, label in STAGE_LABELS.items()
         ),
     ]
     for kind, title in ((ExamKind.THEORY, _("code")), (ExamKind.DRIVING, _("conduite"))):

@@ -91,6 +91,8 @@ def test_every_figure_of_the_report(world, no_secrecy):
         "enrolled": 5,
         # Two lessons of 120 min for five people; Z4 late (attended), Z5 absent.
         "attendance_rate": round(1080 / 1200, 4),
+        # Code lessons only in this world (the stages apart: test_attendance_per_stage).
+        "attendance_by_stage": {"code": 0.9, "pre_training": None, "driving": None},
         # Per person, Z4 (failed then passed) counts 1/1; per sitting, 1/2: the theory
         # sittings are Z1..Z3 passed, Z4 failed then passed, Z5 failed (Z5's success
         # comes after the period): 4 of 6, the basis of the departmental average.
