@@ -87,9 +87,7 @@ def test_the_orientation_to_the_partner_is_an_action_followed_up_with_the_microc
     assert orientation.outcome == "done"
     assert notices("orientation_outcome") == 1
     # The file's time line shows it among the actions.
-    page = logged_in(adviser).get(
-        reverse("beneficiary_detail", args=[amie_rental.beneficiary_id])
-    )
+    page = logged_in(adviser).get(reverse("beneficiary_detail", args=[amie_rental.beneficiary_id]))
     assert "ADIE" in page.content.decode()
 
 
