@@ -78,6 +78,25 @@ def test_the_next_check_in_counts_from_the_last_one(fleet_user, lend):
     assert selectors.due_on(item.rental) == date(2026, 12, 4)
 
 
+def test_a_monthly_rental_is_due_the_same_day_of_the_next_month(fleet_user, lend):
+    rental = lend(date(2026, 11, 12))
+    # A grid's rhythm, copied on the rental at the hand-over (fleet.rules.next_checkin_due).
+    Rental.objects.filter(pk=rental.pk).update(visit_frequency="monthly")
+    [item] = selectors.due_checkins(board_rentals(fleet_user), week_start=MONDAY, today=TODAY)
+    assert (item.due_on, item.state) == (date(2026, 12, 12), "due")
+
+
+def test_a_fraction_of_a_km_over_the_allowance_is_on_the_board(fleet_user, lend):
+    rental = lend(date(2026, 12, 1))
+    check_in(fleet_user, rental, date(2026, 12, 8), 42000 + 303)  # 302.4 km allowed
+    [flagged] = selectors.board(fleet_user, today=TODAY).km_over
+    assert (flagged.pk, flagged.last_km_allowance, flagged.last_km_over) == (
+        rental.pk,
+        Decimal("302.4"),
+        Decimal("0.6"),
+    )
+
+
 # ---- the board
 
 
