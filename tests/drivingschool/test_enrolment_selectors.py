@@ -8,6 +8,8 @@ from fractions import Fraction
 
 from django.utils import timezone
 
+from diagnostics.enums import DiagnosticKind, DiagnosticStatus
+from diagnostics.models import Diagnostic, Questionnaire
 from drivingschool import assiduity, selectors, services
 from drivingschool.models import Enrolment, Programme
 from tests.drivingschool.conftest import enrol, lesson, mark
@@ -147,3 +149,35 @@ def test_a_failed_exam_is_not_a_pass(instructor, enrolment):
     )
     state = selectors.state_of(enrolment)
     assert (state.theory_passed, state.theory_passed_on) == (False, None)
+
+
+def test_the_suggested_hours_follow_the_latest_diagnostic_with_a_group(
+    adviser, prescriber_org, enrolment
+):
+    pathway = enrolment.pathway
+    assert selectors.orientation_group_for(pathway) is None
+    today = timezone.localdate()
+
+    def diagnostic(pathway, kind, days_ago, group):
+        # Stored results as the diagnostics app leaves them once completed: the driving
+        # school reads only the group and the date.
+        return Diagnostic.objects.create(
+            platform_id=pathway.platform_id,
+            pathway=pathway,
+            kind=kind,
+            status=DiagnosticStatus.COMPLETED,
+            questionnaire=Questionnaire.objects.current(),
+            taken_on=today - timedelta(days=days_ago),
+            mobility_potential=50,
+            orientation_group=group,
+            adviser=adviser,
+            completed_at=timezone.now(),
+        )
+
+    # Recorded after the exit one, but taken before it.
+    diagnostic(pathway, DiagnosticKind.EXIT, 2, 2)
+    diagnostic(pathway, DiagnosticKind.ENTRY, 30, 1)
+    diagnostic(pathway, DiagnosticKind.FOLLOW_UP, 1, None)  # a licence holder's: no group
+    diagnostic(enrol(prescriber_org, adviser).pathway, DiagnosticKind.ENTRY, 0, 3)
+
+    assert selectors.orientation_group_for(pathway) == 2
