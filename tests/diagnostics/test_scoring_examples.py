@@ -7,69 +7,9 @@ import pytest
 
 from diagnostics import scoring
 from tests.diagnostics.conftest import best_answers, default_definition
+from tests.diagnostics.scoring_helpers import small_definition
 
 DEFAULT = default_definition()
-
-
-def small_definition(**overrides) -> dict:
-    data = {
-        "dimensions": [
-            {"code": "travel", "label": "Déplacements", "weight": 1},
-            {"code": "skills", "label": "Savoirs", "weight": 3},
-        ],
-        "questions": [
-            {
-                "code": "bus",
-                "dimension": "travel",
-                "text": "Bus ?",
-                "required": True,
-                "choices": [
-                    {"code": "never", "label": "Jamais", "weight": 0},
-                    {"code": "some", "label": "Parfois", "weight": 1},
-                    {"code": "often", "label": "Souvent", "weight": 2},
-                ],
-            },
-            {
-                "code": "bike",
-                "dimension": "travel",
-                "text": "Vélo ?",
-                "required": False,
-                "choices": [
-                    {"code": "no", "label": "Non", "weight": 0},
-                    {"code": "yes", "label": "Oui", "weight": 4},
-                ],
-            },
-            {
-                "code": "read",
-                "dimension": "skills",
-                "text": "Lecture ?",
-                "required": True,
-                "choices": [
-                    {"code": "no", "label": "Non", "weight": 1},
-                    {"code": "yes", "label": "Oui", "weight": 3},
-                ],
-            },
-        ],
-        "orientation": {
-            "default_group": 1,
-            "groups": [{"group": g, "label": f"Groupe {g}", "advice": "…"} for g in (1, 2, 3)],
-            "rules": [
-                {"group": 3, "when": [{"answer": "read", "in": ["no"]}], "reason": "Lecture."},
-                {"group": 2, "when": [{"score": "travel", "below": 50}], "reason": "Trajets."},
-            ],
-        },
-        "services": {"bike_school": "Vélo-école", "driving_school": "Auto-école"},
-        "recommendations": [
-            {"service": "bike_school", "when": [{"answer": "bike", "in": ["no"]}], "reason": "A"},
-            {
-                "service": "driving_school",
-                "when": [{"group": [1]}, {"score": "overall", "at_least": 80}],
-                "reason": "B",
-            },
-        ],
-    }
-    data.update(overrides)
-    return data
 
 
 SMALL = scoring.parse_definition(7, small_definition())

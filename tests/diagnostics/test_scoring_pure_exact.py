@@ -9,82 +9,13 @@ from fractions import Fraction
 import pytest
 
 from diagnostics import scoring
-
-
-def base() -> dict:
-    return {
-        "dimensions": [
-            {"code": "travel", "label": " Déplacements ", "description": " Bus, vélo "},
-            {"code": "skills", "label": "Savoirs", "weight": 3},
-        ],
-        "questions": [
-            {
-                "code": "bus",
-                "dimension": "travel",
-                "text": " Bus ? ",
-                "help": " Une aide ",
-                "required": True,
-                "choices": [
-                    {"code": "never", "label": " Jamais ", "weight": 0},
-                    {"code": "often", "label": "Souvent", "weight": 2},
-                ],
-            },
-            {
-                "code": "bike",
-                "dimension": "travel",
-                "text": "Vélo ?",
-                "required": "yes",  # only true is required
-                "choices": [
-                    {"code": "no", "label": "Non", "weight": 0},
-                    {"code": "yes", "label": "Oui", "weight": 4},
-                ],
-            },
-            {
-                "code": "read",
-                "dimension": "skills",
-                "text": "Lecture ?",
-                "required": True,
-                "choices": [
-                    {"code": "no", "label": "Non", "weight": 1},
-                    {"code": "yes", "label": "Oui", "weight": 3},
-                ],
-            },
-        ],
-        "orientation": {
-            "default_group": 1,
-            "groups": [
-                {"group": g, "label": f" Groupe {g} ", "advice": f" Conseil {g} "}
-                for g in (3, 1, 2)
-            ],
-            "rules": [
-                {"group": 3, "when": [{"answer": "read", "in": ["no"]}], "reason": " Lecture. "},
-                {"group": 2, "when": [{"score": "travel", "below": 50}], "reason": "Trajets."},
-            ],
-        },
-        "services": {"bike_school": "Vélo-école", "driving_school": "Auto-école"},
-        "recommendations": [
-            {"service": "bike_school", "when": [{"answer": "bike", "in": ["no"]}], "reason": "A"},
-            {
-                "service": "driving_school",
-                "when": [{"group": [1]}, {"score": "overall", "at_least": 80}],
-                "reason": "B",
-            },
-        ],
-    }
-
-
-def problems_of(data) -> list[str]:
-    with pytest.raises(scoring.DefinitionError) as refused:
-        scoring.parse_definition(1, data)
-    assert str(refused.value) == "Questionnaire invalide : " + " ; ".join(refused.value.problems)
-    return refused.value.problems
-
+from tests.diagnostics.scoring_helpers import problems_of, untidy_definition
 
 # ---- a valid definition, as plain values
 
 
 def test_a_valid_definition_is_read_trimmed_with_its_groups_in_order():
-    definition = scoring.parse_definition(4, base())
+    definition = scoring.parse_definition(4, untidy_definition())
     assert definition.version == 4
     assert definition.dimensions == (
         scoring.Dimension("travel", "Déplacements", 1, "Bus, vélo"),
@@ -142,7 +73,7 @@ def test_an_empty_definition_says_what_is_missing():
 
 
 def test_each_dimension_problem_exactly():
-    data = base()
+    data = untidy_definition()
     data["dimensions"] += [
         {"code": "", "label": " ", "weight": 0},
         {"code": "travel", "label": "Bis", "weight": True},
@@ -161,19 +92,19 @@ def test_each_dimension_problem_exactly():
 
 @pytest.mark.parametrize(("code", "label"), [("x", ""), ("", "X"), (None, "X"), ("x", 3)])
 def test_a_dimension_needs_both_a_code_and_a_label(code, label):
-    data = base()
+    data = untidy_definition()
     data["dimensions"].append({"code": code, "label": label})
     assert problems_of(data)[0] == "chaque dimension a un code et un libellé."
 
 
 def test_a_weight_of_one_is_accepted():
-    data = base()
+    data = untidy_definition()
     data["dimensions"][1]["weight"] = 1
     assert scoring.parse_definition(1, data).dimensions[1].weight == 1
 
 
 def test_each_question_problem_exactly():
-    data = base()
+    data = untidy_definition()
     data["questions"] += [
         {
             "code": " ",
@@ -224,14 +155,14 @@ def test_each_question_problem_exactly():
     ],
 )
 def test_a_question_needs_a_code_and_a_text(question, problem):
-    data = base()
+    data = untidy_definition()
     choices = [{"code": "a", "label": "A", "weight": 0}, {"code": "b", "label": "B", "weight": 1}]
     data["questions"].append({**question, "dimension": "travel", "choices": choices})
     assert problems_of(data) == [problem]
 
 
 def test_a_choice_weight_of_zero_is_accepted_and_a_missing_dimension_is_named():
-    data = base()
+    data = untidy_definition()
     choices = [{"code": "a", "label": "A", "weight": 0}, {"code": "b", "label": " ", "weight": 1}]
     data["questions"].append({"code": "q", "text": "T", "choices": choices})
     assert problems_of(data) == [
@@ -241,7 +172,7 @@ def test_a_choice_weight_of_zero_is_accepted_and_a_missing_dimension_is_named():
 
 
 def test_at_most_300_questions():
-    data = base()
+    data = untidy_definition()
     choices = [{"code": "a", "label": "A", "weight": 0}, {"code": "b", "label": "B", "weight": 1}]
     extra = [
         {"code": f"q{n}", "text": "T", "dimension": "travel", "choices": choices}
@@ -257,7 +188,7 @@ def test_at_most_300_questions():
 
 
 def test_each_orientation_problem_exactly():
-    data = base()
+    data = untidy_definition()
     data["orientation"] = {
         "default_group": "1",
         "groups": [{"group": 1}, {"group": 2}, {"group": 2}],
@@ -280,14 +211,14 @@ def test_each_orientation_problem_exactly():
 
 @pytest.mark.parametrize("default", [0, 4, True, None])
 def test_the_default_group_is_1_2_or_3(default):
-    data = base()
+    data = untidy_definition()
     data["orientation"]["default_group"] = default
     assert problems_of(data) == ["le groupe d'orientation par défaut est 1, 2 ou 3."]
 
 
 @pytest.mark.parametrize("default", [1, 2, 3])
 def test_any_of_the_three_groups_may_be_the_default(default):
-    data = base()
+    data = untidy_definition()
     data["orientation"]["default_group"] = default
     assert scoring.parse_definition(1, data).default_group == default
 
@@ -296,7 +227,7 @@ def test_any_of_the_three_groups_may_be_the_default(default):
     "services", [["bike_school"], {"bike_school": ""}, {"bike_school": "Vélo", 3: "Trois"}]
 )
 def test_services_map_a_code_to_a_label(services):
-    data = base()
+    data = untidy_definition()
     data["services"] = services
     assert problems_of(data) == [
         "« services » associe un code de service à son libellé.",
@@ -309,7 +240,7 @@ def test_services_map_a_code_to_a_label(services):
 
 
 def test_each_condition_problem_exactly():
-    data = base()
+    data = untidy_definition()
     data["recommendations"] = [
         {
             "service": "bike_school",
@@ -349,7 +280,7 @@ def test_each_condition_problem_exactly():
 
 
 def test_score_bounds_0_and_100_are_accepted_and_read():
-    data = base()
+    data = untidy_definition()
     data["recommendations"] = [
         {
             "service": "bike_school",
@@ -373,7 +304,7 @@ def test_score_bounds_0_and_100_are_accepted_and_read():
 
 
 def test_each_answer_problem_exactly():
-    definition = scoring.parse_definition(2, base())
+    definition = scoring.parse_definition(2, untidy_definition())
     problems = scoring.answer_problems(
         definition, {"bus": "sometimes", "car": "yes", "bike": 3, "read": ""}
     )
@@ -392,7 +323,7 @@ def test_each_answer_problem_exactly():
 
 
 def test_scoring_refused_answers_lists_them_all():
-    definition = scoring.parse_definition(2, base())
+    definition = scoring.parse_definition(2, untidy_definition())
     with pytest.raises(scoring.AnswersError) as refused:
         scoring.score(definition, {"bus": "x"})
     assert refused.value.problems == {
@@ -409,7 +340,7 @@ def test_scoring_refused_answers_lists_them_all():
 
 
 def test_a_worked_example_with_halves_and_weights():
-    definition = scoring.parse_definition(2, base())
+    definition = scoring.parse_definition(2, untidy_definition())
     # travel: bus often (2 of 2), bike no (0 of 4): 2 / 6 = 33.3 -> 33; skills: read yes 100.
     # overall: (33.33 × 1 + 100 × 3) / 4 = 83.33 -> 83.
     result = scoring.score(definition, {"bus": "often", "bike": "no", "read": "yes"})
@@ -425,7 +356,7 @@ def test_a_worked_example_with_halves_and_weights():
 
 
 def test_a_dimension_at_exactly_a_half_rounds_up_and_at_least_holds_at_the_bound():
-    data = base()
+    data = untidy_definition()
     data["questions"][0]["choices"].append({"code": "some", "label": "Parfois", "weight": 1})
     data["orientation"]["rules"][1]["when"] = [{"score": "travel", "below": 50}]
     data["recommendations"][1]["when"] = [{"score": "travel", "at_least": 50}]
@@ -440,7 +371,7 @@ def test_a_dimension_at_exactly_a_half_rounds_up_and_at_least_holds_at_the_bound
 
 
 def test_no_rule_holds_gives_the_default_group_without_reason():
-    definition = scoring.parse_definition(2, base())
+    definition = scoring.parse_definition(2, untidy_definition())
     result = scoring.score(definition, {"bus": "often", "bike": "yes", "read": "yes"})
     assert (result.orientation_group, result.orientation_reasons) == (1, ())
     assert result.recommendations == ("driving_school",)
@@ -448,7 +379,7 @@ def test_no_rule_holds_gives_the_default_group_without_reason():
 
 
 def test_points_lost_round_half_up_to_a_tenth():
-    data = base()
+    data = untidy_definition()
     data["dimensions"] = [{"code": "travel", "label": "T"}]
     data["questions"] = [
         {
@@ -495,27 +426,27 @@ def test_scores_round_half_up(value, rounded):
     ],
 )
 def test_a_negative_choice_weight_is_read_as_zero_for_the_other_checks(weights, problems):
-    data = base()
+    data = untidy_definition()
     choices = [{"code": f"c{w}", "label": "C", "weight": w} for w in weights]
     data["questions"].append({"code": "q", "text": "T", "dimension": "travel", "choices": choices})
     assert problems_of(data) == [f"question « q » : {problem}" for problem in problems]
 
 
 def test_a_group_without_its_number_leaves_the_three_groups_incomplete():
-    data = base()
+    data = untidy_definition()
     data["orientation"]["groups"] = [{"label": "Sans numéro"}, {"group": 2}, {"group": 3}]
     assert problems_of(data) == ["l'orientation décrit exactement les groupes 1, 2 et 3."]
 
 
 def test_an_empty_answer_does_not_hide_the_problems_of_the_answers_after_it():
-    definition = scoring.parse_definition(2, base())
+    definition = scoring.parse_definition(2, untidy_definition())
     assert scoring.answer_problems(
         definition, {"bike": "", "car": "yes", "bus": "often", "read": "no"}
     ) == {"car": "Question « car » inconnue dans cette version du questionnaire."}
 
 
 def test_an_unanswered_question_does_not_hide_the_cost_of_the_answers_after_it():
-    definition = scoring.parse_definition(9, base())
+    definition = scoring.parse_definition(9, untidy_definition())
     result = scoring.score(definition, {"bus": "often", "read": "no"})
     assert result.version == 9
     # bike unanswered: travel 2 / 2 = 100; read "no" costs 100 × 2 × 3 / (2 × 4) = 75 points.
@@ -525,7 +456,7 @@ def test_an_unanswered_question_does_not_hide_the_cost_of_the_answers_after_it()
 
 
 def test_a_fraction_of_a_point_lost_is_explained_rounded_half_up():
-    data = base()
+    data = untidy_definition()
     data["dimensions"] = [{"code": "travel", "label": "T"}]
     data["questions"] = [
         {

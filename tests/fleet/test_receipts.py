@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from fleet import selectors, services
+from fleet import rules, selectors, services
 from fleet.enums import EntryKind
 from fleet.models import LedgerEntry
 from fleet.pdf import receipt_pdf
@@ -156,3 +156,44 @@ def test_concurrent_payments_of_a_platform_take_distinct_consecutive_numbers():
 
     assert sorted(number for _, number in results) == [1, 2, 3, 4, 5, 6], results
     assert connection.vendor == "postgresql"
+
+
+def test_a_receipt_that_cannot_be_printed_says_why(fleet_user, rental):
+    deposit = LedgerEntry.objects.get(rental=rental, kind=EntryKind.DEPOSIT_IN)
+    with pytest.raises(NotFound) as missing:
+        selectors.receipt(LedgerEntry.objects.all(), deposit.pk + 1000)
+    assert missing.value.message == "Écriture introuvable."
+    with pytest.raises(NotFound) as not_a_payment:
+        selectors.receipt(LedgerEntry.objects.all(), deposit.pk)
+    assert not_a_payment.value.message == (
+        "Cette écriture n'est pas un paiement : elle n'a pas de reçu."
+    )
+
+
+def test_the_balance_on_a_receipt_is_its_rentals_alone(fleet_user, rental, other_world):
+    # Another person's check-in, recorded just before: 17,50 € that this receipt never owes.
+    services.checkin_record(
+        by=other_world["adviser"],
+        rental=other_world["rental"],
+        day=other_world["rental"].start_date + timedelta(days=7),
+        odometer_km=42100,
+        condition=CONDITION_OK,
+    )
+    payment = pay(fleet_user, rental, "20.00")
+    receipt = selectors.receipt(LedgerEntry.objects.all(), payment.pk)
+    assert receipt.balance == rules.Balance(
+        charged=Decimal("0.00"), paid=Decimal("20.00"), deposit_held=Decimal("150.00")
+    )
+
+
+def test_a_receipt_is_printed_in_the_same_queries_reversed_or_not(
+    fleet_user, rental, django_assert_num_queries
+):
+    kept = pay(fleet_user, rental, "10.00")
+    cancelled = pay(fleet_user, rental, "304.00")
+    services.ledger_entry_reverse(entry=cancelled, by=fleet_user, reason="Faute de frappe.")
+    for payment in (kept, cancelled):
+        # The payment with its platform, rental, vehicle, person, author and reversal; then
+        # the rental's entries up to it.
+        with django_assert_num_queries(2):
+            receipt_pdf(selectors.receipt(LedgerEntry.objects.all(), payment.pk))
