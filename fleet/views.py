@@ -29,7 +29,13 @@ from fleet.forms import (
 )
 from fleet.handover import handover_choices
 from fleet.models import LedgerEntry, Rental, Vehicle
-from fleet.pdf import receipt_filename, receipt_pdf, render_pdf
+from fleet.pdf import (
+    receipt_filename,
+    receipt_pdf,
+    render_pdf,
+    return_report_filename,
+    return_report_pdf,
+)
 from fleet.tariffs import euros
 from fleet.templatetags.fleet_tags import balance as balance_text
 from mobility import form_tokens
@@ -493,6 +499,17 @@ def rental_return(request, pk):
     return render(
         request, "fleet/return_form.html", {"rental": rental, "form": form, "previous": previous}
     )
+
+
+@role_required(*FLEET)
+def rental_return_report(request, pk):
+    rental = get_object_or_404(_rentals(request).select_related("returned_by"), pk=pk)
+    if rental.is_open:
+        messages.error(request, _("Le rapport de retour s'édite une fois le retour enregistré."))
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    response = HttpResponse(return_report_pdf(rental), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{return_report_filename(rental)}"'
+    return response
 
 
 @role_required(*FLEET)

@@ -186,7 +186,11 @@ RULES: tuple[Rule, ...] = (
             "extension_reason": replaced_text,
             "microcredit_notes": replaced_text,
         },
-        keep={"eligibility_missing": CODES, "return_condition": CODES},
+        keep={
+            "eligibility_missing": CODES,
+            "handover_condition": CODES,
+            "return_condition": CODES,
+        },
     ),
     Rule(
         "fleet.CheckIn",

@@ -65,3 +65,11 @@ def referral_eligibility(referral):
         }
         for kind, missing in services.referral_eligibility(referral, today=timezone.localdate())
     ]
+
+
+@register.filter
+def condition_value(value) -> str:
+    """ "worn" → « usé » ("" stays empty)."""
+    from fleet.enums import Condition
+
+    return dict(Condition.choices).get(value, value) if value else ""
