@@ -34,6 +34,7 @@ from fleet.enums import (
     VehicleStatus,
     VisitFrequency,
 )
+from fleet.imaging import THUMB_MAX_SIDE
 from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
 from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
 
@@ -835,6 +836,19 @@ class VehiclePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo ({self.get_moment_display()}) — location n° {self.rental_id}"
+
+    @property
+    def thumb_width(self) -> int:
+        return self._thumb_size()[0]
+
+    @property
+    def thumb_height(self) -> int:
+        return self._thumb_size()[1]
+
+    def _thumb_size(self) -> tuple[int, int]:
+        """The thumbnail's size, for the page's <img> (no layout jump while it loads)."""
+        scale = min(1, THUMB_MAX_SIDE / max(self.width, self.height, 1))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
 
     def download_name(self) -> str:
         """The name offered to the browser: the rental, the step and the number, never

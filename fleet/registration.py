@@ -3,6 +3,7 @@ file's time line and among a pathway's services, its menu entry, pages, API and 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from mobility.enums import DailyJobName, Role
@@ -57,6 +58,20 @@ def register(registry: Registry) -> None:
     registry.register_api("fleet", router="fleet.api.router", prefix="fleet/", order=40)
     registry.register_demo("fleet", demo.seed, order=20)
     registry.register_daily_work(DailyJobName.FLEET_ALERTS, _overdue_alerts)
+    # The handover, check-in and return pages and the API's photo route take photos.
+    registry.register_upload_path(
+        "fleet_photos",
+        pattern=r"^/(flotte/locations/(nouvelle|\d+/point-etape|\d+/retour)/"
+        r"|api/v1/fleet/rentals/\d+/photos)$",
+        max_bytes=_photos_body_limit,
+    )
+
+
+def _photos_body_limit() -> int:
+    from fleet.rules import PHOTOS_PER_STEP
+
+    # A step's photos at their largest, and the form's other fields.
+    return PHOTOS_PER_STEP * settings.PHOTO_MAX_BYTES + 64 * 1024
 
 
 def _overdue_alerts(*, today):

@@ -30,4 +30,6 @@ urlpatterns = [
         name="ledger_entry_reverse",
     ),
     path("locations/<int:pk>/rembourser/", views.rental_refund, name="rental_refund"),
+    path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("photos/<int:pk>/vignette/", views.photo_thumb, name="photo_thumb"),
 ]

@@ -14,7 +14,8 @@ from django.http import FileResponse
 from mobility.models import Beneficiary, User
 from mobility.services import file_access_record
 
-# A file about a person is not kept by the browser nor by a proxy.
+# A file about a person is not kept by the browser nor by a proxy (NoStoreMiddleware
+# adds the same to every signed-in answer; a file says it itself).
 NO_STORE = "private, no-store"
 
 
@@ -31,14 +32,13 @@ def stored_file_response(
     filename: str,
     content_type: str,
     inline: bool = False,
-    cache_control: str = NO_STORE,
 ) -> FileResponse:
     """A response streaming an opened stored file; `inline`: shown in the browser (an
     image), otherwise saved under `filename`."""
     response = FileResponse(
         opened, as_attachment=not inline, filename=filename, content_type=content_type
     )
-    response["Cache-Control"] = cache_control
+    response["Cache-Control"] = NO_STORE
     # The file's bytes say what it is: the browser never guesses another type.
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -16,7 +16,9 @@ by each module's `ready()`:
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
 - `report_sections`: parts of the funder report (mobility/reports/definition.py);
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
-  its record stay in the core's schedule).
+  its record stay in the core's schedule);
+- `upload_paths`: the pages and API routes of a module that take files, whose request body
+  may exceed DATA_UPLOAD_MAX_MEMORY_SIZE (mobility.middleware.RequestBodyLimitMiddleware).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -24,6 +26,7 @@ refuses a second entry under the same name (a module registered twice is a bug).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,6 +94,7 @@ class Registry:
     urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
+    upload_paths: dict[str, tuple[re.Pattern, Callable[[], int]]] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -143,7 +147,17 @@ class Registry:
         a count for the job's record."""
         self._add(self.daily_work, job, work)
 
+    def register_upload_path(self, name: str, *, pattern: str, max_bytes: Callable[[], int]):
+        """Request paths matching `pattern` (a regular expression on the path) take files:
+        their body may weigh up to `max_bytes()` (read at each request: the settings)."""
+        self._add(self.upload_paths, name, (re.compile(pattern), max_bytes))
+
     # ---- what the core reads
+
+    def upload_limit(self, path: str) -> int | None:
+        """The largest body a registered upload path takes (None: not an upload path)."""
+        limits = [limit() for pattern, limit in self.upload_paths.values() if pattern.match(path)]
+        return max(limits) if limits else None
 
     def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
         """The person's time line, from every contributor whose section the reader sees,
