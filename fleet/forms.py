@@ -136,7 +136,7 @@ class PhotoFieldsMixin:
             self.fields[f"photos_{index}_item"] = forms.ChoiceField(
                 label=_("Elles montrent"),
                 choices=[
-                    ("", _("Le véhicule (vue d'ensemble)")),
+                    ("", _("Vue d'ensemble")),
                     *[(item.value, str(item.label).capitalize()) for item in ConditionItem],
                 ],
                 required=False,

@@ -57,6 +57,9 @@ def test_a_photo_taken_at_a_check_in_shows_as_a_thumbnail_on_the_rental_page(
     assert camera.get_attribute("capture") == "environment"
     assert camera.get_attribute("accept") == "image/*"
     camera.send_keys(str(picture))
+    fields = tablet.find_element(By.CSS_SELECTOR, ".photo-fields")
+    tablet.execute_script("arguments[0].scrollIntoView({block: 'center'})", fields)
+    tablet.save_screenshot(str(journey.folder / "04b-photos-choisies.png"))
     journey.press_text("Enregistrer le point étape")
 
     assert journey.path == f"/flotte/locations/{rental.pk}/"
