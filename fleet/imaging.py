@@ -99,8 +99,10 @@ def _open_upright(data: bytes) -> Image.Image:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise not_an_image from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        # A truncated or corrupt file: Pillow says so while decoding.
+    except Exception:
+        # A truncated or corrupt file: Pillow's decoders say so in many ways (OSError,
+        # SyntaxError, struct.error, IndexError...). Whichever, the bytes sent are not a
+        # photo that can be kept, and the person is told so.
         raise not_an_image from None
 
 

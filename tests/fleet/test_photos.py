@@ -363,3 +363,48 @@ def test_the_return_report_prints_the_condition_km_balance_and_photos(
         assert expected in text, expected
     # The four photos are printed (and the logo).
     assert pdf.count(b"/Subtype /Image") >= 4
+
+
+# ---- anonymisation
+
+
+def test_anonymisation_keeps_the_photos_with_the_rental_and_nothing_names_the_person(
+    adviser, pathway, vehicle, private_media, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from fleet.models import Rental
+    from mobility import services as core_services
+    from mobility.personal_data import personal_data
+
+    rental = returned_rental_with_photos(adviser, pathway, vehicle)
+    person = rental.beneficiary
+    names = (person.first_name, person.last_name)
+    core_services.pathway_close(
+        pathway=pathway,
+        by=adviser,
+        closed_on=timezone.localdate(),
+        outcome="cdi",
+        durable_solution=True,
+    )
+    # The right of access hands the photos over with the rest of the rental.
+    exported = personal_data(person, requested_by=adviser).as_json()
+    assert any(s["model"] == "fleet.VehiclePhoto" and s["rows"] for s in exported["sections"])
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.beneficiary_anonymise(beneficiary=person)
+
+    kept = list(VehiclePhoto.objects.filter(rental=rental))
+    assert len(kept) == 4
+    for photo in kept:
+        assert (private_media / photo.file.name).exists()
+        assert (private_media / photo.thumb.name).exists()
+        for name in names:
+            assert name.lower() not in photo.file.name.lower()
+            assert name.lower() not in photo.download_name().lower()
+            stored = (private_media / photo.file.name).read_bytes()
+            assert name.encode() not in stored and b"Exif" not in stored
+    # The return report now says « Personne anonymisée », never the old name.
+    rental = Rental.objects.with_balance().select_related("vehicle", "beneficiary").get()
+    text = pdf_text(return_report_pdf(rental))
+    assert "Personne ANONYMISÉE" in text or "Personne anonymisée" in text
+    assert all(name not in text for name in names)
