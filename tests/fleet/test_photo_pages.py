@@ -301,6 +301,21 @@ def test_the_api_adds_lists_and_downloads_photos(api, fleet_user, rental):
     assert max(Image.open(io.BytesIO(b"".join(thumb.streaming_content))).size) == 400
 
 
+def test_the_api_takes_a_camera_sized_photo_but_not_a_large_body_elsewhere(
+    api, fleet_user, rental, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client = api(fleet_user)
+    heavy = heavy_photo()
+    response = post_photo(client, rental, heavy, moment="handover")
+    assert response.status_code == 201, response.json()
+    with nothing_written():
+        elsewhere = client.post(
+            f"{BASE}/rentals/{rental.pk}/payments", {"padding": "x" * len(heavy)}
+        )
+    assert elsewhere.status_code == 413 and "detail" in elsewhere.json()
+
+
 def test_the_api_takes_a_check_in_photo_with_its_check_in(api, fleet_user, rental):
     result = services.checkin_record(
         by=fleet_user,

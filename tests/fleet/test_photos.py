@@ -129,6 +129,37 @@ def test_any_photo_fits_the_maximum_and_keeps_its_proportions(width, height, ori
     assert dict(image.getexif()) == {}
 
 
+SMALL_JPEG = photo_bytes((64, 48), gps=True, orientation=6)
+SMALL_PNG = photo_bytes((64, 48), fmt="PNG")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    original=st.sampled_from([SMALL_JPEG, SMALL_PNG]),
+    position=st.integers(0, 10_000),
+    garbage=st.binary(min_size=1, max_size=16),
+    cut=st.booleans(),
+)
+def test_a_damaged_photo_is_kept_clean_or_refused_in_french_never_a_crash(
+    original, position, garbage, cut
+):
+    position %= len(original)
+    damaged = original[:position] + garbage + (b"" if cut else original[position + 16 :])
+    try:
+        result = imaging.process_photo(damaged, max_bytes=MB)
+    except imaging.PhotoRefused as refused:
+        assert "photo" in refused.message
+    else:
+        assert dict(opened(result.image).getexif()) == {}
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=2048))
+def test_any_bytes_are_a_photo_or_a_french_refusal(data):
+    with pytest.raises(imaging.PhotoRefused):
+        imaging.process_photo(data, max_bytes=MB)
+
+
 # ---- which step takes photos (pure)
 
 

@@ -70,6 +70,7 @@ def test_every_module_registered_its_parts():
     ]
     assert set(registry.api_routers) == MODULES
     assert set(registry.daily_work) == {"fleet_alerts"}
+    assert set(registry.upload_paths) == {"fleet_photos"}
     assert set(registry.demo_loaders) == {"drivingschool", "fleet", "accompaniment"}
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
@@ -108,3 +109,16 @@ def test_the_time_line_merges_the_contributors_by_date_within_what_the_reader_se
         "rentals",
         "rentals",
     ]
+
+
+def test_an_upload_path_takes_the_largest_body_its_module_gives():
+    fresh = Registry()
+    fresh.register_upload_path("photos", pattern=r"^/photos/\d+/$", max_bytes=lambda: 5_000)
+    fresh.register_upload_path("scans", pattern=r"^/photos/1/$", max_bytes=lambda: 9_000)
+    assert fresh.upload_limit("/photos/2/") == 5_000
+    assert fresh.upload_limit("/photos/1/") == 9_000
+    assert fresh.upload_limit("/photos/2/autre/") is None
+    assert registry.upload_limit("/flotte/locations/12/point-etape/") > 100 * 1024 * 1024
+    assert registry.upload_limit("/api/v1/fleet/rentals/12/photos") > 100 * 1024 * 1024
+    assert registry.upload_limit("/flotte/locations/12/paiement/") is None
+    assert registry.upload_limit("/api/v1/fleet/rentals/12/checkins") is None
