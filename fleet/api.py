@@ -429,7 +429,9 @@ def add_photo(
     request: HttpRequest,
     rental_id: Id,
     payload: Form[PhotoIn],
-    file: File[UploadedFile],
+    file: UploadedFile = File(  # noqa: B008 (django-ninja declares parameters so)
+        ..., description="La photo : JPEG ou PNG, vérifiée par son contenu, pas son nom."
+    ),
 ):
     rental = get_object_or_404(rentals_for(request), pk=rental_id)
     checkin = None
