@@ -281,6 +281,23 @@ def test_the_files_are_removed_when_the_row_cannot_be_written(
     assert list((private_media / "fleet").rglob("*.jpg")) == []
 
 
+def test_adding_a_photo_costs_the_same_queries_whatever_the_rental_holds(fleet_user, rental):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            photos.photo_add(
+                by=fleet_user, rental=rental, moment=PhotoMoment.HANDOVER, file=upload()
+            )
+        return len(queries)
+
+    first = cost()
+    for _ in range(6):
+        cost()
+    assert cost() == first
+
+
 def test_someone_of_another_platform_adds_no_photo(other_adviser, rental):
     with nothing_written(), pytest.raises(Forbidden):
         photos.photo_add(
