@@ -12,8 +12,9 @@ from documents.models import PersonDocument
 from documents.rules import sniff, upload_errors, visible_kinds
 from mobility.enums import FileAccessChannel
 from mobility.errors import Conflict, Forbidden, InvalidInput
+from mobility.file_downloads import open_logged
 from mobility.models import Beneficiary, User
-from mobility.services import file_access_record, save_with_author
+from mobility.services import save_with_author
 
 
 def check_file(file: File) -> str:
@@ -62,5 +63,9 @@ def document_open(*, document: PersonDocument, by: User):
     of the person's file first."""
     if not document.file:
         raise Conflict("Ce document a été effacé avec les données de la personne.")
-    file_access_record(beneficiary=document.beneficiary, by=by, channel=FileAccessChannel.DOCUMENT)
-    return document.file.open("rb")
+    return open_logged(
+        document.file,
+        beneficiary=document.beneficiary,
+        by=by,
+        channel=FileAccessChannel.DOCUMENT,
+    )

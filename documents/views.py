@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from documents.models import PersonDocument
 from documents.rules import visible_kinds
 from mobility.enums import Role
 from mobility.errors import DomainError
+from mobility.file_downloads import stored_file_response
 from mobility.forms import add_domain_errors
 from mobility.models import Beneficiary
 from mobility.views import role_required
@@ -57,11 +58,8 @@ def document_download(request, pk):
     )
     if not document.file:
         raise Http404
-    response = FileResponse(
+    return stored_file_response(
         services.document_open(document=document, by=request.user),
-        as_attachment=True,
         filename=document.download_name(),
         content_type=document.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

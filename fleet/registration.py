@@ -4,6 +4,7 @@ part of the funder report (fleet/report.py)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from mobility.enums import DailyJobName, Role
@@ -70,6 +71,20 @@ def register(registry: Registry) -> None:
             services=report.people_by_service,
         )
     )
+    # The handover, check-in and return pages and the API's photo route take photos.
+    registry.register_upload_path(
+        "fleet_photos",
+        pattern=r"^/(flotte/locations/(nouvelle|\d+/point-etape|\d+/retour)/"
+        r"|api/v1/fleet/rentals/\d+/photos)$",
+        max_bytes=_photos_body_limit,
+    )
+
+
+def _photos_body_limit() -> int:
+    from fleet.rules import PHOTOS_PER_STEP
+
+    # A step's photos at their largest, and the form's other fields.
+    return PHOTOS_PER_STEP * settings.PHOTO_MAX_BYTES + 64 * 1024
 
 
 def _overdue_alerts(*, today):

@@ -17,6 +17,11 @@ urlpatterns = [
     path("locations/<int:pk>/microcredit/", views.rental_microcredit, name="rental_microcredit"),
     path("locations/<int:pk>/retour/", views.rental_return, name="rental_return"),
     path(
+        "locations/<int:pk>/rapport-retour.pdf",
+        views.rental_return_report,
+        name="rental_return_report",
+    ),
+    path(
         "locations/<int:pk>/recus/<int:entry_pk>.pdf", views.payment_receipt, name="payment_receipt"
     ),
     path(
@@ -25,4 +30,6 @@ urlpatterns = [
         name="ledger_entry_reverse",
     ),
     path("locations/<int:pk>/rembourser/", views.rental_refund, name="rental_refund"),
+    path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("photos/<int:pk>/vignette/", views.photo_thumb, name="photo_thumb"),
 ]

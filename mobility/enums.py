@@ -176,3 +176,4 @@ class FileAccessChannel(models.TextChoices):
     EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")
     ADMIN = "admin", _("administration (/admin/)")
     DOCUMENT = "document", _("téléchargement d'un document de la personne")
+    VEHICLE_PHOTO = "vehicle_photo", _("photo du véhicule d'une location")

@@ -24,7 +24,9 @@ by each module's `ready()`:
   (accompaniment/) records the ones another module makes (the fleet's microcredit);
 - `contract_end_sources`: where a person's work contract end is read when the fiche gave
   none (the documents app: the contract on file), for the fleet's eligibility, so that
-  one module never imports another.
+  one module never imports another;
+- `upload_paths`: the pages and API routes of a module that take files, whose request body
+  may exceed DATA_UPLOAD_MAX_MEMORY_SIZE (mobility.middleware.RequestBodyLimitMiddleware).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -32,6 +34,7 @@ refuses a second entry under the same name (a module registered twice is a bug).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -124,6 +127,7 @@ class Registry:
     daily_work: dict[str, Callable] = field(default_factory=dict)
     orientation_recorders: dict[str, Callable] = field(default_factory=dict)
     contract_end_sources: dict[str, Callable] = field(default_factory=dict)
+    upload_paths: dict[str, tuple[re.Pattern, Callable[[], int]]] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -191,6 +195,11 @@ class Registry:
         module knows it, or None."""
         self._add(self.contract_end_sources, name, source)
 
+    def register_upload_path(self, name: str, *, pattern: str, max_bytes: Callable[[], int]):
+        """Request paths matching `pattern` (a regular expression on the path) take files:
+        their body may weigh up to `max_bytes()` (read at each request: the settings)."""
+        self._add(self.upload_paths, name, (re.compile(pattern), max_bytes))
+
     # ---- what the core reads
 
     def record_orientation(self, **orientation) -> list:
@@ -198,6 +207,11 @@ class Registry:
         recorded besides the caller's own record)."""
         recorded = (recorder(**orientation) for recorder in self.orientation_recorders.values())
         return [item for item in recorded if item is not None]
+
+    def upload_limit(self, path: str) -> int | None:
+        """The largest body a registered upload path takes (None: not an upload path)."""
+        limits = [limit() for pattern, limit in self.upload_paths.values() if pattern.match(path)]
+        return max(limits) if limits else None
 
     def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
         """The person's time line, from every contributor whose section the reader sees,

@@ -35,3 +35,33 @@ def test_a_pdf_refuses_every_other_resource(url):
 def test_a_pdf_with_a_tracker_is_drawn_without_it():
     pdf = html_to_pdf('<p>Contrat</p><img src="https://example.org/tracker.png">')
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_pdf_embeds_a_stored_image_given_as_a_data_url():
+    import base64
+
+    from mobility.pdf import data_image_for, image_data_url
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    url = image_data_url(png, "image/png")
+    assert data_image_for(url) == (png, "image/png")
+    pdf = html_to_pdf(f'<p>Photo</p><img src="{url}" style="width:2cm">')
+    assert b"/Subtype /Image" in pdf
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "data:text/html;base64,PHNjcmlwdD48L3NjcmlwdD4=",
+        "data:image/svg+xml;base64,PHN2Zy8+",
+        "data:image/png,not-base64",
+        "data:image/png;base64,%%%",
+    ],
+)
+def test_a_pdf_refuses_any_other_embedded_data(url):
+    from mobility.pdf import data_image_for
+
+    with pytest.raises(ValueError):
+        data_image_for(url)

@@ -86,6 +86,7 @@ def test_every_module_registered_its_parts():
     assert set(registry.api_routers) == MODULES
     assert set(registry.daily_work) == {"fleet_alerts"}
     assert set(registry.contract_end_sources) == {"documents"}
+    assert set(registry.upload_paths) == {"fleet_photos"}
     assert set(registry.demo_loaders) == {"drivingschool", "fleet", "accompaniment"}
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
@@ -172,3 +173,16 @@ def test_the_contract_end_comes_from_the_first_source_that_knows_it():
     fresh.register_contract_end_source("file", lambda person: date(2027, 1, 31))
     fresh.register_contract_end_source("later", lambda person: date(2030, 1, 1))
     assert fresh.contract_end("someone") == date(2027, 1, 31)
+
+
+def test_an_upload_path_takes_the_largest_body_its_module_gives():
+    fresh = Registry()
+    fresh.register_upload_path("photos", pattern=r"^/photos/\d+/$", max_bytes=lambda: 5_000)
+    fresh.register_upload_path("scans", pattern=r"^/photos/1/$", max_bytes=lambda: 9_000)
+    assert fresh.upload_limit("/photos/2/") == 5_000
+    assert fresh.upload_limit("/photos/1/") == 9_000
+    assert fresh.upload_limit("/photos/2/autre/") is None
+    assert registry.upload_limit("/flotte/locations/12/point-etape/") > 100 * 1024 * 1024
+    assert registry.upload_limit("/api/v1/fleet/rentals/12/photos") > 100 * 1024 * 1024
+    assert registry.upload_limit("/flotte/locations/12/paiement/") is None
+    assert registry.upload_limit("/api/v1/fleet/rentals/12/checkins") is None
