@@ -16,7 +16,9 @@ by each module's `ready()`:
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
 - `report_sections`: parts of the funder report (mobility/reports/definition.py);
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
-  its record stay in the core's schedule).
+  its record stay in the core's schedule);
+- `signed_pdfs`: for each kind of signed document (mobility/signing.py), the module's
+  renderer of its frozen PDF.
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -91,6 +93,7 @@ class Registry:
     urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
+    signed_pdfs: dict[str, Callable] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -142,6 +145,12 @@ class Registry:
         """`work(today=)` does the module's part of the daily job named `job` and returns
         a count for the job's record."""
         self._add(self.daily_work, job, work)
+
+    def register_signed_pdf(self, kind: str, renderer: Callable) -> None:
+        """`renderer(document, signatures) -> bytes`: the frozen PDF of a signed document of
+        `kind` (mobility.enums.SignedDocumentKind), embedding each signature (see
+        mobility.signing.signature_blocks) and the content hash."""
+        self._add(self.signed_pdfs, kind, renderer)
 
     # ---- what the core reads
 
