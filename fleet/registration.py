@@ -40,6 +40,7 @@ def _timeline(user, beneficiary, pathways):
 
 def register(registry: Registry) -> None:
     from fleet import demo
+    from fleet.signing import CONTRACT, render_signed_contract
 
     registry.register_timeline("fleet", section="rentals", contributor=_timeline)
     registry.register_pathway_prefetch("fleet", lambda: ["rentals__vehicle"])
@@ -57,6 +58,7 @@ def register(registry: Registry) -> None:
     registry.register_api("fleet", router="fleet.api.router", prefix="fleet/", order=40)
     registry.register_demo("fleet", demo.seed, order=20)
     registry.register_daily_work(DailyJobName.FLEET_ALERTS, _overdue_alerts)
+    registry.register_signed_pdf(CONTRACT, render_signed_contract)
 
 
 def _overdue_alerts(*, today):

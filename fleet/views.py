@@ -1,8 +1,6 @@
 """The fleet pages (tablet first), as thin as the API handlers: parse a form, call one
 service, show a DomainError as a form error or a message."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fleet import selectors, services
+from fleet import signing as fleet_signing
 from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind, VehicleStatus
 from fleet.forms import (
     CheckInForm,
@@ -29,14 +28,15 @@ from fleet.forms import (
 )
 from fleet.handover import handover_choices
 from fleet.models import LedgerEntry, Rental, Vehicle
-from fleet.pdf import receipt_filename, receipt_pdf, render_pdf
+from fleet.pdf import contract_pdf, receipt_filename, receipt_pdf
 from fleet.tariffs import euros
 from fleet.templatetags.fleet_tags import balance as balance_text
 from mobility import form_tokens
 from mobility.errors import DomainError, InvalidInput, NotFound
 from mobility.form_tokens import one_time_form
-from mobility.forms import add_domain_errors
+from mobility.forms import HandoverSignatureForm, PaperScanForm, add_domain_errors
 from mobility.models import Platform
+from mobility.signing_pages import signed_document_panel
 from mobility.views import role_required
 
 FLEET = tuple(FLEET_ROLES)
@@ -210,7 +210,7 @@ def _contract_draft(request, form):
             rental = services.rental_create(
                 by=request.user, contract_signed=True, **_rental_arguments(form.cleaned_data)
             )
-            pdf = _contract_pdf(rental, draft=True)
+            pdf = contract_pdf(rental, draft=True)
             transaction.set_rollback(True)
     except DomainError as error:
         _refused(form, error)
@@ -230,6 +230,10 @@ def _chosen_pathway(form, value):
 @role_required(*FLEET)
 def rental_detail(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
+    return _rental_detail_page(request, rental)
+
+
+def _rental_detail_page(request, rental, *, sign_form=None, scan_form=None, status=200):
     checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
     ledger = list(
         rental.ledger.select_related(
@@ -267,41 +271,94 @@ def rental_detail(request, pk):
             if rental.microcredit_from
             and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
             else None,
+            "contract": _contract_panel(request, rental, sign_form=sign_form, scan_form=scan_form),
         },
+        status=status,
     )
+
+
+def _refused_as_state(request, error: DomainError) -> bool:
+    """A refusal that is about the document's state (already signed, a role that may
+    not sign), not the form: said above the page, whose panel shows the state."""
+    if isinstance(error, InvalidInput):
+        return False
+    messages.error(request, error.message)
+    return True
+
+
+def _contract_panel(request, rental, *, sign_form=None, scan_form=None):
+    return signed_document_panel(
+        user=request.user,
+        signable=fleet_signing.contract_signable(rental),
+        title=_("Contrat de mise à disposition"),
+        person_name=rental.beneficiary.full_name,
+        sign_url=reverse("fleet:rental_contract_sign", args=[rental.pk]),
+        scan_url=reverse("fleet:rental_contract_scan", args=[rental.pk]),
+        print_url=reverse("fleet:rental_contract", args=[rental.pk]),
+        sign_form=sign_form,
+        scan_form=scan_form,
+    )
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_sign(request, pk):
+    """The person and the staff member sign the contract on the tablet."""
+    rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
+    user = request.user
+    form = HandoverSignatureForm(
+        request.POST,
+        person_name=rental.beneficiary.full_name,
+        staff_name=user.get_full_name() or user.get_username(),
+        auto_id="signature_%s",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            fleet_signing.contract_sign(
+                rental=rental,
+                by=user,
+                beneficiary_image=data["beneficiary_signature"],
+                staff_image=data["staff_signature"],
+                staff_name=data["staff_name"],
+            )
+        except DomainError as error:
+            if _refused_as_state(request, error):
+                return _rental_detail_page(request, rental, status=error.status_code)
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Contrat signé sur tablette : le PDF signé est figé."))
+            return redirect(_detail_url(rental) + "#signature")
+    return _rental_detail_page(request, rental, sign_form=form, status=422)
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_scan(request, pk):
+    """The contract signed on paper: its scan is attached instead."""
+    rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
+    form = PaperScanForm(request.POST, request.FILES, auto_id="scan_%s")
+    if form.is_valid():
+        try:
+            fleet_signing.contract_scan(
+                rental=rental, by=request.user, file=form.cleaned_data["scan"]
+            )
+        except DomainError as error:
+            if _refused_as_state(request, error):
+                return _rental_detail_page(request, rental, status=error.status_code)
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, _("Scan du contrat signé sur papier joint."))
+            return redirect(_detail_url(rental) + "#signature")
+    return _rental_detail_page(request, rental, scan_form=form, status=422)
 
 
 @role_required(*FLEET)
 def rental_contract(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
-    response = HttpResponse(_contract_pdf(rental), content_type="application/pdf")
+    response = HttpResponse(contract_pdf(rental), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="contrat-location-{rental.pk}.pdf"'
     return response
-
-
-def _contract_pdf(rental: Rental, *, draft: bool = False) -> bytes:
-    week = services.rental_quote(rental, rental.start_date, rental.start_date + timedelta(days=7))
-    grid = services.grid_with_rates(rental.tariff_grid)
-    return render_pdf(
-        "fleet/contract_pdf.html",
-        {
-            "rental": rental,
-            "pathway": rental.pathway,
-            "beneficiary": rental.beneficiary,
-            "vehicle": rental.vehicle,
-            "grid": grid,
-            "steps": [s for s in grid.steps.all() if s.kind == rental.vehicle.kind],
-            "reductions": list(grid.reductions.all()),
-            "week": week,
-            "week_total": euros(week.total),
-            "deposit": euros(rental.deposit),
-            "deposit_default": euros(rental.deposit_default)
-            if rental.deposit_default is not None
-            else "",
-            "today": timezone.localdate(),
-            "draft": draft,
-        },
-    )
 
 
 def _detail_url(rental) -> str:

@@ -513,3 +513,38 @@ class SignatureField(forms.CharField):
             raise forms.ValidationError(
                 _("Signez dans le cadre avant d'enregistrer."), code="required"
             )
+
+
+class HandoverSignatureForm(forms.Form):
+    """A document signed on the tablet by the person and a staff member, one after the
+    other on the same screen."""
+
+    beneficiary_signature = SignatureField(label=_("Signature de la personne"))
+    staff_signature = SignatureField(label=_("Signature du ou de la professionnel·le"))
+    staff_name = forms.CharField(
+        label=_("Nom du ou de la professionnel·le qui signe"),
+        max_length=200,
+        required=False,
+        help_text=_("Laissez vide pour signer à votre nom."),
+    )
+
+    def __init__(self, *args, person_name: str = "", staff_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if person_name:
+            self.fields["beneficiary_signature"].label = _("Signature de %(name)s") % {
+                "name": person_name
+            }
+        if staff_name:
+            self.fields["staff_name"].widget.attrs["placeholder"] = staff_name
+
+
+class PaperScanForm(forms.Form):
+    """The paper path: the scan of the printed, hand-signed document."""
+
+    scan = forms.FileField(
+        label=_("Scan du document signé sur papier"),
+        help_text=_("PDF, JPEG ou PNG : une photo nette ou un scan de toutes les pages."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}
+        ),
+    )

@@ -39,7 +39,10 @@ from mobility.signatures import (
 )
 
 __all__ = [
+    "Signable",
     "SignatureLine",
+    "attach_scan",
+    "sign",
     "current_document",
     "is_stale",
     "proof_of",
@@ -383,3 +386,62 @@ def signed_pdf_context(document: SignedDocument, signatures: Iterable[Signature]
             f"Version signée {document.version} — empreinte SHA-256 {document.content_hash}"
         ),
     }
+
+
+@dataclass(frozen=True)
+class Signable:
+    """What a module says of one object's document: its kind, what is signed (the
+    payload), the people it names, its platform and the lines to sign before it closes."""
+
+    obj: object
+    kind: str
+    payload: dict
+    platform_id: int
+    people: tuple = ()
+    required_lines: tuple[str, ...] = ()
+
+
+def _version_to_sign(signable: Signable, by: User) -> SignedDocument:
+    """The open version to sign: the current one, or a new one when the signed version no
+    longer matches the object. A signed version that still matches is not signed again."""
+    document = signed_document_open(
+        obj=signable.obj,
+        kind=signable.kind,
+        payload=signable.payload,
+        platform=signable.platform_id,
+        people=signable.people,
+        by=by,
+    )
+    if document.closed:
+        if not is_stale(document, signable.payload):
+            raise Conflict("Ce document est déjà signé et figé : il ne peut plus être modifié.")
+        document = signed_document_new_version(
+            obj=signable.obj,
+            kind=signable.kind,
+            payload=signable.payload,
+            people=signable.people,
+            by=by,
+        )
+    return document
+
+
+@transaction.atomic
+def sign(*, signable: Signable, lines: Sequence[SignatureLine], by: User) -> SignedDocument:
+    """The pages' and the API's one step: record the lines drawn on the tablet on the
+    version to sign (a new version if the object changed since the last signature), and
+    freeze it into its PDF as soon as every required line is signed."""
+    document = _version_to_sign(signable, by)
+    signatures_add(document=document, lines=lines, by=by)
+    signed = set(document.signatures.values_list("line", flat=True))
+    if not missing_lines(signable.required_lines, signed):
+        document = signed_document_close(
+            document=document, by=by, required_lines=signable.required_lines
+        )
+    return document
+
+
+@transaction.atomic
+def attach_scan(*, signable: Signable, file: File, by: User) -> SignedDocument:
+    """The paper path: the scan of the hand-signed paper closes the version to sign."""
+    document = _version_to_sign(signable, by)
+    return signed_document_attach_scan(document=document, file=file, by=by)
