@@ -9,12 +9,12 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from fleet import selectors, services
+from fleet import photos, selectors, services
 from fleet.enums import FLEET_ROLES
-from fleet.models import LedgerEntry, Rental, Vehicle
+from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle, VehiclePhoto
 from fleet.pdf import receipt_filename, receipt_pdf
 from fleet.schemas import (
     CheckInIn,
@@ -24,6 +24,8 @@ from fleet.schemas import (
     LedgerEntryOut,
     MicrocreditIn,
     PaymentRecordIn,
+    PhotoIn,
+    PhotoOut,
     QuoteFilters,
     QuoteOut,
     RefundIn,
@@ -41,6 +43,7 @@ from fleet.schemas import (
 from mobility import weeks
 from mobility.bounds import Id
 from mobility.errors import Forbidden, InvalidInput
+from mobility.file_downloads import stored_file_response
 from mobility.models import Beneficiary, Organisation, Pathway, Platform
 from mobility.pagination import LimitOffsetPagination
 
@@ -210,6 +213,7 @@ def create_rental(request: HttpRequest, payload: RentalIn):
         deposit_waiver_reason=payload.deposit_waiver_reason,
         extended_until=payload.extended_until,
         extension_reason=payload.extension_reason,
+        condition=payload.condition.as_dict() if payload.condition else None,
     )
     return Status(201, rentals_for(request).get(pk=rental.pk))
 
@@ -406,6 +410,99 @@ def return_rental(request: HttpRequest, rental_id: Id, payload: ReturnIn):
         payment_method=payload.payment.method if payload.payment else "",
     )
     return rentals_for(request).get(pk=rental_id)
+
+
+# ---- photos of the vehicle
+
+
+@router.post(
+    "/rentals/{rental_id}/photos",
+    response={201: PhotoOut},
+    summary="Ajouter une photo du véhicule (multipart/form-data)",
+    description="Un formulaire multipart : `file` (la photo, JPEG ou PNG, "
+    "PHOTO_MAX_BYTES au plus, 15 Mo par défaut), `moment`, `item`, `checkin_id`. La photo "
+    "est redressée, réduite à 1600 pixels et réenregistrée en JPEG sans aucune métadonnée "
+    "(ni position GPS, ni EXIF). 12 photos par étape au plus. Un fichier qui n'est pas une "
+    "photo, trop lourd ou une étape qui n'est plus la dernière : 422 avec `detail`.",
+)
+def add_photo(
+    request: HttpRequest,
+    rental_id: Id,
+    payload: Form[PhotoIn],
+    file: File[UploadedFile],
+):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    checkin = None
+    if payload.checkin_id is not None:
+        # Whether it is this rental's latest check-in is the service's rule.
+        checkin = CheckIn.objects.for_user(request.user).filter(pk=payload.checkin_id).first()
+        if checkin is None:
+            raise InvalidInput(
+                "Point étape inconnu.", errors={"checkin_id": "Point étape inconnu."}
+            )
+    photo = photos.photo_add(
+        by=request.user,
+        rental=rental,
+        moment=payload.moment,
+        item=payload.item,
+        checkin=checkin,
+        file=file,
+    )
+    return Status(201, photo)
+
+
+@router.get(
+    "/rentals/{rental_id}/photos",
+    response=list[PhotoOut],
+    summary="Les photos du véhicule d'une location, avec leurs liens de téléchargement",
+)
+@paginate(LimitOffsetPagination)
+def rental_photos(request: HttpRequest, rental_id: Id):
+    rental = get_object_or_404(rentals_for(request), pk=rental_id)
+    return (
+        VehiclePhoto.objects.for_user(request.user).filter(rental=rental).order_by("taken_at", "pk")
+    )
+
+
+IMAGE_RESPONSE = {
+    "responses": {200: {"description": "L'image (JPEG)", "content": {"image/jpeg": {}}}}
+}
+
+
+def _photo(request: HttpRequest, photo_id: int) -> VehiclePhoto:
+    require_fleet(request)
+    return get_object_or_404(
+        VehiclePhoto.objects.for_user(request.user).select_related("rental__beneficiary"),
+        pk=photo_id,
+    )
+
+
+@router.get(
+    "/photos/{photo_id}/file",
+    summary="Télécharger une photo (inscrit au journal des consultations de la personne)",
+    openapi_extra=IMAGE_RESPONSE,
+)
+def photo_file(request: HttpRequest, photo_id: Id):
+    photo = _photo(request, photo_id)
+    return stored_file_response(
+        photos.photo_open(photo=photo, by=request.user),
+        filename=photo.download_name(),
+        content_type="image/jpeg",
+    )
+
+
+@router.get(
+    "/photos/{photo_id}/thumb",
+    summary="Télécharger la vignette d'une photo",
+    openapi_extra=IMAGE_RESPONSE,
+)
+def photo_thumb(request: HttpRequest, photo_id: Id):
+    photo = _photo(request, photo_id)
+    return stored_file_response(
+        photo.thumb.open("rb"),
+        filename=f"vignette-{photo.download_name()}",
+        content_type="image/jpeg",
+    )
 
 
 # ---- check-ins due

@@ -63,6 +63,14 @@ class ConditionItem(models.TextChoices):
     ACCESSORIES = "accessories", _("accessoires (antivol, casque, gilet...)")
 
 
+class PhotoMoment(models.TextChoices):
+    """The step of a rental a photo of the vehicle was taken at."""
+
+    HANDOVER = "handover", _("remise")
+    CHECKIN = "checkin", _("point étape")
+    RETURN = "return", _("retour")
+
+
 # The API requires these; accessories are optional (a car may have none to check).
 REQUIRED_CONDITION_ITEMS = (
     ConditionItem.TYRES,

@@ -78,14 +78,14 @@ class ConditionFieldsMixin:
     Each item starts from the condition last recorded (`last_condition`, the latest
     check-in's): worn tyres stay worn until someone says otherwise."""
 
-    def add_condition_fields(self, last_condition: dict | None = None):
+    def add_condition_fields(self, last_condition: dict | None = None, *, required=True):
         last_condition = last_condition or {}
         for item in ConditionItem:
             self.fields[f"condition_{item.value}"] = forms.ChoiceField(
                 label=str(item.label).capitalize(),
                 choices=Condition.choices,
                 widget=forms.RadioSelect,
-                required=item in REQUIRED_CONDITION_ITEMS,
+                required=required and item in REQUIRED_CONDITION_ITEMS,
                 initial=last_condition.get(item.value, Condition.OK),
             )
 
@@ -98,6 +98,63 @@ class ConditionFieldsMixin:
             for item in ConditionItem
             if self.cleaned_data.get(f"condition_{item.value}")
         }
+
+
+class CameraInput(forms.FileInput):
+    """The tablet's camera in the page: several photos at once, the back camera first.
+    Without a camera (a desktop), the same input picks image files."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"accept": "image/*", "capture": "environment", "multiple": True, **(attrs or {})}
+        )
+
+
+class PhotosField(forms.FileField):
+    """The files of one camera input, as a list (empty: no photo)."""
+
+    widget = CameraInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(PhotosField, self).clean(file, initial) for file in files if file]
+
+
+# Rows of photos on a step's form: each row's photos show one element of the checklist.
+PHOTO_ROWS = 3
+
+
+class PhotoFieldsMixin:
+    """Photos of the vehicle at this step, each row saying what its photos show (the
+    whole vehicle, or one element of the checklist: a damage)."""
+
+    def add_photo_fields(self):
+        for index in range(1, PHOTO_ROWS + 1):
+            self.fields[f"photos_{index}"] = PhotosField(label=_("Photos"), required=False)
+            self.fields[f"photos_{index}_item"] = forms.ChoiceField(
+                label=_("Elles montrent"),
+                choices=[
+                    ("", _("Le véhicule (vue d'ensemble)")),
+                    *[(item.value, str(item.label).capitalize()) for item in ConditionItem],
+                ],
+                required=False,
+            )
+
+    def photo_rows(self):
+        return [
+            (self[f"photos_{index}_item"], self[f"photos_{index}"])
+            for index in range(1, PHOTO_ROWS + 1)
+        ]
+
+    def photo_uploads(self) -> list[tuple[str, str, object]]:
+        """(field name, item, file) for every photo sent, for fleet.photos."""
+        return [
+            (f"photos_{index}", self.cleaned_data.get(f"photos_{index}_item") or "", file)
+            for index in range(1, PHOTO_ROWS + 1)
+            for file in self.cleaned_data.get(f"photos_{index}") or []
+        ]
 
 
 class PaymentFieldsMixin:
@@ -120,7 +177,7 @@ class PaymentFieldsMixin:
             cleaned["payment_amount"] = None
 
 
-class RentalForm(OneTimeForm):
+class RentalForm(ConditionFieldsMixin, PhotoFieldsMixin, OneTimeForm):
     pathway = forms.ModelChoiceField(
         label=_("Bénéficiaire (parcours en cours)"), queryset=Pathway.objects.none()
     )
@@ -207,9 +264,16 @@ class RentalForm(OneTimeForm):
         )
         self.fields["vehicle"].label_from_instance = lambda v: f"{v.get_kind_display()} — {v}"
         self.fields["start_date"].initial = timezone.localdate()
+        # Not required here: a handover posted without the checklist (an older page, a
+        # script) notes no condition; one begun must be complete (the service says so).
+        self.add_condition_fields(required=False)
+        self.add_photo_fields()
+
+    def handover_condition(self) -> dict[str, str] | None:
+        return self.condition() or None
 
 
-class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
+class CheckInForm(ConditionFieldsMixin, PhotoFieldsMixin, PaymentFieldsMixin, OneTimeForm):
     date = forms.DateField(label=_("Date du point étape"), widget=DateInput())
     odometer_km = km_field(_("Compteur relevé (km)"))
     notes = forms.CharField(
@@ -222,6 +286,7 @@ class CheckInForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         self.add_condition_fields(last_condition)
+        self.add_photo_fields()
         self.add_payment_fields()
 
     def clean(self):
@@ -240,7 +305,7 @@ class PaymentForm(OneTimeForm):
         self.fields["date"].initial = timezone.localdate()
 
 
-class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
+class ReturnForm(ConditionFieldsMixin, PhotoFieldsMixin, PaymentFieldsMixin, OneTimeForm):
     date = forms.DateField(label=_("Date du retour"), widget=DateInput())
     odometer_km = km_field(_("Compteur au retour (km)"))
     deposit_retained = decimal_field(
@@ -277,6 +342,7 @@ class ReturnForm(ConditionFieldsMixin, PaymentFieldsMixin, OneTimeForm):
             self.fields[f"damage_{index}_cost"] = decimal_field(
                 _("Dommage %(n)s : coût (€)") % {"n": index}
             )
+        self.add_photo_fields()
         self.add_payment_fields()
 
     def damage_rows(self):

@@ -22,16 +22,19 @@ from fleet import rules, tariffs
 from fleet.eligibility import Rule
 from fleet.enums import (
     FLEET_ROLES,
+    ConditionItem,
     DeliveryState,
     EntryKind,
     MicrocreditOutcome,
     PaymentMethod,
+    PhotoMoment,
     RentalStatus,
     SituationCode,
     VehicleKind,
     VehicleStatus,
     VisitFrequency,
 )
+from fleet.imaging import THUMB_MAX_SIDE
 from fleet.rules import OWED_KINDS, REFUND_KINDS, SETTLING_KINDS
 from mobility.models import Beneficiary, Organisation, Pathway, Platform, User
 
@@ -569,6 +572,8 @@ class Rental(models.Model):
     eligibility_overridden = models.BooleanField(_("dérogation aux conditions"), default=False)
     eligibility_missing = models.JSONField(_("conditions non remplies"), default=list, blank=True)
     eligibility_override_reason = models.TextField(_("motif de la dérogation"), blank=True)
+    # Empty for the rentals handed over before the checklist was asked at the handover.
+    handover_condition = models.JSONField(_("état à la remise"), default=dict, blank=True)
     return_condition = models.JSONField(_("état au retour"), default=dict, blank=True)
     deposit_retained_reason = models.TextField(_("motif de la retenue sur caution"), blank=True)
     end_reason = models.TextField(_("motif de fin de location"), blank=True)
@@ -751,6 +756,105 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Point étape du {self.date:%d/%m/%Y} — location n° {self.rental_id}"
+
+
+def photo_path(instance: VehiclePhoto, filename: str) -> str:
+    """A random name under the platform's folder: the stored name says nothing of the
+    rental, the person or the tablet's own file name."""
+    return f"fleet/photos/{instance.platform_id}/{uuid.uuid4().hex}.jpg"
+
+
+class VehiclePhotoQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> VehiclePhotoQuerySet:
+        return self.filter(platform_id__in=_fleet_platforms(user))
+
+
+class VehiclePhoto(models.Model):
+    """A photo of the lent vehicle at one step of its rental (handover, a check-in, the
+    return), possibly showing one item of the condition checklist (a damage). The files
+    are the resized, metadata-free JPEG and its thumbnail (fleet.imaging), in the default
+    storage, never under a public URL."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    rental = models.ForeignKey(
+        Rental, on_delete=models.PROTECT, related_name="photos", verbose_name=_("location")
+    )
+    checkin = models.ForeignKey(
+        CheckIn,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("point étape"),
+    )
+    moment = models.CharField(_("moment"), max_length=10, choices=PhotoMoment.choices)
+    item = models.CharField(
+        _("élément de l'état illustré"),
+        max_length=20,
+        choices=ConditionItem.choices,
+        blank=True,
+        help_text=_("Vide : vue d'ensemble du véhicule."),
+    )
+    file = models.FileField(_("photo"), upload_to=photo_path, max_length=200)
+    thumb = models.FileField(_("vignette"), upload_to=photo_path, max_length=200)
+    width = models.PositiveIntegerField(_("largeur (pixels)"))
+    height = models.PositiveIntegerField(_("hauteur (pixels)"))
+    taken_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("prise par")
+    )
+    taken_at = models.DateTimeField(_("prise le"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = VehiclePhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo du véhicule")
+        verbose_name_plural = _("photos du véhicule")
+        ordering = ["rental", "taken_at", "pk"]
+        indexes = [models.Index(fields=["rental", "moment"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moment__in=PhotoMoment.values), name="fleet_photo_moment_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(item="") | Q(item__in=ConditionItem.values),
+                name="fleet_photo_item_valid",
+            ),
+            # A check-in's photo names its check-in; the others name none.
+            models.CheckConstraint(
+                condition=Q(moment=PhotoMoment.CHECKIN, checkin__isnull=False)
+                | (~Q(moment=PhotoMoment.CHECKIN) & Q(checkin__isnull=True)),
+                name="fleet_photo_checkin_iff_checkin_moment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(file="") & ~Q(thumb="") & Q(width__gt=0, height__gt=0),
+                name="fleet_photo_has_its_files",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo ({self.get_moment_display()}) — location n° {self.rental_id}"
+
+    @property
+    def thumb_width(self) -> int:
+        return self._thumb_size()[0]
+
+    @property
+    def thumb_height(self) -> int:
+        return self._thumb_size()[1]
+
+    def _thumb_size(self) -> tuple[int, int]:
+        """The thumbnail's size, for the page's <img> (no layout jump while it loads)."""
+        scale = min(1, THUMB_MAX_SIDE / max(self.width, self.height, 1))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+    def download_name(self) -> str:
+        """The name offered to the browser: the rental, the step and the number, never
+        the person's name."""
+        when = timezone.localtime(self.taken_at)
+        return f"location-{self.rental_id}-{self.moment}-{when:%Y%m%d}-{self.pk}.jpg"
 
 
 class LedgerEntryQuerySet(models.QuerySet):

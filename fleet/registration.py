@@ -3,6 +3,7 @@ file's time line and among a pathway's services, its menu entry, pages, API and 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from mobility.enums import DailyJobName, Role
@@ -40,7 +41,12 @@ def _timeline(user, beneficiary, pathways):
 
 def register(registry: Registry) -> None:
     from fleet import demo
-    from fleet.signing import CONTRACT, render_signed_contract
+    from fleet.signing import (
+        CONTRACT,
+        RETURN_REPORT,
+        render_signed_contract,
+        render_signed_return_report,
+    )
 
     registry.register_timeline("fleet", section="rentals", contributor=_timeline)
     registry.register_pathway_prefetch("fleet", lambda: ["rentals__vehicle"])
@@ -59,6 +65,21 @@ def register(registry: Registry) -> None:
     registry.register_demo("fleet", demo.seed, order=20)
     registry.register_daily_work(DailyJobName.FLEET_ALERTS, _overdue_alerts)
     registry.register_signed_pdf(CONTRACT, render_signed_contract)
+    registry.register_signed_pdf(RETURN_REPORT, render_signed_return_report)
+    # The handover, check-in and return pages and the API's photo route take photos.
+    registry.register_upload_path(
+        "fleet_photos",
+        pattern=r"^/(flotte/locations/(nouvelle|\d+/point-etape|\d+/retour)/"
+        r"|api/v1/fleet/rentals/\d+/photos)$",
+        max_bytes=_photos_body_limit,
+    )
+
+
+def _photos_body_limit() -> int:
+    from fleet.rules import PHOTOS_PER_STEP
+
+    # A step's photos at their largest, and the form's other fields.
+    return PHOTOS_PER_STEP * settings.PHOTO_MAX_BYTES + 64 * 1024
 
 
 def _overdue_alerts(*, today):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from fleet.enums import Condition, ConditionItem, EntryKind
+from fleet.enums import Condition, ConditionItem, EntryKind, PhotoMoment
 from fleet.tariffs import NARROW_NBSP, NBSP, ZERO, add_months, euros, money
 from mobility.rules import is_youth
 
@@ -315,3 +315,60 @@ def condition_problems(condition: dict, *, required: Iterable[str]) -> dict[str,
 
 def has_damage(condition: dict) -> bool:
     return any(value == "damaged" for value in condition.values())
+
+
+# Photos of the vehicle kept for one step (the handover, one check-in, the return): the
+# four sides, the inside and each damage, with room to spare.
+PHOTOS_PER_STEP = 12
+
+
+@dataclass(frozen=True)
+class PhotoStep:
+    """Where a rental stands, for the photos of one of its steps."""
+
+    rental_open: bool
+    checkins: int  # how many check-ins the rental has
+    # The check-in named for a check-in photo: None when none is named, else whether it
+    # belongs to the rental and whether it is its latest.
+    checkin_of_rental: bool | None = None
+    checkin_is_latest: bool = False
+    already: int = 0  # photos the step already has
+
+
+def photo_problems(*, moment: str, item: str, step: PhotoStep, adding: int) -> dict[str, str]:
+    """Why photos of `moment` cannot be added now (empty: they can), by field.
+
+    A photo goes with the step it shows while that step is the rental's latest, so that no
+    one adds a "handover" picture after a dispute has started: the handover's before the
+    first check-in, a check-in's before the next one or the return, the return's once the
+    return is recorded."""
+    problems: dict[str, str] = {}
+    if moment not in PhotoMoment.values:
+        problems["moment"] = "Moment de la photo : handover, checkin ou return."
+    if item and item not in ConditionItem.values:
+        problems["item"] = "Élément illustré : " + ", ".join(ConditionItem.values) + " ou vide."
+    if moment != PhotoMoment.CHECKIN and step.checkin_of_rental is not None:
+        problems["checkin_id"] = "Seule une photo de point étape précise son point étape."
+    if problems:
+        return problems
+    if moment == PhotoMoment.HANDOVER and not (step.rental_open and step.checkins == 0):
+        problems["moment"] = (
+            "Les photos de la remise s'ajoutent avant le premier point étape de la location."
+        )
+    elif moment == PhotoMoment.CHECKIN:
+        if step.checkin_of_rental is None:
+            problems["checkin_id"] = "Indiquez le point étape que montrent les photos."
+        elif not step.checkin_of_rental:
+            problems["checkin_id"] = "Ce point étape n'est pas celui de cette location."
+        elif not (step.rental_open and step.checkin_is_latest):
+            problems["checkin_id"] = (
+                "Les photos d'un point étape s'ajoutent tant qu'il est le dernier de la "
+                "location en cours."
+            )
+    elif moment == PhotoMoment.RETURN and step.rental_open:
+        problems["moment"] = "Les photos du retour s'ajoutent une fois le retour enregistré."
+    if not problems and step.already + adding > PHOTOS_PER_STEP:
+        problems["file"] = (
+            f"Au plus {PHOTOS_PER_STEP} photos par étape : celle-ci en a déjà {step.already}."
+        )
+    return problems

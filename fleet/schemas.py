@@ -3,10 +3,11 @@
 Money goes out as strings with two decimals ("17.50"), km as numbers.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, PlainSerializer
 
@@ -128,6 +129,11 @@ class RentalIn(InputSchema):
         "parcours : prolongation jusqu'à cette date (conseiller·ère, avec extension_reason).",
     )
     extension_reason: str = Field("", max_length=2000, description="Motif de la prolongation.")
+    condition: "ConditionIn | None" = Field(
+        None,
+        description="L'état du véhicule à la remise (même liste que le point étape) ; sans "
+        "lui, aucun état n'est noté à la remise.",
+    )
 
 
 class ExtensionIn(InputSchema):
@@ -188,6 +194,9 @@ class RentalOut(Schema):
     eligibility_overridden: bool
     eligibility_missing: list[str]
     eligibility_override_reason: str
+    handover_condition: dict[str, str] = Field(
+        description="L'état noté à la remise ({} s'il ne l'a pas été)."
+    )
     tariff_grid: GridOut
     amount_charged: MoneyStr
     amount_paid: MoneyStr
@@ -233,6 +242,9 @@ class ConditionIn(InputSchema):
 
     def as_dict(self) -> dict[str, str]:
         return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+RentalIn.model_rebuild()
 
 
 class PaymentIn(InputSchema):
@@ -362,3 +374,55 @@ class DueListOut(Schema):
     end: date
     items: list[DueOut]
     count: int
+
+
+# ---- photos of the vehicle
+
+MomentCode = Literal["handover", "checkin", "return"]
+ItemCode = Literal["", "tyres", "brakes", "lights", "body", "cleanliness", "accessories"]
+
+
+class PhotoIn(InputSchema):
+    """The text fields of the multipart form that carries a photo (`file`)."""
+
+    moment: MomentCode = Field(
+        description="L'étape : handover (remise, avant le premier point étape), checkin (le "
+        "dernier point étape de la location en cours, avec checkin_id) ou return (une fois "
+        "le retour enregistré)."
+    )
+    item: ItemCode = Field(
+        "",
+        description="L'élément de l'état que la photo montre (un dommage) ; vide : vue "
+        "d'ensemble du véhicule.",
+    )
+    checkin_id: Id | None = Field(None, description="Le point étape, pour moment=checkin.")
+
+
+class PhotoOut(Schema):
+    id: int
+    rental_id: int
+    moment: str
+    checkin_id: int | None
+    item: str
+    width: int = Field(description="Largeur de la photo gardée, en pixels (1600 au plus).")
+    height: int
+    taken_at: datetime
+    taken_by_id: int
+    url: str = Field(
+        description="La photo (JPEG) pour ce jeton : GET /api/v1/fleet/photos/{id}/file, qui "
+        "vérifie le rôle et la plateforme et inscrit la consultation au journal de la personne."
+    )
+    thumb_url: str = Field(description="Sa vignette (JPEG, 400 pixels au plus).")
+    page_url: str = Field(description="La photo sur le site (session connectée).")
+
+    @staticmethod
+    def resolve_url(photo) -> str:
+        return f"/api/v1/fleet/photos/{photo.pk}/file"
+
+    @staticmethod
+    def resolve_thumb_url(photo) -> str:
+        return f"/api/v1/fleet/photos/{photo.pk}/thumb"
+
+    @staticmethod
+    def resolve_page_url(photo) -> str:
+        return reverse("fleet:photo", args=[photo.pk])

@@ -480,10 +480,11 @@ def rental_create(
     deposit_waiver_reason: str = "",
     extended_until: date | None = None,
     extension_reason: str = "",
+    condition: dict[str, str] | None = None,
 ) -> Rental:
     """Hand a vehicle over: eligibility checked, contract signed, deposit recorded (at
     least the grid's default for the vehicle kind, unless an adviser waives it with a
-    reason)."""
+    reason). `condition`: the checklist of the vehicle as it leaves (none: not noted)."""
     require_fleet_role(by, pathway.platform_id)
     today = timezone.localdate()
     pathway = Pathway.objects.select_related("beneficiary", "platform").get(pk=pathway.pk)
@@ -520,6 +521,8 @@ def rental_create(
         errors["start_date"] = "La location ne peut pas commencer avant l'ouverture du parcours."
     elif start_date > today + timedelta(days=MAX_DAYS_AHEAD):
         errors["start_date"] = f"La location commence au plus tard dans {MAX_DAYS_AHEAD} jours."
+    if condition is not None:
+        errors.update(rules.condition_problems(condition, required=REQUIRED_CONDITION_ITEMS))
     if home_work_km is None:
         home_work_km = default_home_work_km(pathway)
     if home_work_km is None:
@@ -627,6 +630,7 @@ def rental_create(
         eligibility_overridden=bool(unmet),
         eligibility_missing=[condition.code for condition in unmet],
         eligibility_override_reason=override_reason if unmet else "",
+        handover_condition=condition or {},
         created_by=by,
     )
     try:

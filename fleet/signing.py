@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from mobility import signing
 from mobility.enums import SignedDocumentKind, SignerRole
-from mobility.errors import InvalidInput
+from mobility.errors import Conflict, InvalidInput
 from mobility.signing import Signable, SignatureLine, signed_pdf_context
 
 CONTRACT = SignedDocumentKind.RENTAL_CONTRACT
-# The person and the staff member who hands the vehicle over.
+RETURN_REPORT = SignedDocumentKind.RETURN_REPORT
+# The person and the staff member who hands the vehicle over (or takes it back).
 CONTRACT_LINES = ("beneficiary", "staff")
+RETURN_LINES = ("beneficiary", "staff")
 
 
 def contract_payload(rental) -> dict:
@@ -63,6 +65,46 @@ def contract_signable(rental) -> Signable:
     )
 
 
+def return_payload(rental) -> dict:
+    """What the return report states: the return's date, km and condition (beside the
+    handover's), the damages and the deposit's fate, the photos printed."""
+    from fleet.enums import EntryKind
+
+    money = rental.ledger.filter(
+        kind__in=[EntryKind.DAMAGE, EntryKind.DEPOSIT_RETAINED, EntryKind.DEPOSIT_REFUND]
+    ).order_by("date", "pk")
+    return {
+        "rental": rental.pk,
+        "beneficiary": {"id": rental.beneficiary_id, "name": rental.beneficiary.full_name},
+        "vehicle": {"id": rental.vehicle_id, "label": rental.vehicle.label},
+        "start_date": rental.start_date,
+        "start_odometer_km": rental.start_odometer_km,
+        "end_date": rental.end_date,
+        "end_odometer_km": rental.end_odometer_km,
+        "handover_condition": rental.handover_condition,
+        "return_condition": rental.return_condition,
+        "deposit": rental.deposit,
+        "deposit_retained_reason": rental.deposit_retained_reason,
+        "end_reason": rental.end_reason,
+        "money": [
+            {"kind": kind, "amount": amount, "label": label}
+            for kind, amount, label in money.values_list("kind", "amount", "label")
+        ],
+        "photos": list(rental.photos.order_by("pk").values_list("pk", flat=True)),
+    }
+
+
+def return_signable(rental) -> Signable:
+    return Signable(
+        obj=rental,
+        kind=RETURN_REPORT,
+        payload=return_payload(rental),
+        platform_id=rental.platform_id,
+        people=(rental.beneficiary_id,),
+        required_lines=RETURN_LINES,
+    )
+
+
 def contract_lines(
     rental, *, by, beneficiary_image: bytes | None, staff_image: bytes | None, staff_name: str = ""
 ) -> list[SignatureLine]:
@@ -98,9 +140,11 @@ def contract_sign(
     beneficiary_image: bytes | None,
     staff_image: bytes | None,
     staff_name: str = "",
+    signable: Signable | None = None,
 ):
     """Sign the contract on the tablet (either line, or both: it is frozen once both are
-    signed); a new version if the rental changed since the last signature."""
+    signed); a new version if the rental changed since the last signature. `signable`:
+    the return report instead (return_signable), signed by the same two people."""
     lines = contract_lines(
         rental,
         by=by,
@@ -113,12 +157,35 @@ def contract_sign(
             "Aucune signature reçue : signez dans le cadre.",
             errors={"signature": "Aucune signature reçue."},
         )
-    return signing.sign(signable=contract_signable(rental), lines=lines, by=by)
+    return signing.sign(signable=signable or contract_signable(rental), lines=lines, by=by)
 
 
-def contract_scan(*, rental, by, file):
-    """Attach the scan of the contract signed on paper instead."""
-    return signing.attach_scan(signable=contract_signable(rental), file=file, by=by)
+def contract_scan(*, rental, by, file, signable: Signable | None = None):
+    """Attach the scan of the contract (or of `signable`) signed on paper instead."""
+    return signing.attach_scan(signable=signable or contract_signable(rental), file=file, by=by)
+
+
+def return_sign(*, rental, by, beneficiary_image, staff_image, staff_name: str = ""):
+    """Sign the return report on the tablet: only once the vehicle is back."""
+    _require_returned(rental)
+    return contract_sign(
+        rental=rental,
+        by=by,
+        beneficiary_image=beneficiary_image,
+        staff_image=staff_image,
+        staff_name=staff_name,
+        signable=return_signable(rental),
+    )
+
+
+def return_scan(*, rental, by, file):
+    _require_returned(rental)
+    return contract_scan(rental=rental, by=by, file=file, signable=return_signable(rental))
+
+
+def _require_returned(rental) -> None:
+    if rental.is_open:
+        raise Conflict("Le rapport de retour se signe une fois le retour enregistré.")
 
 
 def render_signed_contract(document, signatures) -> bytes:
@@ -130,3 +197,16 @@ def render_signed_contract(document, signatures) -> bytes:
         "platform", "pathway", "beneficiary", "vehicle", "tariff_grid"
     ).get(pk=document.object_id)
     return contract_pdf(rental, signed=signed_pdf_context(document, signatures))
+
+
+def render_signed_return_report(document, signatures) -> bytes:
+    """The frozen return report: its own layout, with the drawn signatures."""
+    from fleet.models import Rental
+    from fleet.pdf import return_report_pdf
+
+    rental = (
+        Rental.objects.with_balance()
+        .select_related("platform", "beneficiary", "vehicle", "returned_by")
+        .get(pk=document.object_id)
+    )
+    return return_report_pdf(rental, signed=signed_pdf_context(document, signatures))

@@ -22,11 +22,22 @@ urlpatterns = [
         views.rental_contract_scan,
         name="rental_contract_scan",
     ),
+    path("locations/<int:pk>/retour/signer/", views.rental_return_sign, name="rental_return_sign"),
+    path(
+        "locations/<int:pk>/retour/scan-papier/",
+        views.rental_return_scan,
+        name="rental_return_scan",
+    ),
     path("locations/<int:pk>/point-etape/", views.checkin_create, name="checkin_create"),
     path("locations/<int:pk>/paiement/", views.payment_create, name="payment_create"),
     path("locations/<int:pk>/prolonger/", views.rental_extend, name="rental_extend"),
     path("locations/<int:pk>/microcredit/", views.rental_microcredit, name="rental_microcredit"),
     path("locations/<int:pk>/retour/", views.rental_return, name="rental_return"),
+    path(
+        "locations/<int:pk>/rapport-retour.pdf",
+        views.rental_return_report,
+        name="rental_return_report",
+    ),
     path(
         "locations/<int:pk>/recus/<int:entry_pk>.pdf", views.payment_receipt, name="payment_receipt"
     ),
@@ -36,4 +47,6 @@ urlpatterns = [
         name="ledger_entry_reverse",
     ),
     path("locations/<int:pk>/rembourser/", views.rental_refund, name="rental_refund"),
+    path("photos/<int:pk>/", views.photo_view, name="photo"),
+    path("photos/<int:pk>/vignette/", views.photo_thumb, name="photo_thumb"),
 ]

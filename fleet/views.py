@@ -9,11 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from fleet import selectors, services
+from fleet import photos, selectors, services
 from fleet import signing as fleet_signing
-from fleet.enums import FLEET_ROLES, OVERRIDE_ROLES, ConditionItem, VehicleKind, VehicleStatus
+from fleet.enums import (
+    FLEET_ROLES,
+    OVERRIDE_ROLES,
+    ConditionItem,
+    PhotoMoment,
+    VehicleKind,
+    VehicleStatus,
+)
 from fleet.forms import (
     CheckInForm,
     ExtensionForm,
@@ -27,12 +35,19 @@ from fleet.forms import (
     VehicleStatusForm,
 )
 from fleet.handover import handover_choices
-from fleet.models import LedgerEntry, Rental, Vehicle
-from fleet.pdf import contract_pdf, receipt_filename, receipt_pdf
+from fleet.models import LedgerEntry, Rental, Vehicle, VehiclePhoto
+from fleet.pdf import (
+    contract_pdf,
+    receipt_filename,
+    receipt_pdf,
+    return_report_filename,
+    return_report_pdf,
+)
 from fleet.tariffs import euros
 from fleet.templatetags.fleet_tags import balance as balance_text
 from mobility import form_tokens
 from mobility.errors import DomainError, InvalidInput, NotFound
+from mobility.file_downloads import stored_file_response
 from mobility.form_tokens import one_time_form
 from mobility.forms import HandoverSignatureForm, PaperScanForm, add_domain_errors
 from mobility.models import Platform
@@ -132,7 +147,9 @@ def rental_create(request):
     picked = request.GET.get("parcours") or request.GET.get("pathway") or ""
     if picked.isdigit():
         initial["pathway"] = int(picked)
-    form = RentalForm(request.POST or None, user=request.user, initial=initial)
+    form = RentalForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and "contract_draft" in request.POST and form.is_valid():
         draft = _contract_draft(request, form)
         if draft is not None:
@@ -140,11 +157,18 @@ def rental_create(request):
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            # Checked and cleaned before anything is written: a refused photo is a form
+            # error, and the handover is not saved without it.
+            prepared = photos.photos_prepare(form.photo_uploads())
             with form_tokens.submission(request, form) as sent:
                 rental = services.rental_create(
                     by=request.user,
                     contract_signed=data["contract_signed"],
+                    condition=form.handover_condition(),
                     **_rental_arguments(data),
+                )
+                kept = photos.photos_attach(
+                    by=request.user, rental=rental, moment=PhotoMoment.HANDOVER, photos=prepared
                 )
                 sent.result_url = reverse("fleet:rental_detail", args=[rental.pk])
         except DomainError as error:
@@ -152,7 +176,8 @@ def rental_create(request):
         else:
             messages.success(
                 request,
-                _("Véhicule remis. Imprimez le contrat si ce n'est pas déjà fait."),
+                _("Véhicule remis. Imprimez le contrat si ce n'est pas déjà fait.")
+                + _photos_kept(kept),
             )
             return redirect("fleet:rental_detail", pk=rental.pk)
     may_override = bool(request.user.platform_ids(OVERRIDE_ROLES))
@@ -191,10 +216,19 @@ def _rental_arguments(data: dict) -> dict:
     }
 
 
+def _photos_kept(kept: list) -> str:
+    if not kept:
+        return ""
+    return " " + (
+        _("%(count)s photo gardée.") if len(kept) == 1 else _("%(count)s photos gardées.")
+    ) % {"count": len(kept)}
+
+
 def _refused(form, error: DomainError) -> None:
     if isinstance(error, InvalidInput):
         # Missing eligibility conditions are shown together, above the form.
         for key, message in error.errors.items():
+            key = ERROR_ALIASES.get(key, key)
             form.add_error(key if key in form.fields else None, message)
     else:
         form.add_error(None, error.message)
@@ -208,7 +242,10 @@ def _contract_draft(request, form):
     try:
         with transaction.atomic():
             rental = services.rental_create(
-                by=request.user, contract_signed=True, **_rental_arguments(form.cleaned_data)
+                by=request.user,
+                contract_signed=True,
+                condition=form.handover_condition(),
+                **_rental_arguments(form.cleaned_data),
             )
             pdf = contract_pdf(rental, draft=True)
             transaction.set_rollback(True)
@@ -233,8 +270,13 @@ def rental_detail(request, pk):
     return _rental_detail_page(request, rental)
 
 
-def _rental_detail_page(request, rental, *, sign_form=None, scan_form=None, status=200):
-    checkins = rental.checkins.select_related("created_by").order_by("-date", "-pk")
+def _rental_detail_page(request, rental, *, bound=None, status=200):
+    bound = bound or {}  # the forms sent back with their errors, per document
+    checkins = list(rental.checkins.select_related("created_by").order_by("-date", "-pk"))
+    # One query for every photo of the rental, shown beside the condition of its step.
+    taken = photos.photos_by_step(rental.photos.order_by("taken_at", "pk"))
+    for checkin in checkins:
+        checkin.photo_list = taken["checkins"].get(checkin.pk, [])
     ledger = list(
         rental.ledger.select_related(
             "created_by", "reverses", "reversal", "receipt_email"
@@ -254,6 +296,8 @@ def _rental_detail_page(request, rental, *, sign_form=None, scan_form=None, stat
         {
             "rental": rental,
             "checkins": checkins,
+            "handover_photos": taken[PhotoMoment.HANDOVER],
+            "return_photos": taken[PhotoMoment.RETURN],
             "ledger": ledger,
             "new_receipt": new_receipt,
             "payment_form": PaymentForm(),
@@ -271,7 +315,13 @@ def _rental_detail_page(request, rental, *, sign_form=None, scan_form=None, stat
             if rental.microcredit_from
             and (rental.microcredit_from <= today or rental.microcredit_proposed_on)
             else None,
-            "contract": _contract_panel(request, rental, sign_form=sign_form, scan_form=scan_form),
+            "contract": _signed_panel(
+                request, rental, "contract", **(bound or {}).get("contract", {})
+            ),
+            # The return report is signed once the vehicle is back.
+            "return_report": None
+            if rental.is_open
+            else _signed_panel(request, rental, "return", **bound.get("return", {})),
         },
         status=status,
     )
@@ -286,36 +336,63 @@ def _refused_as_state(request, error: DomainError) -> bool:
     return True
 
 
-def _contract_panel(request, rental, *, sign_form=None, scan_form=None):
+# The two documents of a rental signed on the tablet: the contract at the handover, the
+# return report once the vehicle is back. Their pages' URL names, texts and services.
+SIGNED = {
+    "contract": {
+        "signable": fleet_signing.contract_signable,
+        "sign": fleet_signing.contract_sign,
+        "scan": fleet_signing.contract_scan,
+        "title": _lazy("Contrat de mise à disposition"),
+        "signed": _lazy("Contrat signé sur tablette : le PDF signé est figé."),
+        "scanned": _lazy("Scan du contrat signé sur papier joint."),
+        "print": "fleet:rental_contract",
+        "anchor": "signature",
+    },
+    "return": {
+        "signable": fleet_signing.return_signable,
+        "sign": fleet_signing.return_sign,
+        "scan": fleet_signing.return_scan,
+        "title": _lazy("Rapport de retour signé"),
+        "signed": _lazy("Rapport de retour signé sur tablette : le PDF signé est figé."),
+        "scanned": _lazy("Scan du rapport de retour signé sur papier joint."),
+        "print": "fleet:rental_return_report",
+        "anchor": "signature-retour",
+    },
+}
+
+
+def _signed_panel(request, rental, document: str, *, sign_form=None, scan_form=None):
+    spec = SIGNED[document]
     return signed_document_panel(
         user=request.user,
-        signable=fleet_signing.contract_signable(rental),
-        title=_("Contrat de mise à disposition"),
+        signable=spec["signable"](rental),
+        title=str(spec["title"]),
         person_name=rental.beneficiary.full_name,
-        sign_url=reverse("fleet:rental_contract_sign", args=[rental.pk]),
-        scan_url=reverse("fleet:rental_contract_scan", args=[rental.pk]),
-        print_url=reverse("fleet:rental_contract", args=[rental.pk]),
+        sign_url=reverse(f"fleet:rental_{document}_sign", args=[rental.pk]),
+        scan_url=reverse(f"fleet:rental_{document}_scan", args=[rental.pk]),
+        print_url=reverse(spec["print"], args=[rental.pk]),
         sign_form=sign_form,
         scan_form=scan_form,
+        anchor=spec["anchor"],
     )
 
 
-@require_POST
-@role_required(*FLEET)
-def rental_contract_sign(request, pk):
-    """The person and the staff member sign the contract on the tablet."""
+def _sign_on_tablet(request, pk, document: str):
+    """The person and the staff member sign a rental's document on the tablet."""
+    spec = SIGNED[document]
     rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
     user = request.user
     form = HandoverSignatureForm(
         request.POST,
         person_name=rental.beneficiary.full_name,
         staff_name=user.get_full_name() or user.get_username(),
-        auto_id="signature_%s",
+        auto_id=f"{document}_signature_%s",
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
-            fleet_signing.contract_sign(
+            spec["sign"](
                 rental=rental,
                 by=user,
                 beneficiary_image=data["beneficiary_signature"],
@@ -327,30 +404,51 @@ def rental_contract_sign(request, pk):
                 return _rental_detail_page(request, rental, status=error.status_code)
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("Contrat signé sur tablette : le PDF signé est figé."))
-            return redirect(_detail_url(rental) + "#signature")
-    return _rental_detail_page(request, rental, sign_form=form, status=422)
+            messages.success(request, str(spec["signed"]))
+            return redirect(_detail_url(rental) + "#" + spec["anchor"])
+    return _rental_detail_page(request, rental, bound={document: {"sign_form": form}}, status=422)
 
 
-@require_POST
-@role_required(*FLEET)
-def rental_contract_scan(request, pk):
-    """The contract signed on paper: its scan is attached instead."""
+def _attach_scan(request, pk, document: str):
+    """A rental's document signed on paper: its scan is attached instead."""
+    spec = SIGNED[document]
     rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
-    form = PaperScanForm(request.POST, request.FILES, auto_id="scan_%s")
+    form = PaperScanForm(request.POST, request.FILES, auto_id=f"{document}_scan_%s")
     if form.is_valid():
         try:
-            fleet_signing.contract_scan(
-                rental=rental, by=request.user, file=form.cleaned_data["scan"]
-            )
+            spec["scan"](rental=rental, by=request.user, file=form.cleaned_data["scan"])
         except DomainError as error:
             if _refused_as_state(request, error):
                 return _rental_detail_page(request, rental, status=error.status_code)
             add_domain_errors(form, error)
         else:
-            messages.success(request, _("Scan du contrat signé sur papier joint."))
-            return redirect(_detail_url(rental) + "#signature")
-    return _rental_detail_page(request, rental, scan_form=form, status=422)
+            messages.success(request, str(spec["scanned"]))
+            return redirect(_detail_url(rental) + "#" + spec["anchor"])
+    return _rental_detail_page(request, rental, bound={document: {"scan_form": form}}, status=422)
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_sign(request, pk):
+    return _sign_on_tablet(request, pk, "contract")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_scan(request, pk):
+    return _attach_scan(request, pk, "contract")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_return_sign(request, pk):
+    return _sign_on_tablet(request, pk, "return")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_return_scan(request, pk):
+    return _attach_scan(request, pk, "return")
 
 
 @role_required(*FLEET)
@@ -382,10 +480,16 @@ def checkin_create(request, pk):
     if closed:
         return closed
     previous = rental.checkins.order_by("-date", "-pk").first()
-    form = CheckInForm(request.POST or None, last_condition=previous and previous.condition)
+    # The first check-in starts from the condition noted at the handover.
+    form = CheckInForm(
+        request.POST or None,
+        request.FILES or None,
+        last_condition=previous.condition if previous else rental.handover_condition,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            prepared = photos.photos_prepare(form.photo_uploads())
             with form_tokens.submission(request, form, result_url=_detail_url(rental)):
                 result = services.checkin_record(
                     by=request.user,
@@ -397,6 +501,13 @@ def checkin_create(request, pk):
                     payment_method=data["payment_method"],
                     notes=data["notes"],
                 )
+                kept = photos.photos_attach(
+                    by=request.user,
+                    rental=rental,
+                    moment=PhotoMoment.CHECKIN,
+                    checkin=result.checkin,
+                    photos=prepared,
+                )
         except DomainError as error:
             add_domain_errors(form, error, aliases=ERROR_ALIASES)
         else:
@@ -404,7 +515,7 @@ def checkin_create(request, pk):
                 "due": euros(result.checkin.amount_due),
                 "balance": euros(result.balance.due),
             }
-            messages.success(request, text)
+            messages.success(request, text + _photos_kept(kept))
             if result.checkin.km_over > 0:
                 messages.warning(
                     request,
@@ -523,10 +634,15 @@ def rental_return(request, pk):
     if closed:
         return closed
     previous = rental.checkins.order_by("-date", "-pk").first()
-    form = ReturnForm(request.POST or None, last_condition=previous and previous.condition)
+    form = ReturnForm(
+        request.POST or None,
+        request.FILES or None,
+        last_condition=previous.condition if previous else rental.handover_condition,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            prepared = photos.photos_prepare(form.photo_uploads())
             with form_tokens.submission(request, form, result_url=_detail_url(rental)):
                 services.rental_return(
                     by=request.user,
@@ -542,13 +658,58 @@ def rental_return(request, pk):
                     payment_amount=data["payment_amount"],
                     payment_method=data["payment_method"],
                 )
+                kept = photos.photos_attach(
+                    by=request.user, rental=rental, moment=PhotoMoment.RETURN, photos=prepared
+                )
         except DomainError as error:
             add_domain_errors(form, error, aliases=ERROR_ALIASES)
         else:
-            messages.success(request, _("Retour enregistré : la location est close."))
+            messages.success(
+                request, _("Retour enregistré : la location est close.") + _photos_kept(kept)
+            )
             return redirect("fleet:rental_detail", pk=rental.pk)
     return render(
         request, "fleet/return_form.html", {"rental": rental, "form": form, "previous": previous}
+    )
+
+
+@role_required(*FLEET)
+def rental_return_report(request, pk):
+    rental = get_object_or_404(_rentals(request).select_related("returned_by"), pk=pk)
+    if rental.is_open:
+        messages.error(request, _("Le rapport de retour s'édite une fois le retour enregistré."))
+        return redirect("fleet:rental_detail", pk=rental.pk)
+    response = HttpResponse(return_report_pdf(rental), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{return_report_filename(rental)}"'
+    return response
+
+
+@role_required(*FLEET)
+def photo_view(request, pk):
+    """The full photo, shown in the browser: role and platform checked, the reading
+    written in the person's consultation log."""
+    photo = get_object_or_404(
+        VehiclePhoto.objects.for_user(request.user).select_related("rental__beneficiary"), pk=pk
+    )
+    return stored_file_response(
+        photos.photo_open(photo=photo, by=request.user),
+        filename=photo.download_name(),
+        content_type="image/jpeg",
+        inline=True,
+    )
+
+
+@role_required(*FLEET)
+def photo_thumb(request, pk):
+    """A photo's thumbnail, for the rental page: role and platform checked like the photo.
+    Not written in the consultation log: the page shows a dozen of them, and the log
+    would drown in them; opening the photo itself is logged."""
+    photo = get_object_or_404(VehiclePhoto.objects.for_user(request.user), pk=pk)
+    return stored_file_response(
+        photo.thumb.open("rb"),
+        filename=f"vignette-{photo.download_name()}",
+        content_type="image/jpeg",
+        inline=True,
     )
 
 

@@ -177,6 +177,7 @@ class FileAccessChannel(models.TextChoices):
     ADMIN = "admin", _("administration (/admin/)")
     DOCUMENT = "document", _("téléchargement d'un document de la personne")
     SIGNED_DOCUMENT = "signed_document", _("téléchargement d'un document signé")
+    VEHICLE_PHOTO = "vehicle_photo", _("photo du véhicule d'une location")
 
 
 class SignedDocumentKind(models.TextChoices):

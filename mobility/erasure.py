@@ -94,6 +94,10 @@ SITUATION_KEPT = {
     "commune": "compté par les rapports (territoire), ne nomme personne",
 }
 CODES = "codes validés par les services, jamais de texte libre"
+PHOTO_OF_THE_VEHICLE = (
+    "photo du véhicule, pas de la personne : nom de fichier tiré au hasard, sans "
+    "métadonnées (ni position, ni date, ni appareil)"
+)
 
 
 @dataclass(frozen=True)
@@ -191,13 +195,30 @@ RULES: tuple[Rule, ...] = (
             "extension_reason": replaced_text,
             "microcredit_notes": replaced_text,
         },
-        keep={"eligibility_missing": CODES, "return_condition": CODES},
+        keep={
+            "eligibility_missing": CODES,
+            "handover_condition": CODES,
+            "return_condition": CODES,
+        },
     ),
     Rule(
         "fleet.CheckIn",
         person="rental__beneficiary",
         erase={"notes": replaced_text},
         keep={"condition": CODES},
+    ),
+    # A photo of the lent vehicle is about the car, not the person: it stays with the
+    # rental (a later dispute on the vehicle, its upkeep). Nothing of it names anyone: its
+    # stored name is drawn at random, its metadata (GPS, date, device) were removed when it
+    # was taken, and it is shown under the rental's number; staff are asked to photograph
+    # the vehicle only.
+    Rule(
+        "fleet.VehiclePhoto",
+        person="rental__beneficiary",
+        keep={
+            "file": PHOTO_OF_THE_VEHICLE,
+            "thumb": PHOTO_OF_THE_VEHICLE,
+        },
     ),
     Rule(
         "fleet.LedgerEntry",

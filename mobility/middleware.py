@@ -25,6 +25,7 @@ from django.utils import timezone
 from mobility import http_errors
 from mobility.logs import RequestContext, current_request
 from mobility.models import IdempotentRequest
+from mobility.registry import registry
 from mobility.tokens import user_for_token
 
 API_PREFIX = "/api/"
@@ -90,8 +91,9 @@ UPLOAD_FORM_MARGIN = 64 * 1024
 class RequestBodyLimitMiddleware:
     """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 413 before anything
         reads it (Django would raise on the first read, which the NUL check below does, and
-        answer an English 400). Only the document upload page takes a file: there the limit is
-    DOCUMENT_MAX_BYTES (the form then says in French when a file is too large)."""
+        answer an English 400). The document upload page takes a file: there the limit is
+    DOCUMENT_MAX_BYTES (the form then says in French when a file is too large); the pages
+    a module registers as taking files (mobility.registry) have the limit it gives."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -110,6 +112,9 @@ class RequestBodyLimitMiddleware:
         if limit is not None and UPLOAD_PATH.match(request.path_info):
             # A document's upload form: the document's own limit, plus its form fields.
             limit = max(limit, settings.DOCUMENT_MAX_BYTES + UPLOAD_FORM_MARGIN)
+        if limit is not None and (module_limit := registry.upload_limit(request.path_info)):
+            # A module's page or route that takes files (the photos of a vehicle...).
+            limit = max(limit, module_limit)
         if limit is not None and length > limit:
             return http_errors.request_too_large(request)
         return self.get_response(request)
@@ -143,8 +148,12 @@ class RejectNulCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX) and (
             any("\x00" in value for _key, values in request.GET.lists() for value in values)
-            or b"\x00" in request.body
-            or b"\\u0000" in request.body.lower()
+            # A multipart body carries files (a photo's bytes hold NULs); its few text
+            # fields are codes and numbers, which the schema refuses with a NUL in them.
+            or (
+                request.content_type != "multipart/form-data"
+                and (b"\x00" in request.body or b"\\u0000" in request.body.lower())
+            )
         ):
             return JsonResponse(
                 {"detail": "La requête contient un caractère nul (\\u0000) : retirez-le."},

@@ -1,15 +1,17 @@
 """HTML to PDF with WeasyPrint, for every PDF of the product (contracts, summaries, reports).
 
-WeasyPrint may read the project's static files and nothing else: every other URL (the
-internet, local files) is refused. The one exception is an inline PNG (a `data:` URL): the
-signatures drawn on a tablet are embedded that way, never fetched. It is imported on the
-first PDF, not when a worker starts: it costs seconds and tens of megabytes that most
-workers never need.
+WeasyPrint may read the project's static files and the images a template embeds as
+`data:` URLs (a stored photo, read through the storage by the code that renders the
+PDF: `image_data_url`), and nothing else: every other URL (the internet, local files)
+is refused; the signatures drawn on a tablet are embedded the same way. It is imported
+on the first PDF, not when a worker starts: it costs seconds and tens of megabytes that
+most workers never need.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import logging
 import mimetypes
 from functools import cache
@@ -18,9 +20,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-
-# A signature drawn on the tablet, embedded in the PDF (mobility.signing.signature_blocks).
-INLINE_PNG = "data:image/png;base64,"
 
 # Relative links of a PDF resolve against this; it is never contacted.
 BASE_URL = "https://pdf.invalid"
@@ -48,18 +47,38 @@ def static_file_for(url: str) -> Path:
     raise ValueError(f"Fichier statique introuvable : {relative}")
 
 
+# The embedded images a PDF may carry (`data:` URLs): pictures, never a script or a page.
+DATA_IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+def image_data_url(content: bytes, content_type: str = "image/jpeg") -> str:
+    """An image the template embeds, so that WeasyPrint never reads a stored file."""
+    if content_type not in DATA_IMAGE_TYPES:
+        raise ValueError(f"Type d'image refusé dans le PDF : {content_type}")
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def data_image_for(url: str) -> tuple[bytes, str]:
+    """(bytes, type) of an embedded image URL, or ValueError for anything else."""
+    header, _comma, payload = url.partition(",")
+    content_type = header.removeprefix("data:").removesuffix(";base64")
+    if not header.endswith(";base64") or content_type not in DATA_IMAGE_TYPES:
+        raise ValueError("Donnée intégrée refusée dans le PDF.")
+    try:
+        return base64.b64decode(payload, validate=True), content_type
+    except binascii.Error as error:
+        raise ValueError("Image intégrée illisible dans le PDF.") from error
+
+
 @cache
 def _static_files_fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith(INLINE_PNG):
-                return URLFetcherResponse(
-                    url,
-                    base64.b64decode(url[len(INLINE_PNG) :]),
-                    headers={"Content-Type": "image/png"},
-                )
+            if url.startswith("data:"):
+                content, content_type = data_image_for(url)
+                return URLFetcherResponse(url, content, headers={"Content-Type": content_type})
             path = static_file_for(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(

@@ -18,7 +18,9 @@ by each module's `ready()`:
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
   its record stay in the core's schedule);
 - `signed_pdfs`: for each kind of signed document (mobility/signing.py), the module's
-  renderer of its frozen PDF.
+  renderer of its frozen PDF;
+- `upload_paths`: the pages and API routes of a module that take files, whose request body
+  may exceed DATA_UPLOAD_MAX_MEMORY_SIZE (mobility.middleware.RequestBodyLimitMiddleware).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -26,6 +28,7 @@ refuses a second entry under the same name (a module registered twice is a bug).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,6 +97,7 @@ class Registry:
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
     signed_pdfs: dict[str, Callable] = field(default_factory=dict)
+    upload_paths: dict[str, tuple[re.Pattern, Callable[[], int]]] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -152,7 +156,17 @@ class Registry:
         mobility.signing.signature_blocks) and the content hash."""
         self._add(self.signed_pdfs, kind, renderer)
 
+    def register_upload_path(self, name: str, *, pattern: str, max_bytes: Callable[[], int]):
+        """Request paths matching `pattern` (a regular expression on the path) take files:
+        their body may weigh up to `max_bytes()` (read at each request: the settings)."""
+        self._add(self.upload_paths, name, (re.compile(pattern), max_bytes))
+
     # ---- what the core reads
+
+    def upload_limit(self, path: str) -> int | None:
+        """The largest body a registered upload path takes (None: not an upload path)."""
+        limits = [limit() for pattern, limit in self.upload_paths.values() if pattern.match(path)]
+        return max(limits) if limits else None
 
     def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
         """The person's time line, from every contributor whose section the reader sees,

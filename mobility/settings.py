@@ -222,6 +222,9 @@ else:
     }
 # The largest document accepted, in bytes (10 Mo).
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The largest photo of a vehicle accepted from a tablet's camera, in bytes (15 Mo: a
+# 48 Mpx phone's JPEG); it is kept resized, a few hundred kilobytes.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     # Hashed, compressed names after `collectstatic`: WhiteNoise serves them with a one-year

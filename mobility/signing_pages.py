@@ -25,6 +25,8 @@ class SignedDocumentPanel:
     sign_url: str = ""
     scan_url: str = ""
     print_url: str = ""
+    # The section's id: a page may show several documents.
+    anchor: str = "signature"
 
     @property
     def to_sign(self) -> bool:
@@ -43,6 +45,7 @@ def signed_document_panel(
     print_url: str = "",
     sign_form: HandoverSignatureForm | None = None,
     scan_form: PaperScanForm | None = None,
+    anchor: str = "signature",
 ) -> SignedDocumentPanel:
     versions = list(
         SignedDocument.objects.of(signable.obj, signable.kind)
@@ -71,13 +74,14 @@ def signed_document_panel(
         sign_url=sign_url,
         scan_url=scan_url,
         print_url=print_url,
+        anchor=anchor,
     )
     if allowed and panel.to_sign:
         staff_name = user.get_full_name() or user.get_username()
         panel.sign_form = sign_form or HandoverSignatureForm(
-            person_name=person_name, staff_name=staff_name, auto_id="signature_%s"
+            person_name=person_name, staff_name=staff_name, auto_id=f"{anchor}_signature_%s"
         )
-        panel.scan_form = scan_form or PaperScanForm(auto_id="scan_%s")
+        panel.scan_form = scan_form or PaperScanForm(auto_id=f"{anchor}_scan_%s")
     return panel
 
 

@@ -65,3 +65,26 @@ def referral_eligibility(referral):
         }
         for kind, missing in services.referral_eligibility(referral, today=timezone.localdate())
     ]
+
+
+@register.filter
+def condition_value(value) -> str:
+    """ "worn" → « usé » ("" stays empty)."""
+    from fleet.enums import Condition
+
+    return dict(Condition.choices).get(value, value) if value else ""
+
+
+@register.simple_tag
+def photo_caption(photo, condition) -> dict:
+    """What a thumbnail shows, said with the condition noted at its step: « Pneus : usé »
+    (its `state` colours it), or « Vue d'ensemble »."""
+    from fleet.enums import Condition, ConditionItem
+
+    if not photo.item:
+        return {"short": _("Vue d'ensemble"), "text": _("Photo du véhicule"), "state": ""}
+    label = str(dict(ConditionItem.choices).get(photo.item, photo.item)).capitalize()
+    value = (condition or {}).get(photo.item, "")
+    short = f"{label} : {dict(Condition.choices).get(value, value)}" if value else label
+    state = value if value in (Condition.WORN, Condition.DAMAGED) else ""
+    return {"short": short, "text": _("Photo — %(what)s") % {"what": short}, "state": state}

@@ -217,3 +217,60 @@ def test_the_rental_page_reads_in_the_same_queries_with_one_or_three_versions(fl
 
 def test_the_proof_follows_the_payload(fleet_user, rental):
     assert signing.proof_of(rental, CONTRACT, contract_payload(rental)).status == "none"
+
+
+# The return report, signed by the same two people once the vehicle is back.
+
+
+def returned(fleet_user, rental):
+    services.rental_return(
+        by=fleet_user,
+        rental=rental,
+        day=days_ago(0),
+        odometer_km=rental.start_odometer_km + 900,
+        condition={
+            "tyres": "ok",
+            "brakes": "ok",
+            "lights": "ok",
+            "body": "worn",
+            "cleanliness": "ok",
+        },
+    )
+    return rental
+
+
+def test_the_return_report_is_signed_once_the_vehicle_is_back(fleet_user, rental):
+    client = logged_in(fleet_user)
+    url = reverse("fleet:rental_return_sign", args=[rental.pk])
+    with nothing_written():
+        assert client.post(url, both()).status_code == 409  # still out
+    page = client.get(reverse("fleet:rental_detail", args=[rental.pk])).content.decode()
+    assert "Rapport de retour signé" not in page
+    returned(fleet_user, rental)
+    page = client.get(reverse("fleet:rental_detail", args=[rental.pk])).content.decode()
+    assert "Rapport de retour signé" in page and 'id="signature-retour"' in page
+    assert client.post(url, both(staff_name="Paul Agent")).status_code == 302
+    document = SignedDocument.objects.get(kind="return_report")
+    assert document.proof == ProofKind.TABLET
+    response = client.get(reverse("signed_document_download", args=[document.pk, "pdf"]))
+    content = b"".join(response.streaming_content)
+    response.close()
+    check_pdf(
+        content,
+        has=[
+            "Rapport de retour du véhicule",
+            rental.beneficiary.full_name,
+            "Paul Agent",
+            "signé sur tablette le",
+            document.content_hash,
+        ],
+    )
+
+
+def test_the_return_reports_paper_scan(fleet_user, rental):
+    returned(fleet_user, rental)
+    scan = SimpleUploadedFile("retour.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")
+    client = logged_in(fleet_user)
+    url = reverse("fleet:rental_return_scan", args=[rental.pk])
+    assert client.post(url, {"scan": scan}).status_code == 302
+    assert SignedDocument.objects.get(kind="return_report").proof == ProofKind.PAPER

@@ -26,8 +26,9 @@ from diagnostics.models import Diagnostic
 from documents import services as document_services
 from documents.rules import DocumentKind
 from drivingschool.models import Enrolment, Lesson
+from fleet import photos as fleet_photos
 from fleet import services as fleet_services
-from fleet.enums import EntryKind, PaymentMethod
+from fleet.enums import EntryKind, PaymentMethod, PhotoMoment, RentalStatus
 from fleet.models import LedgerEntry, Rental, Vehicle
 from imports import services as import_services
 from mobility.admin_site import PlatformScoped
@@ -36,6 +37,7 @@ from mobility.enums import Role
 from mobility.models import ApiToken, Notification, Organisation, Pathway, Platform, User
 from mobility.tokens import issue_token
 from tests.factories import OrganisationFactory, member
+from tests.fleet.photo_images import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,17 @@ class World:
             amount=Decimal("5.00"),
             method=PaymentMethod.CASH,
         )
+        # The demo's returned rental (a bike with a damage), and a photo of its return.
+        self.returned_rental = Rental.objects.filter(
+            platform=main, status=RentalStatus.RETURNED
+        ).first()
+        self.photo = fleet_photos.photo_add(
+            by=self.users[Role.FLEET],
+            rental=self.returned_rental,
+            moment=PhotoMoment.RETURN,
+            item="body",
+            file=ContentFile(photo_bytes((320, 240)), name="retour.jpg"),
+        )
         issue_token(user=self.users[Role.ADMIN], label="à révoquer")
         self.api_token = ApiToken.objects.filter(user=self.users[Role.ADMIN]).latest("pk")
         self.import_batch = import_services.batch_upload(
@@ -131,7 +144,9 @@ class World:
             "drivingschool:tranche": self.enrolment,
             "drivingschool:attendance": self.lesson,
             "fleet:vehicle": self.vehicle,
+            "fleet:rental_return_report": self.returned_rental,
             "fleet:rental": self.rental,
+            "fleet:photo": self.photo,
             "fleet:checkin": self.rental,
             "fleet:payment": self.rental,
             "api_token": self.api_token,
@@ -345,6 +360,10 @@ PAGES = {
     "fleet:ledger_entry_reverse": row(FLEET),
     # Only once a rental is returned; an open one sends back to its page.
     "fleet:rental_refund": row(FLEET, mine=ANSWERED),
+    "fleet:rental_return_report": row(FLEET),
+    # A photo of a vehicle and its thumbnail: fleet roles of the rental's platform.
+    "fleet:photo": row(FLEET),
+    "fleet:photo_thumb": row(FLEET),
     # Ateliers et actions d'accompagnement: casework only; fleet staff and instructors
     # do not manage workshops.
     "accompaniment:calendar": row(CASEWORK, listing=True),
@@ -438,6 +457,10 @@ API = {
     "fleet_api_create_refund": WRITE,
     "fleet_api_extend_rental": WRITE,
     "fleet_api_record_microcredit": WRITE,
+    "fleet_api_add_photo": WRITE,
+    "fleet_api_rental_photos": api_row(FLEET),
+    "fleet_api_photo_file": api_row(FLEET),
+    "fleet_api_photo_thumb": api_row(FLEET),
     "mobility_reports_api_usage": api_row(REPORTS, listing=True),
     "accompaniment_api_list_types": api_row(CASEWORK, listing=True),
     "accompaniment_api_create_type": WRITE,
@@ -514,6 +537,7 @@ def test_every_api_operation_answers_each_reader_as_the_table_says(world):
         "entry_id": world.payment.pk,
         "session_id": world.session.pk,
         "action_id": world.action.pk,
+        "photo_id": world.photo.pk,
     }
     query = {
         "fleet_api_quote": f"?beneficiary_id={world.beneficiary.pk}&kind={world.vehicle.kind}"
