@@ -8,13 +8,15 @@ streams it from the storage itself, whichever backend it is (disk or S3).
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from mobility.models import Beneficiary, User
+from mobility import signing
+from mobility.enums import STAFF_ROLES
+from mobility.models import Beneficiary, SignedDocument, User
 from mobility.services import file_access_record
+from mobility.views import role_required
 
 # A file about a person is not kept by the browser nor by a proxy (NoStoreMiddleware
 # adds the same to every signed-in answer; a file says it itself).
@@ -50,14 +52,12 @@ def stored_file_response(
 SIGNED_FILES = ("pdf", "scan")
 
 
-@login_required
+@role_required(*STAFF_ROLES)
 def signed_document_download(request, pk: int, which: str):
     """The frozen PDF or the paper scan of a signed document, for the roles that read its
-    kind on its platform (mobility.signatures.READER_ROLES); anyone else gets a 404. The
-    reading is logged on the file of each person the document names."""
-    from mobility import signing
-    from mobility.models import SignedDocument
-
+    kind on its platform (mobility.signatures.READER_ROLES): staff of another role or
+    platform get a 404, prescribers and funders the 403 page. The reading is logged on the
+    file of each person the document names."""
     if which not in SIGNED_FILES:
         raise Http404
     document = get_object_or_404(SignedDocument.objects.for_user(request.user), pk=pk)

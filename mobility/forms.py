@@ -536,6 +536,7 @@ class HandoverSignatureForm(forms.Form):
             }
         if staff_name:
             self.fields["staff_name"].widget.attrs["placeholder"] = staff_name
+            self.fields["staff_signature"].label = _("Signature de %(name)s") % {"name": staff_name}
 
 
 class PaperScanForm(forms.Form):

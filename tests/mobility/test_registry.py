@@ -74,6 +74,8 @@ def test_every_module_registered_its_parts():
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
     assert [section.code for section in registry.sections_in_order()] == ["actions"]
+    # Each signed document's frozen PDF is rendered by the module that owns its object.
+    assert {"rental_contract", "return_report", "learning_agreement"} <= set(registry.signed_pdfs)
     casework_only = {name for name, (_rows, only) in registry.service_rows.items() if only}
     assert casework_only == {"accompaniment"}
 
