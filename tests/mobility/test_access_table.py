@@ -386,8 +386,8 @@ PAGES = {
     "fleet:rental_return_sign": row(FLEET, mine=ANSWERED),
     "fleet:rental_return_scan": row(FLEET, mine=ANSWERED),
     # A signed document's file: the roles that read its kind (a rental's: fleet roles);
-    # other staff pass the door, not the document.
-    "signed_document_download": row(FLEET, gate=STAFF),
+    # other staff pass the door and find no document there (404).
+    "signed_document_download": row(FLEET, gate=STAFF, instructor=404),
     # A photo of a vehicle and its thumbnail: fleet roles of the rental's platform.
     "fleet:photo": row(FLEET),
     "fleet:photo_thumb": row(FLEET),
