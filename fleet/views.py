@@ -176,7 +176,10 @@ def rental_create(request):
         else:
             messages.success(
                 request,
-                _("Véhicule remis. Imprimez le contrat si ce n'est pas déjà fait.")
+                _(
+                    "Véhicule remis. Faites signer le contrat sur la tablette ci-dessous, ou "
+                    "joignez le scan du contrat signé sur papier."
+                )
                 + _photos_kept(kept),
             )
             return redirect("fleet:rental_detail", pk=rental.pk)
