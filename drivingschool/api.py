@@ -6,10 +6,11 @@ the answer; the rules live in drivingschool.assiduity and drivingschool.services
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Body, Router, Status
+from ninja import Body, File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from drivingschool import selectors, services
+from drivingschool import signing as school_signing
 from drivingschool.assiduity import MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import DECISION_ROLES, SCHOOL_ROLES, TrancheKind
 from drivingschool.models import Attendance, Enrolment, FundingTranche, Lesson
@@ -33,6 +34,14 @@ from mobility.enums import OrganisationKind
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, User
 from mobility.pagination import LimitOffsetPagination
+from mobility.signing_api import (
+    PDF_RESPONSE,
+    SCAN_RESPONSE,
+    ProofOut,
+    SignaturesIn,
+    proof_out,
+    signed_file,
+)
 
 router = Router(tags=["Auto-école sociale"])
 # An attendance sheet has one row per person booked: never more than a lesson holds.
@@ -203,6 +212,81 @@ def sign_agreement(request: HttpRequest, enrolment_id: Id, payload: AgreementIn)
         by=request.user, enrolment=enrolment, signed_on=payload.signed_on
     )
     return _read_enrolment(request, enrolment_id)
+
+
+# ---- the learning agreement signed on the tablet
+
+
+def _agreement(request: HttpRequest, enrolment_id: int):
+    enrolment = get_object_or_404(enrolments_for(request), pk=enrolment_id)
+    return enrolment, school_signing.agreement_signable(enrolment)
+
+
+def _agreement_proof(enrolment, signable) -> dict:
+    return proof_out(
+        signable,
+        base_url=f"/api/v1/drivingschool/enrolments/{enrolment.pk}/learning-agreement",
+    )
+
+
+@router.get(
+    "/enrolments/{enrolment_id}/learning-agreement",
+    response=ProofOut,
+    summary="Lire la preuve de signature du contrat pédagogique",
+)
+def learning_agreement_proof(request: HttpRequest, enrolment_id: Id):
+    return _agreement_proof(*_agreement(request, enrolment_id))
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/learning-agreement/signatures",
+    response=ProofOut,
+    summary="Signer le contrat pédagogique sur la tablette (images PNG en data URL)",
+    description="`beneficiary` et/ou `staff` : les signatures dessinées, en « data URL » "
+    "PNG. Le contrat est figé dès que les deux lignes sont signées (PDF avec signatures, "
+    "noms, date et heure, empreinte SHA-256) et noté signé : la tranche 1 s'ouvre. Une "
+    "inscription modifiée depuis la signature ouvre une nouvelle version. Image refusée : "
+    "422 ; déjà signé sans changement : 409.",
+)
+def sign_learning_agreement(request: HttpRequest, enrolment_id: Id, payload: SignaturesIn):
+    enrolment, _signable = _agreement(request, enrolment_id)
+    school_signing.agreement_sign(
+        enrolment=enrolment, by=request.user, staff_name=payload.staff_name, **payload.images()
+    )
+    return _agreement_proof(*_agreement(request, enrolment_id))
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/learning-agreement/scan",
+    response=ProofOut,
+    summary="Joindre le scan du contrat pédagogique signé sur papier (multipart/form-data)",
+    description="`file` : le scan (PDF, JPEG ou PNG). Il ferme la version en cours avec une "
+    "preuve « papier » et note le contrat signé. Un fichier d'un autre type : 422.",
+)
+def scan_learning_agreement(request: HttpRequest, enrolment_id: Id, file: File[UploadedFile]):
+    enrolment, _signable = _agreement(request, enrolment_id)
+    school_signing.agreement_scan(enrolment=enrolment, by=request.user, file=file)
+    return _agreement_proof(*_agreement(request, enrolment_id))
+
+
+@router.get(
+    "/enrolments/{enrolment_id}/learning-agreement/pdf",
+    summary="Télécharger le contrat pédagogique signé (PDF figé)",
+    openapi_extra=PDF_RESPONSE,
+)
+def learning_agreement_pdf(request: HttpRequest, enrolment_id: Id, version: int | None = None):
+    _enrolment, signable = _agreement(request, enrolment_id)
+    return signed_file(signable, which="pdf", version=version, by=request.user)
+
+
+@router.get(
+    "/enrolments/{enrolment_id}/learning-agreement/scan",
+    summary="Télécharger le scan du contrat pédagogique signé sur papier",
+    openapi_extra=SCAN_RESPONSE,
+)
+def learning_agreement_scan(request: HttpRequest, enrolment_id: Id, version: int | None = None):
+    _enrolment, signable = _agreement(request, enrolment_id)
+    return signed_file(signable, which="scan", version=version, by=request.user)
 
 
 @router.post(

@@ -11,8 +11,10 @@ from drivingschool.models import Enrolment
 from mobility.pdf import render_pdf
 
 
-def agreement_pdf(enrolment: Enrolment) -> bytes:
-    """The agreement of `enrolment` (select_related programme and pathway__beneficiary)."""
+def agreement_pdf(enrolment: Enrolment, *, signed: dict | None = None) -> bytes:
+    """The agreement of `enrolment` (select_related programme and pathway__beneficiary), to
+    print, or (`signed`: mobility.signing.signed_pdf_context) frozen with the signatures
+    drawn on the tablet."""
     tranches = {tranche.kind: tranche for tranche in enrolment.tranches.select_related("funder")}
     return render_pdf(
         "drivingschool/learning_agreement_pdf.html",
@@ -25,6 +27,7 @@ def agreement_pdf(enrolment: Enrolment) -> bytes:
             "practical_tranche": tranches.get("practical"),
             "attendance_percent": int(enrolment.programme.attendance_threshold * 100),
             "printed_on": timezone.localdate(),
+            **(signed or {}),
         },
     )
 

@@ -46,7 +46,9 @@ def _seed(*, platform, users, today):
 
 def register(registry: Registry) -> None:
     from drivingschool import report
+    from drivingschool.signing import AGREEMENT, render_signed_agreement
 
+    registry.register_signed_pdf(AGREEMENT, render_signed_agreement)
     registry.register_timeline("drivingschool", section="driving_school", contributor=_timeline)
     registry.register_pathway_prefetch("drivingschool", lambda: ["driving_enrolments"])
     registry.register_service_rows("drivingschool", _service_rows, casework_only=False)

@@ -14,6 +14,17 @@ urlpatterns = [
         name="agreement_pdf",
     ),
     path("inscriptions/<int:pk>/contrat-signe/", views.agreement_sign, name="agreement_sign"),
+    path(
+        "inscriptions/<int:pk>/contrat-pedagogique/signer/",
+        views.agreement_tablet_sign,
+        name="agreement_tablet_sign",
+    ),
+    # mobility.middleware.UPLOAD_PATH: a page whose path ends in "scan-papier/" takes a file.
+    path(
+        "inscriptions/<int:pk>/contrat-pedagogique/scan-papier/",
+        views.agreement_scan,
+        name="agreement_scan",
+    ),
     path("inscriptions/<int:pk>/examens/", views.exam_record, name="exam_record"),
     path("inscriptions/<int:pk>/exclure/", views.enrolment_exclude, name="enrolment_exclude"),
     path(

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from drivingschool import assiduity, pdf, selectors, services
+from drivingschool import signing as school_signing
 from drivingschool.enums import (
     DECISION_ROLES,
     SCHOOL_ROLES,
@@ -48,8 +49,9 @@ from mobility import form_tokens, weeks
 from mobility.enums import Role
 from mobility.errors import DomainError, InvalidInput
 from mobility.form_tokens import one_time_form
-from mobility.forms import add_domain_errors
+from mobility.forms import HandoverSignatureForm, PaperScanForm, add_domain_errors
 from mobility.models import Pathway, Platform
+from mobility.signing_pages import signed_document_panel
 from mobility.views import role_required
 
 PAGE_SIZE = 25
@@ -287,6 +289,17 @@ def _render_enrolment(request, enrolment, *, status=200, **bound_forms):
         "release_form": bound_forms.get("release_form") or ReleaseForm(),
         "release_kind": bound_forms.get("release_kind"),
         "threshold_percent": int(enrolment.programme.attendance_threshold * 100),
+        "agreement": signed_document_panel(
+            user=user,
+            signable=school_signing.agreement_signable(enrolment),
+            title=_("Contrat pédagogique signé"),
+            person_name=enrolment.pathway.beneficiary.full_name,
+            sign_url=reverse("drivingschool:agreement_tablet_sign", args=[enrolment.pk]),
+            scan_url=reverse("drivingschool:agreement_scan", args=[enrolment.pk]),
+            print_url=reverse("drivingschool:agreement_pdf", args=[enrolment.pk]),
+            sign_form=bound_forms.get("agreement_sign_form"),
+            scan_form=bound_forms.get("agreement_scan_form"),
+        ),
     }
     return render(request, "drivingschool/enrolment_detail.html", context, status=status)
 
@@ -350,6 +363,63 @@ def agreement_sign(request, pk):
         ),
         _("Contrat pédagogique signé : la tranche 1 (code) est débloquée."),
     )
+
+
+@require_POST
+@school_staff
+def agreement_tablet_sign(request, pk):
+    """The person and the staff member sign the learning agreement on the tablet."""
+    enrolment = _enrolment_for(request, pk)
+    user = request.user
+    form = HandoverSignatureForm(
+        request.POST,
+        person_name=enrolment.pathway.beneficiary.full_name,
+        staff_name=user.get_full_name() or user.get_username(),
+        auto_id="signature_%s",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            school_signing.agreement_sign(
+                enrolment=enrolment,
+                by=user,
+                beneficiary_image=data["beneficiary_signature"],
+                staff_image=data["staff_signature"],
+                staff_name=data["staff_name"],
+            )
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return _render_enrolment(request, enrolment, status=error.status_code)
+        else:
+            messages.success(
+                request, _("Contrat pédagogique signé sur tablette : le PDF signé est figé.")
+            )
+            return redirect(detail_url(enrolment) + "#signature")
+    return _render_enrolment(request, enrolment, status=422, agreement_sign_form=form)
+
+
+@require_POST
+@school_staff
+def agreement_scan(request, pk):
+    """The learning agreement signed on paper: its scan is attached instead."""
+    enrolment = _enrolment_for(request, pk)
+    form = PaperScanForm(request.POST, request.FILES, auto_id="scan_%s")
+    if form.is_valid():
+        try:
+            school_signing.agreement_scan(
+                enrolment=enrolment, by=request.user, file=form.cleaned_data["scan"]
+            )
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return _render_enrolment(request, enrolment, status=error.status_code)
+        else:
+            messages.success(request, _("Scan du contrat pédagogique signé sur papier joint."))
+            return redirect(detail_url(enrolment) + "#signature")
+    return _render_enrolment(request, enrolment, status=422, agreement_scan_form=form)
 
 
 def detail_url(enrolment) -> str:

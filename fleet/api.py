@@ -13,6 +13,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from fleet import photos, selectors, services
+from fleet import signing as fleet_signing
 from fleet.enums import FLEET_ROLES
 from fleet.models import CheckIn, LedgerEntry, Rental, Vehicle, VehiclePhoto
 from fleet.pdf import receipt_filename, receipt_pdf
@@ -46,6 +47,14 @@ from mobility.errors import Forbidden, InvalidInput
 from mobility.file_downloads import stored_file_response
 from mobility.models import Beneficiary, Organisation, Pathway, Platform
 from mobility.pagination import LimitOffsetPagination
+from mobility.signing_api import (
+    PDF_RESPONSE,
+    SCAN_RESPONSE,
+    ProofOut,
+    SignaturesIn,
+    proof_out,
+    signed_file,
+)
 
 router = Router(tags=["Flotte : véhicules, locations, points étapes"])
 
@@ -505,6 +514,139 @@ def photo_thumb(request: HttpRequest, photo_id: Id):
         filename=f"vignette-{photo.download_name()}",
         content_type="image/jpeg",
     )
+
+
+# ---- the contract and the return report signed on the tablet
+
+SIGNED_DOCUMENTS = {
+    "contract": (fleet_signing.contract_signable, "le contrat de mise à disposition"),
+    "return-report": (fleet_signing.return_signable, "le rapport de retour"),
+}
+
+
+def _signable(request: HttpRequest, rental_id: int, document: str):
+    rental = get_object_or_404(rentals_for(request).select_related("beneficiary"), pk=rental_id)
+    return rental, SIGNED_DOCUMENTS[document][0](rental)
+
+
+def _proof(request, rental_id: int, document: str):
+    _rental, signable = _signable(request, rental_id, document)
+    return proof_out(signable, base_url=f"/api/v1/fleet/rentals/{rental_id}/{document}")
+
+
+@router.get(
+    "/rentals/{rental_id}/contract",
+    response=ProofOut,
+    summary="Lire la preuve de signature du contrat (tablette, scan papier ou rien)",
+)
+def contract_proof(request: HttpRequest, rental_id: Id):
+    return _proof(request, rental_id, "contract")
+
+
+@router.post(
+    "/rentals/{rental_id}/contract/signatures",
+    response=ProofOut,
+    summary="Signer le contrat sur la tablette (images PNG en data URL)",
+    description="`beneficiary` et/ou `staff` : les signatures dessinées, en « data URL » "
+    "PNG. Le contrat est figé dès que les deux lignes sont signées : son PDF porte les "
+    "signatures, les noms, la date et l'heure et l'empreinte SHA-256 du contenu. Si la "
+    "location a changé depuis la dernière signature, une nouvelle version est ouverte. "
+    "Une image qui n'est pas un PNG lisible et dessiné : 422 ; un contrat déjà signé qui "
+    "n'a pas changé : 409.",
+)
+def sign_contract(request: HttpRequest, rental_id: Id, payload: SignaturesIn):
+    rental, _signable_ = _signable(request, rental_id, "contract")
+    fleet_signing.contract_sign(
+        rental=rental, by=request.user, staff_name=payload.staff_name, **payload.images()
+    )
+    return _proof(request, rental_id, "contract")
+
+
+@router.post(
+    "/rentals/{rental_id}/contract/scan",
+    response=ProofOut,
+    summary="Joindre le scan du contrat signé sur papier (multipart/form-data)",
+    description="`file` : le scan (PDF, JPEG ou PNG, DOCUMENT_MAX_BYTES au plus). Il ferme "
+    "la version en cours avec une preuve « papier ». Un fichier d'un autre type : 422.",
+)
+def scan_contract(request: HttpRequest, rental_id: Id, file: File[UploadedFile]):
+    rental, _signable_ = _signable(request, rental_id, "contract")
+    fleet_signing.contract_scan(rental=rental, by=request.user, file=file)
+    return _proof(request, rental_id, "contract")
+
+
+@router.get(
+    "/rentals/{rental_id}/contract/pdf",
+    summary="Télécharger le contrat signé (PDF figé), inscrit au journal des consultations",
+    openapi_extra=PDF_RESPONSE,
+)
+def contract_pdf_file(request: HttpRequest, rental_id: Id, version: int | None = None):
+    _rental, signable = _signable(request, rental_id, "contract")
+    return signed_file(signable, which="pdf", version=version, by=request.user)
+
+
+@router.get(
+    "/rentals/{rental_id}/contract/scan",
+    summary="Télécharger le scan du contrat signé sur papier",
+    openapi_extra=SCAN_RESPONSE,
+)
+def contract_scan_file(request: HttpRequest, rental_id: Id, version: int | None = None):
+    _rental, signable = _signable(request, rental_id, "contract")
+    return signed_file(signable, which="scan", version=version, by=request.user)
+
+
+@router.get(
+    "/rentals/{rental_id}/return-report",
+    response=ProofOut,
+    summary="Lire la preuve de signature du rapport de retour",
+)
+def return_report_proof(request: HttpRequest, rental_id: Id):
+    return _proof(request, rental_id, "return-report")
+
+
+@router.post(
+    "/rentals/{rental_id}/return-report/signatures",
+    response=ProofOut,
+    summary="Signer le rapport de retour sur la tablette (images PNG en data URL)",
+    description="Comme le contrat, une fois le retour enregistré (avant : 409).",
+)
+def sign_return_report(request: HttpRequest, rental_id: Id, payload: SignaturesIn):
+    rental, _signable_ = _signable(request, rental_id, "return-report")
+    fleet_signing.return_sign(
+        rental=rental, by=request.user, staff_name=payload.staff_name, **payload.images()
+    )
+    return _proof(request, rental_id, "return-report")
+
+
+@router.post(
+    "/rentals/{rental_id}/return-report/scan",
+    response=ProofOut,
+    summary="Joindre le scan du rapport de retour signé sur papier (multipart/form-data)",
+)
+def scan_return_report(request: HttpRequest, rental_id: Id, file: File[UploadedFile]):
+    rental, _signable_ = _signable(request, rental_id, "return-report")
+    fleet_signing.return_scan(rental=rental, by=request.user, file=file)
+    return _proof(request, rental_id, "return-report")
+
+
+@router.get(
+    "/rentals/{rental_id}/return-report/pdf",
+    summary="Télécharger le rapport de retour signé (PDF figé)",
+    openapi_extra=PDF_RESPONSE,
+)
+def return_report_pdf_file(request: HttpRequest, rental_id: Id, version: int | None = None):
+    _rental, signable = _signable(request, rental_id, "return-report")
+    return signed_file(signable, which="pdf", version=version, by=request.user)
+
+
+@router.get(
+    "/rentals/{rental_id}/return-report/scan",
+    summary="Télécharger le scan du rapport de retour signé sur papier",
+    openapi_extra=SCAN_RESPONSE,
+)
+def return_report_scan_file(request: HttpRequest, rental_id: Id, version: int | None = None):
+    _rental, signable = _signable(request, rental_id, "return-report")
+    return signed_file(signable, which="scan", version=version, by=request.user)
 
 
 # ---- check-ins due

@@ -4,6 +4,7 @@ for what WeasyPrint may read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -11,15 +12,48 @@ from fleet.enums import Condition, ConditionItem, EntryKind, PhotoMoment
 from fleet.models import Rental
 from fleet.photos import photos_by_step
 from fleet.selectors import Receipt
+from fleet.tariffs import euros
 from mobility.pdf import image_data_url, render_pdf
 
 __all__ = [
+    "contract_pdf",
     "receipt_filename",
     "receipt_pdf",
     "render_pdf",
     "return_report_filename",
     "return_report_pdf",
 ]
+
+
+def contract_pdf(rental, *, draft: bool = False, signed: dict | None = None) -> bytes:
+    """The rental contract: a draft to print before the handover, the contract to print
+    and sign on paper, or (`signed`: mobility.signing.signed_pdf_context) the frozen
+    contract with the signatures drawn on the tablet."""
+    from fleet import services
+
+    week = services.rental_quote(rental, rental.start_date, rental.start_date + timedelta(days=7))
+    grid = services.grid_with_rates(rental.tariff_grid)
+    return render_pdf(
+        "fleet/contract_pdf.html",
+        {
+            "rental": rental,
+            "pathway": rental.pathway,
+            "beneficiary": rental.beneficiary,
+            "vehicle": rental.vehicle,
+            "grid": grid,
+            "steps": [s for s in grid.steps.all() if s.kind == rental.vehicle.kind],
+            "reductions": list(grid.reductions.all()),
+            "week": week,
+            "week_total": euros(week.total),
+            "deposit": euros(rental.deposit),
+            "deposit_default": euros(rental.deposit_default)
+            if rental.deposit_default is not None
+            else "",
+            "today": timezone.localdate(),
+            "draft": draft,
+            **(signed or {}),
+        },
+    )
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
@@ -115,9 +149,10 @@ def photo_groups(rental: Rental) -> list[PhotoGroup]:
     return groups
 
 
-def return_report_pdf(rental: Rental) -> bytes:
+def return_report_pdf(rental: Rental, *, signed: dict | None = None) -> bytes:
     """The return report of a returned rental (annotated `with_balance()`): the vehicle's
-    condition at the handover and at the return, the km, the money, the photos."""
+    condition at the handover and at the return, the km, the money, the photos; with
+    `signed` (mobility.signing.signed_pdf_context), frozen with the tablet's signatures."""
     money_lines = list(
         rental.ledger.filter(
             kind__in=[EntryKind.DAMAGE, EntryKind.DEPOSIT_RETAINED, EntryKind.DEPOSIT_REFUND]
@@ -137,6 +172,7 @@ def return_report_pdf(rental: Rental) -> bytes:
             "money_lines": money_lines,
             "photo_groups": photo_groups(rental),
             "today": timezone.localdate(),
+            **(signed or {}),
         },
     )
 

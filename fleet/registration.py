@@ -42,6 +42,12 @@ def _timeline(user, beneficiary, pathways):
 
 def register(registry: Registry) -> None:
     from fleet import demo, report
+    from fleet.signing import (
+        CONTRACT,
+        RETURN_REPORT,
+        render_signed_contract,
+        render_signed_return_report,
+    )
 
     registry.register_timeline("fleet", section="rentals", contributor=_timeline)
     registry.register_pathway_prefetch("fleet", lambda: ["rentals__vehicle"])
@@ -71,6 +77,8 @@ def register(registry: Registry) -> None:
             services=report.people_by_service,
         )
     )
+    registry.register_signed_pdf(CONTRACT, render_signed_contract)
+    registry.register_signed_pdf(RETURN_REPORT, render_signed_return_report)
     # The handover, check-in and return pages and the API's photo route take photos.
     registry.register_upload_path(
         "fleet_photos",

@@ -11,6 +11,23 @@ urlpatterns = [
     path("locations/nouvelle/", views.rental_create, name="rental_create"),
     path("locations/<int:pk>/", views.rental_detail, name="rental_detail"),
     path("locations/<int:pk>/contrat.pdf", views.rental_contract, name="rental_contract"),
+    path(
+        "locations/<int:pk>/contrat/signer/",
+        views.rental_contract_sign,
+        name="rental_contract_sign",
+    ),
+    # mobility.middleware.UPLOAD_PATH: a page whose path ends in "scan-papier/" takes a file.
+    path(
+        "locations/<int:pk>/contrat/scan-papier/",
+        views.rental_contract_scan,
+        name="rental_contract_scan",
+    ),
+    path("locations/<int:pk>/retour/signer/", views.rental_return_sign, name="rental_return_sign"),
+    path(
+        "locations/<int:pk>/retour/scan-papier/",
+        views.rental_return_scan,
+        name="rental_return_scan",
+    ),
     path("locations/<int:pk>/point-etape/", views.checkin_create, name="checkin_create"),
     path("locations/<int:pk>/paiement/", views.payment_create, name="payment_create"),
     path("locations/<int:pk>/prolonger/", views.rental_extend, name="rental_extend"),

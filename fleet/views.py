@@ -1,8 +1,6 @@
 """The fleet pages (tablet first), as thin as the API handlers: parse a form, call one
 service, show a DomainError as a form error or a message."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -11,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from fleet import photos, selectors, services
+from fleet import signing as fleet_signing
 from fleet.enums import (
     FLEET_ROLES,
     OVERRIDE_ROLES,
@@ -37,9 +37,9 @@ from fleet.forms import (
 from fleet.handover import handover_choices
 from fleet.models import LedgerEntry, Rental, Vehicle, VehiclePhoto
 from fleet.pdf import (
+    contract_pdf,
     receipt_filename,
     receipt_pdf,
-    render_pdf,
     return_report_filename,
     return_report_pdf,
 )
@@ -49,8 +49,9 @@ from mobility import form_tokens
 from mobility.errors import DomainError, InvalidInput, NotFound
 from mobility.file_downloads import stored_file_response
 from mobility.form_tokens import one_time_form
-from mobility.forms import add_domain_errors
+from mobility.forms import HandoverSignatureForm, PaperScanForm, add_domain_errors
 from mobility.models import Platform
+from mobility.signing_pages import signed_document_panel
 from mobility.views import role_required
 
 FLEET = tuple(FLEET_ROLES)
@@ -175,7 +176,10 @@ def rental_create(request):
         else:
             messages.success(
                 request,
-                _("Véhicule remis. Imprimez le contrat si ce n'est pas déjà fait.")
+                _(
+                    "Véhicule remis. Faites signer le contrat sur la tablette ci-dessous, ou "
+                    "joignez le scan du contrat signé sur papier."
+                )
                 + _photos_kept(kept),
             )
             return redirect("fleet:rental_detail", pk=rental.pk)
@@ -246,7 +250,7 @@ def _contract_draft(request, form):
                 condition=form.handover_condition(),
                 **_rental_arguments(form.cleaned_data),
             )
-            pdf = _contract_pdf(rental, draft=True)
+            pdf = contract_pdf(rental, draft=True)
             transaction.set_rollback(True)
     except DomainError as error:
         _refused(form, error)
@@ -266,6 +270,11 @@ def _chosen_pathway(form, value):
 @role_required(*FLEET)
 def rental_detail(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
+    return _rental_detail_page(request, rental)
+
+
+def _rental_detail_page(request, rental, *, bound=None, status=200):
+    bound = bound or {}  # the forms sent back with their errors, per document
     checkins = list(rental.checkins.select_related("created_by").order_by("-date", "-pk"))
     # One query for every photo of the rental, shown beside the condition of its step.
     taken = photos.photos_by_step(rental.photos.order_by("taken_at", "pk"))
@@ -302,41 +311,148 @@ def rental_detail(request, pk):
             "microcredit_form": MicrocreditForm(rental=rental)
             if follow_ups.microcredit_open
             else None,
+            "contract": _signed_panel(
+                request, rental, "contract", **(bound or {}).get("contract", {})
+            ),
+            # The return report is signed once the vehicle is back.
+            "return_report": None
+            if rental.is_open
+            else _signed_panel(request, rental, "return", **bound.get("return", {})),
         },
+        status=status,
     )
+
+
+def _refused_as_state(request, error: DomainError) -> bool:
+    """A refusal that is about the document's state (already signed, a role that may
+    not sign), not the form: said above the page, whose panel shows the state."""
+    if isinstance(error, InvalidInput):
+        return False
+    messages.error(request, error.message)
+    return True
+
+
+# The two documents of a rental signed on the tablet: the contract at the handover, the
+# return report once the vehicle is back. Their pages' URL names, texts and services.
+SIGNED = {
+    "contract": {
+        "signable": fleet_signing.contract_signable,
+        "sign": fleet_signing.contract_sign,
+        "scan": fleet_signing.contract_scan,
+        "title": _lazy("Contrat de mise à disposition"),
+        "signed": _lazy("Contrat signé sur tablette : le PDF signé est figé."),
+        "scanned": _lazy("Scan du contrat signé sur papier joint."),
+        "print": "fleet:rental_contract",
+        "anchor": "signature",
+    },
+    "return": {
+        "signable": fleet_signing.return_signable,
+        "sign": fleet_signing.return_sign,
+        "scan": fleet_signing.return_scan,
+        "title": _lazy("Rapport de retour signé"),
+        "signed": _lazy("Rapport de retour signé sur tablette : le PDF signé est figé."),
+        "scanned": _lazy("Scan du rapport de retour signé sur papier joint."),
+        "print": "fleet:rental_return_report",
+        "anchor": "signature-retour",
+    },
+}
+
+
+def _signed_panel(request, rental, document: str, *, sign_form=None, scan_form=None):
+    spec = SIGNED[document]
+    return signed_document_panel(
+        user=request.user,
+        signable=spec["signable"](rental),
+        title=str(spec["title"]),
+        person_name=rental.beneficiary.full_name,
+        sign_url=reverse(f"fleet:rental_{document}_sign", args=[rental.pk]),
+        scan_url=reverse(f"fleet:rental_{document}_scan", args=[rental.pk]),
+        print_url=reverse(spec["print"], args=[rental.pk]),
+        sign_form=sign_form,
+        scan_form=scan_form,
+        anchor=spec["anchor"],
+    )
+
+
+def _sign_on_tablet(request, pk, document: str):
+    """The person and the staff member sign a rental's document on the tablet."""
+    spec = SIGNED[document]
+    rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
+    user = request.user
+    form = HandoverSignatureForm(
+        request.POST,
+        person_name=rental.beneficiary.full_name,
+        staff_name=user.get_full_name() or user.get_username(),
+        auto_id=f"{document}_signature_%s",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            spec["sign"](
+                rental=rental,
+                by=user,
+                beneficiary_image=data["beneficiary_signature"],
+                staff_image=data["staff_signature"],
+                staff_name=data["staff_name"],
+            )
+        except DomainError as error:
+            if _refused_as_state(request, error):
+                return _rental_detail_page(request, rental, status=error.status_code)
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, str(spec["signed"]))
+            return redirect(_detail_url(rental) + "#" + spec["anchor"])
+    return _rental_detail_page(request, rental, bound={document: {"sign_form": form}}, status=422)
+
+
+def _attach_scan(request, pk, document: str):
+    """A rental's document signed on paper: its scan is attached instead."""
+    spec = SIGNED[document]
+    rental = get_object_or_404(_rentals(request).select_related("beneficiary"), pk=pk)
+    form = PaperScanForm(request.POST, request.FILES, auto_id=f"{document}_scan_%s")
+    if form.is_valid():
+        try:
+            spec["scan"](rental=rental, by=request.user, file=form.cleaned_data["scan"])
+        except DomainError as error:
+            if _refused_as_state(request, error):
+                return _rental_detail_page(request, rental, status=error.status_code)
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, str(spec["scanned"]))
+            return redirect(_detail_url(rental) + "#" + spec["anchor"])
+    return _rental_detail_page(request, rental, bound={document: {"scan_form": form}}, status=422)
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_sign(request, pk):
+    return _sign_on_tablet(request, pk, "contract")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_contract_scan(request, pk):
+    return _attach_scan(request, pk, "contract")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_return_sign(request, pk):
+    return _sign_on_tablet(request, pk, "return")
+
+
+@require_POST
+@role_required(*FLEET)
+def rental_return_scan(request, pk):
+    return _attach_scan(request, pk, "return")
 
 
 @role_required(*FLEET)
 def rental_contract(request, pk):
     rental = get_object_or_404(_rentals(request), pk=pk)
-    response = HttpResponse(_contract_pdf(rental), content_type="application/pdf")
+    response = HttpResponse(contract_pdf(rental), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="contrat-location-{rental.pk}.pdf"'
     return response
-
-
-def _contract_pdf(rental: Rental, *, draft: bool = False) -> bytes:
-    week = services.rental_quote(rental, rental.start_date, rental.start_date + timedelta(days=7))
-    grid = services.grid_with_rates(rental.tariff_grid)
-    return render_pdf(
-        "fleet/contract_pdf.html",
-        {
-            "rental": rental,
-            "pathway": rental.pathway,
-            "beneficiary": rental.beneficiary,
-            "vehicle": rental.vehicle,
-            "grid": grid,
-            "steps": [s for s in grid.steps.all() if s.kind == rental.vehicle.kind],
-            "reductions": list(grid.reductions.all()),
-            "week": week,
-            "week_total": euros(week.total),
-            "deposit": euros(rental.deposit),
-            "deposit_default": euros(rental.deposit_default)
-            if rental.deposit_default is not None
-            else "",
-            "today": timezone.localdate(),
-            "draft": draft,
-        },
-    )
 
 
 def _detail_url(rental) -> str:

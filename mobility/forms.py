@@ -466,3 +466,86 @@ class ErasureRequestForm(forms.Form):
         help_text=_("Il ne peut pas être annulé : rien de ce qui est effacé ne se retrouve."),
         error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
     )
+
+
+class SignatureWidget(forms.Widget):
+    """A canvas to sign with a finger or a stylus; the drawing travels as a PNG data URL in
+    a hidden input (templates/mobility/_signature_field.html)."""
+
+    template_name = "mobility/_signature_field.html"
+
+    def format_value(self, value):
+        return value if isinstance(value, str) else ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The template lives with the project's templates (templates/mobility/), which the
+        # default form renderer does not search: the project's template engine renders it.
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        context = self.get_context(name, value, attrs)
+        return mark_safe(render_to_string(self.template_name, context))
+
+
+class SignatureField(forms.CharField):
+    """A drawn signature: cleaned into the PNG bytes (mobility.signatures.decode_signature),
+    with the French reason when the drawing is refused."""
+
+    widget = SignatureWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return b""
+        from mobility.signatures import SignatureRefused, decode_signature
+
+        try:
+            return decode_signature(value)
+        except SignatureRefused as error:
+            raise forms.ValidationError(error.message, code="signature") from None
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(
+                _("Signez dans le cadre avant d'enregistrer."), code="required"
+            )
+
+
+class HandoverSignatureForm(forms.Form):
+    """A document signed on the tablet by the person and a staff member, one after the
+    other on the same screen."""
+
+    beneficiary_signature = SignatureField(label=_("Signature de la personne"))
+    staff_signature = SignatureField(label=_("Signature du ou de la professionnel·le"))
+    staff_name = forms.CharField(
+        label=_("Nom du ou de la professionnel·le qui signe"),
+        max_length=200,
+        required=False,
+        help_text=_("Laissez vide pour signer à votre nom."),
+    )
+
+    def __init__(self, *args, person_name: str = "", staff_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if person_name:
+            self.fields["beneficiary_signature"].label = _("Signature de %(name)s") % {
+                "name": person_name
+            }
+        if staff_name:
+            self.fields["staff_name"].widget.attrs["placeholder"] = staff_name
+            self.fields["staff_signature"].label = _("Signature de %(name)s") % {"name": staff_name}
+
+
+class PaperScanForm(forms.Form):
+    """The paper path: the scan of the printed, hand-signed document."""
+
+    scan = forms.FileField(
+        label=_("Scan du document signé sur papier"),
+        help_text=_("PDF, JPEG ou PNG : une photo nette ou un scan de toutes les pages."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"}
+        ),
+    )

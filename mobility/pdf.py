@@ -3,8 +3,9 @@
 WeasyPrint may read the project's static files and the images a template embeds as
 `data:` URLs (a stored photo, read through the storage by the code that renders the
 PDF: `image_data_url`), and nothing else: every other URL (the internet, local files)
-is refused. It is imported on the first PDF, not when a worker
-starts: it costs seconds and tens of megabytes that most workers never need.
+is refused; the signatures drawn on a tablet are embedded the same way. It is imported
+on the first PDF, not when a worker starts: it costs seconds and tens of megabytes that
+most workers never need.
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ by each module's `ready()`:
 - `contract_end_sources`: where a person's work contract end is read when the fiche gave
   none (the documents app: the contract on file), for the fleet's eligibility, so that
   one module never imports another;
+- `signed_pdfs`: for each kind of signed document (mobility/signing.py), the module's
+  renderer of its frozen PDF;
 - `upload_paths`: the pages and API routes of a module that take files, whose request body
   may exceed DATA_UPLOAD_MAX_MEMORY_SIZE (mobility.middleware.RequestBodyLimitMiddleware).
 
@@ -127,6 +129,7 @@ class Registry:
     daily_work: dict[str, Callable] = field(default_factory=dict)
     orientation_recorders: dict[str, Callable] = field(default_factory=dict)
     contract_end_sources: dict[str, Callable] = field(default_factory=dict)
+    signed_pdfs: dict[str, Callable] = field(default_factory=dict)
     upload_paths: dict[str, tuple[re.Pattern, Callable[[], int]]] = field(default_factory=dict)
 
     @staticmethod
@@ -194,6 +197,12 @@ class Registry:
         """`source(beneficiary)` gives the end date of the person's work contract as the
         module knows it, or None."""
         self._add(self.contract_end_sources, name, source)
+
+    def register_signed_pdf(self, kind: str, renderer: Callable) -> None:
+        """`renderer(document, signatures) -> bytes`: the frozen PDF of a signed document of
+        `kind` (mobility.enums.SignedDocumentKind), embedding each signature (see
+        mobility.signing.signature_blocks) and the content hash."""
+        self._add(self.signed_pdfs, kind, renderer)
 
     def register_upload_path(self, name: str, *, pattern: str, max_bytes: Callable[[], int]):
         """Request paths matching `pattern` (a regular expression on the path) take files:

@@ -28,6 +28,7 @@ from documents.rules import DocumentKind
 from drivingschool.models import Enrolment, Lesson
 from fleet import photos as fleet_photos
 from fleet import services as fleet_services
+from fleet import signing as fleet_signing
 from fleet.enums import EntryKind, PaymentMethod, PhotoMoment, RentalStatus
 from fleet.models import LedgerEntry, Rental, Vehicle
 from imports import services as import_services
@@ -130,6 +131,13 @@ class World:
             expires_on=None,
         )
 
+        # The open rental's contract, signed on paper: its scan is the one signed file.
+        self.signed_document = fleet_signing.contract_scan(
+            rental=self.rental,
+            by=self.users[Role.FLEET],
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="contrat.pdf"),
+        )
+
     def kwargs(self, name: str, pattern: str) -> dict:
         """The ids a page takes, from the names of its URL's parameters."""
         objects = {
@@ -158,6 +166,7 @@ class World:
             "imports:": self.import_batch,
             "documents:upload": self.beneficiary,
             "documents:download": self.document,
+            "signed_document_download": self.signed_document,
         }
         values = {
             "notification_pk": self.notification.pk,
@@ -168,6 +177,7 @@ class World:
             "entry_pk": self.payment.pk,
             "uidb64": "MQ",
             "token": "not-a-token",
+            "which": "scan",
         }
         kwargs = {}
         for parameter in re.findall(r"<(?:\w+:)?(\w+)>", pattern):
@@ -271,6 +281,12 @@ POSTED = {
     "notification_resend",
     "pathway_close",
     "drivingschool:agreement_sign",
+    "drivingschool:agreement_tablet_sign",
+    "drivingschool:agreement_scan",
+    "fleet:rental_contract_sign",
+    "fleet:rental_contract_scan",
+    "fleet:rental_return_sign",
+    "fleet:rental_return_scan",
     "drivingschool:exam_record",
     "drivingschool:enrolment_exclude",
     "drivingschool:tranche_release",
@@ -340,6 +356,9 @@ PAGES = {
     "drivingschool:agreement_pdf": row(SCHOOL),
     "drivingschool:attendance_sheet": row(SCHOOL),
     "drivingschool:agreement_sign": row(SCHOOL, mine=ANSWERED),
+    # The learning agreement signed on the tablet, or its paper scan (an empty form: 422).
+    "drivingschool:agreement_tablet_sign": row(SCHOOL, mine=ANSWERED),
+    "drivingschool:agreement_scan": row(SCHOOL, mine=ANSWERED),
     "drivingschool:exam_record": row(SCHOOL, mine=ANSWERED),
     "drivingschool:enrolment_exclude": row(CASEWORK, mine=ANSWERED),
     "drivingschool:tranche_release": row(CASEWORK, mine=ANSWERED),
@@ -361,6 +380,14 @@ PAGES = {
     # Only once a rental is returned; an open one sends back to its page.
     "fleet:rental_refund": row(FLEET, mine=ANSWERED),
     "fleet:rental_return_report": row(FLEET),
+    # The contract and the return report signed on the tablet, or their paper scans.
+    "fleet:rental_contract_sign": row(FLEET, mine=ANSWERED),
+    "fleet:rental_contract_scan": row(FLEET, mine=ANSWERED),
+    "fleet:rental_return_sign": row(FLEET, mine=ANSWERED),
+    "fleet:rental_return_scan": row(FLEET, mine=ANSWERED),
+    # A signed document's file: the roles that read its kind (a rental's: fleet roles);
+    # other staff pass the door and find no document there (404).
+    "signed_document_download": row(FLEET, gate=STAFF, instructor=404),
     # A photo of a vehicle and its thumbnail: fleet roles of the rental's platform.
     "fleet:photo": row(FLEET),
     "fleet:photo_thumb": row(FLEET),
@@ -427,6 +454,13 @@ API = {
     "drivingschool_api_create_enrolment": WRITE,
     "drivingschool_api_get_enrolment": api_row(SCHOOL),
     "drivingschool_api_sign_agreement": WRITE,
+    # The learning agreement signed on the tablet: an empty post has no signature (422);
+    # nothing is signed yet, so no PDF nor scan (404).
+    "drivingschool_api_learning_agreement_proof": api_row(SCHOOL),
+    "drivingschool_api_sign_learning_agreement": api_row(SCHOOL, mine=422),
+    "drivingschool_api_scan_learning_agreement": WRITE,
+    "drivingschool_api_learning_agreement_pdf": api_row(SCHOOL, mine=404),
+    "drivingschool_api_learning_agreement_scan": api_row(SCHOOL, mine=404),
     "drivingschool_api_exclude_enrolment": WRITE,
     "drivingschool_api_record_exam": WRITE,
     # No body: the role is checked; the demo's first tranche is released already (409).
@@ -461,6 +495,18 @@ API = {
     "fleet_api_rental_photos": api_row(FLEET),
     "fleet_api_photo_file": api_row(FLEET),
     "fleet_api_photo_thumb": api_row(FLEET),
+    # The contract is signed on paper (the world's scan): its scan is there, its PDF is
+    # not; an empty post has no signature (422). The return report waits for the return.
+    "fleet_api_contract_proof": api_row(FLEET),
+    "fleet_api_sign_contract": api_row(FLEET, mine=422),
+    "fleet_api_scan_contract": WRITE,
+    "fleet_api_contract_pdf_file": api_row(FLEET, mine=404),
+    "fleet_api_contract_scan_file": api_row(FLEET),
+    "fleet_api_return_report_proof": api_row(FLEET),
+    "fleet_api_sign_return_report": api_row(FLEET, mine=409),
+    "fleet_api_scan_return_report": WRITE,
+    "fleet_api_return_report_pdf_file": api_row(FLEET, mine=404),
+    "fleet_api_return_report_scan_file": api_row(FLEET, mine=404),
     "mobility_reports_api_usage": api_row(REPORTS, listing=True),
     "accompaniment_api_list_types": api_row(CASEWORK, listing=True),
     "accompaniment_api_create_type": WRITE,

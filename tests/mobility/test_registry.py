@@ -102,6 +102,8 @@ def test_every_module_registered_its_parts():
         "mobility_potential",
         "actions",
     ]
+    # Each signed document's frozen PDF is rendered by the module that owns its object.
+    assert {"rental_contract", "return_report", "learning_agreement"} <= set(registry.signed_pdfs)
     casework_only = {name for name, (_rows, only) in registry.service_rows.items() if only}
     assert casework_only == {"accompaniment"}
 
