@@ -508,6 +508,9 @@ API = {
     "fleet_api_return_report_pdf_file": api_row(FLEET, mine=404),
     "fleet_api_return_report_scan_file": api_row(FLEET, mine=404),
     "mobility_reports_api_usage": api_row(REPORTS, listing=True),
+    "documents_api_upload_document": WRITE,
+    "documents_api_person_documents": api_row(FLEET),
+    "documents_api_document_file": api_row(FLEET),
     "accompaniment_api_list_types": api_row(CASEWORK, listing=True),
     "accompaniment_api_create_type": WRITE,
     "accompaniment_api_list_sessions": api_row(CASEWORK, listing=True),
@@ -584,6 +587,7 @@ def test_every_api_operation_answers_each_reader_as_the_table_says(world):
         "session_id": world.session.pk,
         "action_id": world.action.pk,
         "photo_id": world.photo.pk,
+        "document_id": world.document.pk,
     }
     query = {
         "fleet_api_quote": f"?beneficiary_id={world.beneficiary.pk}&kind={world.vehicle.kind}"

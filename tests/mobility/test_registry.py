@@ -86,7 +86,7 @@ def test_every_module_registered_its_parts():
     assert set(registry.api_routers) == MODULES
     assert set(registry.daily_work) == {"fleet_alerts"}
     assert set(registry.contract_end_sources) == {"documents"}
-    assert set(registry.upload_paths) == {"fleet_photos"}
+    assert set(registry.upload_paths) == {"fleet_photos", "documents"}
     assert set(registry.demo_loaders) == {"drivingschool", "fleet", "accompaniment"}
     assert set(registry.demo_referral_steps["diagnostics"]) == {"accepted", "closing"}
     assert set(registry.pathway_fields) == {"diagnostics", "progress"}
