@@ -36,9 +36,16 @@ def lend(fleet_user, adviser, prescriber_org, platform):
     return lend
 
 
-def check_in(user, rental, day, odometer_km, **payment):
+def check_in(user, rental, day, odometer_km, paid=None):
+    """A check-in, and a payment in cash of `paid` euros if given."""
     return services.checkin_record(
-        by=user, rental=rental, day=day, odometer_km=odometer_km, condition=CONDITION_OK, **payment
+        by=user,
+        rental=rental,
+        day=day,
+        odometer_km=odometer_km,
+        condition=CONDITION_OK,
+        payment_amount=Decimal(paid) if paid else None,
+        payment_method="cash" if paid else "",
     )
 
 
@@ -105,9 +112,9 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
     """Two vehicles named per state; available ones created out of order; a rental of each
     kind the board lists; another platform's vehicles and rentals, never shown."""
     monkeypatch.setattr(selectors, "BOARD_VEHICLES_PER_STATUS", 2)
-    zoe = VehicleFactory(platform=platform, label="Zoé")
-    clio = VehicleFactory(platform=platform, label="Clio")
-    bike = VehicleFactory(platform=platform, bike=True, label="Vélo de ville")
+    VehicleFactory(platform=platform, label="Zoé")
+    VehicleFactory(platform=platform, label="Clio")
+    VehicleFactory(platform=platform, bike=True, label="Vélo de ville")
     VehicleFactory(platform=platform, kind=VehicleKind.SCOOTER, label="Scooter")
     garage = VehicleFactory(platform=platform, label="Twingo")
     services.vehicle_set_status(by=fleet_user, vehicle=garage, status=VehicleStatus.MAINTENANCE)
@@ -119,25 +126,10 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
     # Paid all it owed but 0,50 €, and drove 900 km in its last week.
     far = lend(date(2026, 11, 10), label="Clio Campus")
     check_in(fleet_user, far, date(2026, 12, 1), 42100)
-    check_in(
-        fleet_user,
-        far,
-        date(2026, 12, 8),
-        43000,
-        payment_amount=Decimal("69.50"),
-        payment_method="cash",
-    )
-    far.refresh_from_db()
+    check_in(fleet_user, far, date(2026, 12, 8), 43000, paid="69.50")
     # Paid exactly what it owed: nothing unpaid, nothing to do this week.
     settled = lend(date(2026, 12, 2), label="Ami")
-    check_in(
-        fleet_user,
-        settled,
-        date(2026, 12, 8),
-        42050,
-        payment_amount=Decimal("15.00"),
-        payment_method="cash",
-    )
+    check_in(fleet_user, settled, date(2026, 12, 8), 42050, paid="15.00")
     returned_owing = lend(date(2026, 11, 18), label="C3")
     services.rental_return(
         by=fleet_user,
@@ -157,7 +149,6 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
         payment_method="cash",
     )
     return {
-        "available": [bike, clio, zoe],
         "overdue": overdue,
         "due": due,
         "far": far,
