@@ -36,17 +36,26 @@ def lend(fleet_user, adviser, prescriber_org, platform):
     return lend
 
 
-def check_in(user, rental, day, odometer_km, paid=None):
-    """A check-in, and a payment in cash of `paid` euros if given."""
-    return services.checkin_record(
-        by=user,
-        rental=rental,
-        day=day,
-        odometer_km=odometer_km,
-        condition=CONDITION_OK,
-        payment_amount=Decimal(paid) if paid else None,
-        payment_method="cash" if paid else "",
-    )
+def reading(user, rental, day, odometer_km, paid=None) -> dict:
+    """What a check-in and a return are given: the day's reading, a vehicle in good
+    condition, and a payment in cash of `paid` euros if given."""
+    return {
+        "by": user,
+        "rental": rental,
+        "day": day,
+        "odometer_km": odometer_km,
+        "condition": CONDITION_OK,
+        "payment_amount": Decimal(paid) if paid else None,
+        "payment_method": "cash" if paid else "",
+    }
+
+
+def check_in(*args, **kwargs):
+    return services.checkin_record(**reading(*args, **kwargs))
+
+
+def give_back(*args, **kwargs):
+    return services.rental_return(**reading(*args, **kwargs))
 
 
 def board_rentals(user):
@@ -131,23 +140,9 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
     settled = lend(date(2026, 12, 2), label="Ami")
     check_in(fleet_user, settled, date(2026, 12, 8), 42050, paid="15.00")
     returned_owing = lend(date(2026, 11, 18), label="C3")
-    services.rental_return(
-        by=fleet_user,
-        rental=returned_owing,
-        day=date(2026, 12, 2),
-        odometer_km=42200,
-        condition=CONDITION_OK,
-    )
+    give_back(fleet_user, returned_owing, date(2026, 12, 2), 42200)
     returned_settled = lend(date(2026, 11, 18), label="C4")
-    services.rental_return(
-        by=fleet_user,
-        rental=returned_settled,
-        day=date(2026, 12, 2),
-        odometer_km=42200,
-        condition=CONDITION_OK,
-        payment_amount=Decimal("35.00"),
-        payment_method="cash",
-    )
+    give_back(fleet_user, returned_settled, date(2026, 12, 2), 42200, paid="35.00")
     return {
         "overdue": overdue,
         "due": due,
@@ -235,9 +230,7 @@ def test_a_returned_rental_no_longer_warns_of_its_end(fleet_user, lend):
     Rental.objects.filter(pk=rental.pk).update(max_end_date=TODAY - timedelta(days=1))
     rental.refresh_from_db()
     assert selectors.reaching_max_length(rental, today=TODAY)
-    services.rental_return(
-        by=fleet_user, rental=rental, day=TODAY, odometer_km=42200, condition=CONDITION_OK
-    )
+    give_back(fleet_user, rental, TODAY, 42200)
     rental.refresh_from_db()
     assert not selectors.reaching_max_length(rental, today=TODAY)
 
