@@ -36,10 +36,26 @@ def lend(fleet_user, adviser, prescriber_org, platform):
     return lend
 
 
-def check_in(user, rental, day, odometer_km, **payment):
-    return services.checkin_record(
-        by=user, rental=rental, day=day, odometer_km=odometer_km, condition=CONDITION_OK, **payment
-    )
+def reading(user, rental, day, odometer_km, paid=None) -> dict:
+    """What a check-in and a return are given: the day's reading, a vehicle in good
+    condition, and a payment in cash of `paid` euros if given."""
+    return {
+        "by": user,
+        "rental": rental,
+        "day": day,
+        "odometer_km": odometer_km,
+        "condition": CONDITION_OK,
+        "payment_amount": Decimal(paid) if paid else None,
+        "payment_method": "cash" if paid else "",
+    }
+
+
+def check_in(*args, **kwargs):
+    return services.checkin_record(**reading(*args, **kwargs))
+
+
+def give_back(*args, **kwargs):
+    return services.rental_return(**reading(*args, **kwargs))
 
 
 def board_rentals(user):
@@ -105,9 +121,9 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
     """Two vehicles named per state; available ones created out of order; a rental of each
     kind the board lists; another platform's vehicles and rentals, never shown."""
     monkeypatch.setattr(selectors, "BOARD_VEHICLES_PER_STATUS", 2)
-    zoe = VehicleFactory(platform=platform, label="Zoé")
-    clio = VehicleFactory(platform=platform, label="Clio")
-    bike = VehicleFactory(platform=platform, bike=True, label="Vélo de ville")
+    VehicleFactory(platform=platform, label="Zoé")
+    VehicleFactory(platform=platform, label="Clio")
+    VehicleFactory(platform=platform, bike=True, label="Vélo de ville")
     VehicleFactory(platform=platform, kind=VehicleKind.SCOOTER, label="Scooter")
     garage = VehicleFactory(platform=platform, label="Twingo")
     services.vehicle_set_status(by=fleet_user, vehicle=garage, status=VehicleStatus.MAINTENANCE)
@@ -119,45 +135,15 @@ def fleet(fleet_user, platform, other_platform, lend, monkeypatch):
     # Paid all it owed but 0,50 €, and drove 900 km in its last week.
     far = lend(date(2026, 11, 10), label="Clio Campus")
     check_in(fleet_user, far, date(2026, 12, 1), 42100)
-    check_in(
-        fleet_user,
-        far,
-        date(2026, 12, 8),
-        43000,
-        payment_amount=Decimal("69.50"),
-        payment_method="cash",
-    )
-    far.refresh_from_db()
+    check_in(fleet_user, far, date(2026, 12, 8), 43000, paid="69.50")
     # Paid exactly what it owed: nothing unpaid, nothing to do this week.
     settled = lend(date(2026, 12, 2), label="Ami")
-    check_in(
-        fleet_user,
-        settled,
-        date(2026, 12, 8),
-        42050,
-        payment_amount=Decimal("15.00"),
-        payment_method="cash",
-    )
+    check_in(fleet_user, settled, date(2026, 12, 8), 42050, paid="15.00")
     returned_owing = lend(date(2026, 11, 18), label="C3")
-    services.rental_return(
-        by=fleet_user,
-        rental=returned_owing,
-        day=date(2026, 12, 2),
-        odometer_km=42200,
-        condition=CONDITION_OK,
-    )
+    give_back(fleet_user, returned_owing, date(2026, 12, 2), 42200)
     returned_settled = lend(date(2026, 11, 18), label="C4")
-    services.rental_return(
-        by=fleet_user,
-        rental=returned_settled,
-        day=date(2026, 12, 2),
-        odometer_km=42200,
-        condition=CONDITION_OK,
-        payment_amount=Decimal("35.00"),
-        payment_method="cash",
-    )
+    give_back(fleet_user, returned_settled, date(2026, 12, 2), 42200, paid="35.00")
     return {
-        "available": [bike, clio, zoe],
         "overdue": overdue,
         "due": due,
         "far": far,
@@ -244,9 +230,7 @@ def test_a_returned_rental_no_longer_warns_of_its_end(fleet_user, lend):
     Rental.objects.filter(pk=rental.pk).update(max_end_date=TODAY - timedelta(days=1))
     rental.refresh_from_db()
     assert selectors.reaching_max_length(rental, today=TODAY)
-    services.rental_return(
-        by=fleet_user, rental=rental, day=TODAY, odometer_km=42200, condition=CONDITION_OK
-    )
+    give_back(fleet_user, rental, TODAY, 42200)
     rental.refresh_from_db()
     assert not selectors.reaching_max_length(rental, today=TODAY)
 
