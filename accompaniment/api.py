@@ -146,6 +146,14 @@ def create_session(request: HttpRequest, payload: SessionIn):
             raise InvalidInput(
                 "Animateur·rice inconnu·e.", errors={"facilitator_id": "Personne inconnue."}
             )
+    funder = None
+    if payload.funder_id is not None:
+        funder = Organisation.objects.filter(pk=payload.funder_id).first()
+        if funder is None:
+            raise InvalidInput(
+                "Financeur inconnu.",
+                errors={"funder_id": "Choisissez un financeur de la plateforme."},
+            )
     session = services.session_schedule(
         by=request.user,
         action_type=action_type,
@@ -154,6 +162,7 @@ def create_session(request: HttpRequest, payload: SessionIn):
         place=payload.place,
         capacity=payload.capacity,
         facilitator=facilitator,
+        funder=funder,
     )
     return Status(201, sessions_for(request).get(pk=session.pk))
 

@@ -66,6 +66,13 @@ class SessionForm(forms.Form):
     facilitator = forms.ModelChoiceField(
         label=_("Animé par"), queryset=None, required=False, empty_label=_("— personne —")
     )
+    funder = forms.ModelChoiceField(
+        label=_("Financeur"),
+        queryset=None,
+        required=False,
+        empty_label=_("— aucun —"),
+        help_text=_("La séance figure dans les feuilles d'émargement signées de ce financeur."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +90,9 @@ class SessionForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["funder"].queryset = Organisation.objects.filter(
+            platform_id__in=platforms, kind=OrganisationKind.FUNDER, archived_at__isnull=True
+        ).order_by("name")
 
     def start(self) -> datetime:
         data = self.cleaned_data

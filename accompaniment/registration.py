@@ -50,6 +50,7 @@ def register(registry: Registry) -> None:
     )
     registry.register_api("accompaniment", router="accompaniment.api.router", prefix="", order=20)
     registry.register_demo("accompaniment", demo.seed, order=30)
+    registry.register_funded_sessions("accompaniment", selectors.funded_sessions)
     registry.register_report_section(
         ReportSection(
             code=report.SECTION,

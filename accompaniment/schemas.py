@@ -42,6 +42,11 @@ class SessionIn(InputSchema):
     place: str = Field(min_length=1, max_length=200)
     capacity: int = Field(ge=1, le=MAX_CAPACITY)
     facilitator_id: Id | None = None
+    funder_id: Id | None = Field(
+        None,
+        description="Le financeur de la séance (organisation de type financeur de la "
+        "plateforme) : la séance figure dans ses feuilles d'émargement signées.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -76,6 +81,7 @@ class SessionOut(Schema):
     place: str
     capacity: int
     facilitator_id: int | None
+    funder_id: int | None
     registered: int
     places_left: int
     cancelled: bool

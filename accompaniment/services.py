@@ -128,8 +128,9 @@ def session_schedule(
     place: str,
     capacity: int,
     facilitator: User | None = None,
+    funder: Organisation | None = None,
 ) -> WorkshopSession:
-    """Schedule a session of a collective workshop of the catalogue."""
+    """Schedule a session of a collective workshop of the catalogue, and who funds it."""
     _require(by, action_type.platform_id)
     errors = {}
     if action_type.kind != ActionKind.WORKSHOP:
@@ -153,6 +154,12 @@ def session_schedule(
         {Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR}
     ):
         errors["facilitator_id"] = "Cette personne ne fait pas partie de l'équipe de la plateforme."
+    if funder is not None and (
+        funder.platform_id != action_type.platform_id
+        or funder.kind != OrganisationKind.FUNDER
+        or funder.archived_at
+    ):
+        errors["funder_id"] = "Choisissez un financeur actif de la plateforme."
     if errors:
         raise InvalidInput(
             "La séance contient des erreurs : " + " ".join(errors.values()), errors=errors
@@ -166,6 +173,7 @@ def session_schedule(
             place=place,
             capacity=capacity,
             facilitator=facilitator,
+            funder=funder,
             created_by=by,
         ),
         by=by,

@@ -117,12 +117,18 @@ def session_create(request):
                 place=data["place"],
                 capacity=data["capacity"],
                 facilitator=data["facilitator"],
+                funder=data["funder"],
             )
         except DomainError as error:
             add_domain_errors(
                 form,
                 error,
-                aliases={"type_id": "action_type", "start": "day", "facilitator_id": "facilitator"},
+                aliases={
+                    "type_id": "action_type",
+                    "start": "day",
+                    "facilitator_id": "facilitator",
+                    "funder_id": "funder",
+                },
             )
         else:
             messages.success(request, _("Séance programmée."))

@@ -44,6 +44,12 @@ def _seed(*, platform, users, today):
     demo.seed(platform=platform, users=users)
 
 
+def _funded_sessions(**period):
+    from drivingschool import selectors
+
+    return selectors.funded_sessions(**period)
+
+
 def register(registry: Registry) -> None:
     registry.register_timeline("drivingschool", section="driving_school", contributor=_timeline)
     registry.register_pathway_prefetch("drivingschool", lambda: ["driving_enrolments"])
@@ -64,3 +70,4 @@ def register(registry: Registry) -> None:
         "drivingschool", router="drivingschool.api.router", prefix="drivingschool/", order=30
     )
     registry.register_demo("drivingschool", _seed, order=10)
+    registry.register_funded_sessions("drivingschool", _funded_sessions)

@@ -16,7 +16,10 @@ by each module's `ready()`:
 - `api_routers` and `urls`: mounted by mobility/api.py and mobility/urls.py;
 - `report_sections`: parts of the funder report (mobility/reports/definition.py);
 - `daily_work`: a module's part of a daily job of mobility/jobs.py (the job, its time and
-  its record stay in the core's schedule).
+  its record stay in the core's schedule);
+- `funded_sessions`: the sessions with an attendance sheet (lessons, workshops) that a
+  funder pays for in a period, for its audit of the signed sheets
+  (mobility/attendance_audit.py).
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -78,6 +81,40 @@ class ReportSection:
     order: int = 0
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """One person's line of a session's attendance sheet, as a funder's audit reads it."""
+
+    key: str  # the line's key among the sheet's signatures: "attendance:<id>"
+    person_id: int
+    person: str
+    status: str  # the attendance code ("" while not recorded)
+    status_label: str
+    attended: bool  # present or late: the person signs the line
+    late_minutes: int | None
+    funded: bool  # the funder of the audit pays for this person's place
+
+
+@dataclass(frozen=True)
+class FundedSession:
+    """A session a funder pays for, with its sheet's lines (the persons booked)."""
+
+    kind: str  # the kind of its signed sheet: "lesson_sheet" or "workshop_sheet"
+    session: Any  # the model instance the signed sheet is about
+    label: str
+    start: datetime
+    duration_minutes: int
+    leader: str  # the instructor or facilitator, who signs to close the sheet
+    lines: tuple[SheetLine, ...]
+    url: str = ""
+
+
+# A selector gets (platform_id=, funder_id=, start=, end=) with aware datetimes (start
+# included, end excluded) and returns the sessions held then that the funder pays for, not
+# cancelled, in a fixed number of queries.
+FundedSessionsSelector = Callable[..., Iterable[FundedSession]]
+
+
 @dataclass
 class Registry:
     timeline: dict[str, tuple[str, TimelineContributor]] = field(default_factory=dict)
@@ -91,6 +128,7 @@ class Registry:
     urls: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
+    funded_sessions: dict[str, FundedSessionsSelector] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -143,6 +181,11 @@ class Registry:
         a count for the job's record."""
         self._add(self.daily_work, job, work)
 
+    def register_funded_sessions(self, name: str, selector: FundedSessionsSelector) -> None:
+        """`selector(platform_id=, funder_id=, start=, end=)`: the module's sessions that
+        the funder pays for in the period (FundedSession), for the signed-sheets audit."""
+        self._add(self.funded_sessions, name, selector)
+
     # ---- what the core reads
 
     def timeline_for(self, user, beneficiary, pathways: list, sees: Iterable[str]) -> list:
@@ -180,6 +223,19 @@ class Registry:
 
     def urls_in_order(self) -> list[tuple[str, str]]:
         return [(prefix, module) for _o, prefix, module in sorted(self.urls.values())]
+
+    def sessions_funded(
+        self, *, platform_id: int, funder_id: int, start: datetime, end: datetime
+    ) -> list[FundedSession]:
+        """Every module's sessions that the funder pays for in [start, end), by start."""
+        sessions = [
+            session
+            for selector in self.funded_sessions.values()
+            for session in selector(
+                platform_id=platform_id, funder_id=funder_id, start=start, end=end
+            )
+        ]
+        return sorted(sessions, key=lambda session: (session.start, session.kind, session.label))
 
     def sections_in_order(self) -> list[ReportSection]:
         return sorted(self.report_sections.values(), key=lambda section: section.order)
