@@ -103,3 +103,24 @@ def missing_signatures(session: FundedSession, proof: SheetProof) -> list[Missin
             )
         )
     return missing
+
+
+def sheet_payload(session: FundedSession) -> dict:
+    """What a session's attendance sheet says, as signed (the signed document's content and
+    the source of its hash): the session, its leader, and each person's line. Whether a
+    funder pays a place is not on the sheet: it is not part of what people sign."""
+    return {
+        "session": session.label,
+        "start": session.start.isoformat(),
+        "duration_minutes": session.duration_minutes,
+        "leader": session.leader,
+        "lines": [
+            {
+                "key": line.key,
+                "person": line.person,
+                "status": line.status,
+                "late_minutes": line.late_minutes,
+            }
+            for line in session.lines
+        ],
+    }
