@@ -176,3 +176,26 @@ class FileAccessChannel(models.TextChoices):
     EXPORT_PDF = "export_pdf", _("téléchargement de toutes ses données (PDF)")
     ADMIN = "admin", _("administration (/admin/)")
     DOCUMENT = "document", _("téléchargement d'un document de la personne")
+    SIGNED_DOCUMENT = "signed_document", _("téléchargement d'un document signé")
+
+
+class SignedDocumentKind(models.TextChoices):
+    """What a signed document is: each module signs its own."""
+
+    RENTAL_CONTRACT = "rental_contract", _("contrat de mise à disposition")
+    RETURN_REPORT = "return_report", _("procès-verbal de retour")
+    LEARNING_AGREEMENT = "learning_agreement", _("contrat pédagogique")
+    LESSON_SHEET = "lesson_sheet", _("feuille d'émargement de séance")
+    WORKSHOP_SHEET = "workshop_sheet", _("feuille d'émargement d'atelier")
+
+
+class ProofKind(models.TextChoices):
+    """How a document was signed: drawn on the tablet, or on paper then scanned."""
+
+    TABLET = "tablet", _("signé sur tablette")
+    PAPER = "paper", _("scan papier")
+
+
+class SignerRole(models.TextChoices):
+    BENEFICIARY = "beneficiary", _("personne accompagnée")
+    STAFF = "staff", _("professionnel·le de la plateforme")

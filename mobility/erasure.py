@@ -62,6 +62,11 @@ def constant(value: str) -> Strategy:
     return strategy
 
 
+def emptied_json(name: str) -> models.Expression:
+    """A snapshot of what a person signed (names, amounts): emptied."""
+    return Value({}, output_field=models.JSONField())
+
+
 def year_only(name: str) -> models.Expression:
     """A birth date keeps its year (the reports count ages), on the first of January."""
     return TruncYear(name, output_field=models.DateField())
@@ -240,6 +245,25 @@ RULES: tuple[Rule, ...] = (
         "documents.PersonDocument",
         person="beneficiary",
         erase={"file": blank, "content_type": blank, "original_name": blank},
+    ),
+    # A signed document names its people: its snapshot, frozen PDF and scan go with any of
+    # them (the row, its version and its hash stay: a document was signed).
+    Rule(
+        "mobility.SignedDocument",
+        person="people",
+        erase={"content": emptied_json, "pdf": blank, "scan": blank, "scan_content_type": blank},
+        keep={"content_hash": "empreinte SHA-256 du contenu signé : ne nomme personne"},
+    ),
+    # The person's own signature lines: the drawing and the name. A staff member's line
+    # is a professional's, kept.
+    Rule(
+        "mobility.Signature",
+        person="beneficiary",
+        erase={
+            "image": blank,
+            "signer_name": constant(f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}"),
+        },
+        keep={"line": "clé de la ligne signée : un code et un numéro"},
     ),
     Rule(
         "accompaniment.WorkshopRegistration",

@@ -466,3 +466,50 @@ class ErasureRequestForm(forms.Form):
         help_text=_("Il ne peut pas être annulé : rien de ce qui est effacé ne se retrouve."),
         error_messages={"required": _("Cochez la case pour confirmer l'effacement.")},
     )
+
+
+class SignatureWidget(forms.Widget):
+    """A canvas to sign with a finger or a stylus; the drawing travels as a PNG data URL in
+    a hidden input (templates/mobility/_signature_field.html)."""
+
+    template_name = "mobility/_signature_field.html"
+
+    def format_value(self, value):
+        return value if isinstance(value, str) else ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The template lives with the project's templates (templates/mobility/), which the
+        # default form renderer does not search: the project's template engine renders it.
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        context = self.get_context(name, value, attrs)
+        return mark_safe(render_to_string(self.template_name, context))
+
+
+class SignatureField(forms.CharField):
+    """A drawn signature: cleaned into the PNG bytes (mobility.signatures.decode_signature),
+    with the French reason when the drawing is refused."""
+
+    widget = SignatureWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return b""
+        from mobility.signatures import SignatureRefused, decode_signature
+
+        try:
+            return decode_signature(value)
+        except SignatureRefused as error:
+            raise forms.ValidationError(error.message, code="signature") from None
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(
+                _("Signez dans le cadre avant d'enregistrer."), code="required"
+            )

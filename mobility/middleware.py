@@ -80,8 +80,10 @@ def forget_request(**kwargs) -> None:
     current_request.set(None)
 
 
-# The one page that takes a file (documents.urls): its body may be a document's size.
-UPLOAD_PATH = re.compile(r"^/beneficiaires/\d+/documents/$")
+# The pages and API routes that take a file: a person's document (documents.urls) and the
+# scan of a hand-signed paper (every such page's path ends in "scan-papier/", every such
+# API route's in "/scan"). Their body may be a document's size.
+UPLOAD_PATH = re.compile(r"^(/beneficiaires/\d+/documents/|/.+/scan-papier/|/api/v1/.+/scan)$")
 UPLOAD_FORM_MARGIN = 64 * 1024
 
 

@@ -6,10 +6,13 @@ method, the single tenancy scope used by pages, API and reports alike.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
@@ -35,9 +38,12 @@ from mobility.enums import (
     OrganisationKind,
     Outcome,
     PathwayStatus,
+    ProofKind,
     ReferralStatus,
     Role,
     Sex,
+    SignedDocumentKind,
+    SignerRole,
 )
 from mobility.rules import identity_key, notification_may_resend
 
@@ -1158,3 +1164,179 @@ class FileAccess(models.Model):
     def __str__(self) -> str:
         when = timezone.localtime(self.accessed_at)
         return f"{self.user} — bénéficiaire n° {self.beneficiary_id} — {when:%d/%m/%Y %H:%M}"
+
+
+# ---- signed documents (mobility/signing.py writes them, modules render their PDF)
+
+
+def signed_file_path(instance, filename: str) -> str:
+    """A random name under the platform's folder: the stored name never says whose
+    document it is. The extension is the one of the checked content."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    platform_id = getattr(instance, "platform_id", None) or "x"
+    return f"signatures/{platform_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class SignedDocumentQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> SignedDocumentQuerySet:
+        """The signed documents of the user's platforms whose kind their roles there read."""
+        from mobility.signatures import READER_ROLES
+
+        scope = Q(pk__in=[])
+        for membership in user.active_memberships():
+            kinds = [kind for kind, roles in READER_ROLES.items() if membership.role in roles]
+            if kinds:
+                scope |= Q(platform_id=membership.platform_id, kind__in=kinds)
+        return self.filter(scope)
+
+    def of(self, obj, kind: str) -> SignedDocumentQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, kind=kind
+        )
+
+    def current(self) -> SignedDocumentQuerySet:
+        return self.filter(superseded_at__isnull=True)
+
+
+class SignedDocument(models.Model):
+    """One version of a document signed for an object (a rental's contract, an enrolment's
+    learning agreement, a lesson's sheet): the snapshot of what was signed and its hash,
+    then, once closed, its proof (the frozen PDF of the tablet's signatures, or a scan of
+    the paper). A change of the object after the closing opens a new version; the old one
+    stays, superseded."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=SignedDocumentKind.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type d'objet")
+    )
+    object_id = models.PositiveBigIntegerField(_("numéro de l'objet"))
+    target = GenericForeignKey("content_type", "object_id")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # The people the document names: its files are erased with any of them.
+    people = models.ManyToManyField(
+        Beneficiary, related_name="signed_documents", blank=True, verbose_name=_("personnes")
+    )
+    content = models.JSONField(_("contenu signé"), default=dict)
+    content_hash = models.CharField(_("empreinte SHA-256 du contenu"), max_length=64)
+    proof = models.CharField(_("preuve"), max_length=10, choices=ProofKind.choices, blank=True)
+    # Empty once a person it names is anonymised: the files are deleted from the storage.
+    scan = models.FileField(
+        _("scan papier"), upload_to=signed_file_path, max_length=200, blank=True
+    )
+    scan_content_type = models.CharField(_("format du scan"), max_length=40, blank=True)
+    pdf = models.FileField(_("PDF signé"), upload_to=signed_file_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ouvert le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("ouvert par")
+    )
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("clos par"),
+    )
+    superseded_at = models.DateTimeField(_("remplacé le"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["people"])
+    objects = SignedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document signé")
+        verbose_name_plural = _("documents signés")
+        ordering = ["content_type", "object_id", "kind", "-version"]
+        indexes = [models.Index(fields=["content_type", "object_id", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "version"],
+                name="signed_document_version_unique",
+            ),
+            # One current version per object and kind.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=Q(superseded_at__isnull=True),
+                name="signed_document_one_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SignedDocumentKind.values), name="signed_document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="signed_document_version_positive"
+            ),
+            # Closed with a proof, or open without one.
+            models.CheckConstraint(
+                condition=(Q(closed_at__isnull=True) & Q(proof=""))
+                | (Q(closed_at__isnull=False) & Q(proof__in=ProofKind.values)),
+                name="signed_document_closed_has_proof",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} n° {self.object_id} — version {self.version}"
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def download_name(self, which: str) -> str:
+        """The name offered to the browser: the kind, object, version; never a name."""
+        if which == "scan":
+            extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+                self.scan_content_type, "bin"
+            )
+            return f"{self.kind}-{self.object_id}-v{self.version}-scan.{extension}"
+        return f"{self.kind}-{self.object_id}-v{self.version}.pdf"
+
+
+class Signature(models.Model):
+    """One line signed on a document: the drawing, who signed and when."""
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="+", verbose_name=_("plateforme")
+    )
+    document = models.ForeignKey(
+        SignedDocument,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("document"),
+    )
+    # "beneficiary", "staff", "attendance:<id>", "closing"…: one signature per line.
+    line = models.CharField(_("ligne"), max_length=60)
+    signer_role = models.CharField(_("qualité"), max_length=20, choices=SignerRole.choices)
+    signer_name = models.CharField(_("nom du ou de la signataire"), max_length=200)
+    # The followed person who signed (none for a staff member's line).
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("personne signataire"),
+    )
+    # Empty once the person is anonymised: the image is deleted from the storage.
+    image = models.FileField(_("signature"), upload_to=signed_file_path, max_length=200, blank=True)
+    signed_at = models.DateTimeField(_("signé le"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recueillie par")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["document", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "line"], name="signature_one_per_line"),
+            models.CheckConstraint(
+                condition=Q(signer_role__in=SignerRole.values), name="signature_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_signer_role_display()} — {self.document}"

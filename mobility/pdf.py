@@ -1,12 +1,15 @@
 """HTML to PDF with WeasyPrint, for every PDF of the product (contracts, summaries, reports).
 
 WeasyPrint may read the project's static files and nothing else: every other URL (the
-internet, local files) is refused. It is imported on the first PDF, not when a worker
-starts: it costs seconds and tens of megabytes that most workers never need.
+internet, local files) is refused. The one exception is an inline PNG (a `data:` URL): the
+signatures drawn on a tablet are embedded that way, never fetched. It is imported on the
+first PDF, not when a worker starts: it costs seconds and tens of megabytes that most
+workers never need.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from functools import cache
@@ -15,6 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+# A signature drawn on the tablet, embedded in the PDF (mobility.signing.signature_blocks).
+INLINE_PNG = "data:image/png;base64,"
 
 # Relative links of a PDF resolve against this; it is never contacted.
 BASE_URL = "https://pdf.invalid"
@@ -48,6 +54,12 @@ def _static_files_fetcher_class():
 
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith(INLINE_PNG):
+                return URLFetcherResponse(
+                    url,
+                    base64.b64decode(url[len(INLINE_PNG) :]),
+                    headers={"Content-Type": "image/png"},
+                )
             path = static_file_for(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(

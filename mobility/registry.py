@@ -19,7 +19,9 @@ by each module's `ready()`:
   its record stay in the core's schedule);
 - `funded_sessions`: the sessions with an attendance sheet (lessons, workshops) that a
   funder pays for in a period, for its audit of the signed sheets
-  (mobility/attendance_audit.py).
+  (mobility/attendance_audit.py);
+- `signed_pdfs`: for each kind of signed document (mobility/signing.py), the module's
+  renderer of its frozen PDF.
 
 Registration happens once per process, at start-up, before any request; each `register_*`
 refuses a second entry under the same name (a module registered twice is a bug).
@@ -129,6 +131,7 @@ class Registry:
     report_sections: dict[str, ReportSection] = field(default_factory=dict)
     daily_work: dict[str, Callable] = field(default_factory=dict)
     funded_sessions: dict[str, FundedSessionsSelector] = field(default_factory=dict)
+    signed_pdfs: dict[str, Callable] = field(default_factory=dict)
 
     @staticmethod
     def _add(table: dict, name: str, value) -> None:
@@ -185,6 +188,12 @@ class Registry:
         """`selector(platform_id=, funder_id=, start=, end=)`: the module's sessions that
         the funder pays for in the period (FundedSession), for the signed-sheets audit."""
         self._add(self.funded_sessions, name, selector)
+
+    def register_signed_pdf(self, kind: str, renderer: Callable) -> None:
+        """`renderer(document, signatures) -> bytes`: the frozen PDF of a signed document of
+        `kind` (mobility.enums.SignedDocumentKind), embedding each signature (see
+        mobility.signing.signature_blocks) and the content hash."""
+        self._add(self.signed_pdfs, kind, renderer)
 
     # ---- what the core reads
 

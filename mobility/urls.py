@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import accounts, health, invitations, legal, sheet_audit_views, views
+from mobility import (
+    accounts,
+    file_downloads,
+    health,
+    invitations,
+    legal,
+    sheet_audit_views,
+    views,
+)
 from mobility.api import api
 from mobility.registry import registry
 
@@ -48,6 +56,11 @@ urlpatterns = [
         name="beneficiary_personal_data_pdf",
     ),
     path("parcours/<int:pk>/cloturer/", views.pathway_close, name="pathway_close"),
+    path(
+        "documents-signes/<int:pk>/<str:which>/",
+        file_downloads.signed_document_download,
+        name="signed_document_download",
+    ),
     path("jetons-api/", views.api_tokens, name="api_tokens"),
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     # Each module's pages, as its AppConfig.ready() registered them (mobility/registry.py).
