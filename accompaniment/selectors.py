@@ -210,7 +210,7 @@ def funded_sessions(*, platform_id: int, funder_id: int, start, end) -> list[Fun
 def _funded_session(session: WorkshopSession) -> FundedSession:
     lines = tuple(
         SheetLine(
-            key=f"attendance:{registration.pk}",
+            key=f"attendance:{registration.pathway_id}",
             person_id=registration.pathway.beneficiary_id,
             person=registration.pathway.beneficiary.full_name,
             status=registration.attendance,

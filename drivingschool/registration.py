@@ -50,6 +50,12 @@ def _funded_sessions(**period):
     return selectors.funded_sessions(**period)
 
 
+def _sheet_pdf(document, signatures) -> bytes:
+    from mobility.attendance_sheets import render_sheet_pdf
+
+    return render_sheet_pdf(document, signatures)
+
+
 def register(registry: Registry) -> None:
     registry.register_timeline("drivingschool", section="driving_school", contributor=_timeline)
     registry.register_pathway_prefetch("drivingschool", lambda: ["driving_enrolments"])
@@ -71,3 +77,4 @@ def register(registry: Registry) -> None:
     )
     registry.register_demo("drivingschool", _seed, order=10)
     registry.register_funded_sessions("drivingschool", _funded_sessions)
+    registry.register_signed_pdf("lesson_sheet", _sheet_pdf)

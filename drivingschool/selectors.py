@@ -329,21 +329,7 @@ def funded_sessions(
         .filter(_paid_by(funder_id))
         .values("pk")
     )
-    lessons = (
-        Lesson.objects.filter(pk__in=lesson_ids)
-        .select_related("instructor")
-        .prefetch_related(
-            Prefetch(
-                "enrolments",
-                queryset=Enrolment.objects.select_related("pathway__beneficiary").order_by(
-                    "pathway__beneficiary__last_name", "pathway__beneficiary__first_name", "pk"
-                ),
-            ),
-            "attendances",
-        )
-        .order_by("start", "pk")
-    )
-    lessons = list(lessons)
+    lessons = list(_with_sheet(Lesson.objects.filter(pk__in=lesson_ids)).order_by("start", "pk"))
     funded_by = {
         (enrolment_id, kind)
         for enrolment_id, kind in FundingTranche.objects.filter(
@@ -353,6 +339,25 @@ def funded_sessions(
         .distinct()
     }
     return [_funded_lesson(lesson, funded_by) for lesson in lessons]
+
+
+def _with_sheet(lessons):
+    """What a lesson's sheet reads: instructor, people booked by name, attendance."""
+    return lessons.select_related("instructor").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("pathway__beneficiary").order_by(
+                "pathway__beneficiary__last_name", "pathway__beneficiary__first_name", "pk"
+            ),
+        ),
+        "attendances",
+    )
+
+
+def sheet_of(lesson: Lesson) -> FundedSession:
+    """The lesson's attendance sheet as it is signed (three queries); no line is marked
+    funded: a sheet is the same whoever pays."""
+    return _funded_lesson(_with_sheet(Lesson.objects.filter(pk=lesson.pk)).get(), set())
 
 
 def _funded_lesson(lesson: Lesson, funded_by: set) -> FundedSession:

@@ -119,6 +119,7 @@ def sheet_payload(session: FundedSession) -> dict:
                 "key": line.key,
                 "person": line.person,
                 "status": line.status,
+                "status_label": line.status_label,
                 "late_minutes": line.late_minutes,
             }
             for line in session.lines

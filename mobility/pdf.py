@@ -21,6 +21,9 @@ from django.template.loader import render_to_string
 
 # A signature drawn on the tablet, embedded in the PDF (mobility.signing.signature_blocks).
 INLINE_PNG = "data:image/png;base64,"
+# The scan of a hand-signed paper sheet, embedded in a funder's audit pack
+# (mobility/sheet_audit.py): a PNG or a JPEG, already checked at its upload.
+INLINE_IMAGES = {INLINE_PNG: "image/png", "data:image/jpeg;base64,": "image/jpeg"}
 
 # Relative links of a PDF resolve against this; it is never contacted.
 BASE_URL = "https://pdf.invalid"
@@ -54,12 +57,13 @@ def _static_files_fetcher_class():
 
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith(INLINE_PNG):
-                return URLFetcherResponse(
-                    url,
-                    base64.b64decode(url[len(INLINE_PNG) :]),
-                    headers={"Content-Type": "image/png"},
-                )
+            for prefix, content_type in INLINE_IMAGES.items():
+                if url.startswith(prefix):
+                    return URLFetcherResponse(
+                        url,
+                        base64.b64decode(url[len(prefix) :]),
+                        headers={"Content-Type": content_type},
+                    )
             path = static_file_for(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(

@@ -27,13 +27,13 @@ from mobility.attendance_audit import (
     missing_signatures,
     sheet_payload,
 )
+from mobility.attendance_sheets import sheet_context
 from mobility.enums import FileAccessChannel, OrganisationKind, ProofKind, Role, SignedDocumentKind
 from mobility.errors import Forbidden, InvalidInput, NotFound
 from mobility.models import FileAccess, Organisation, Platform, Signature, SignedDocument, User
 from mobility.registry import FundedSession, registry
 from mobility.reports.rules import period_errors
 from mobility.signatures import content_hash
-from mobility.signing import signature_blocks
 
 AUDIT_ROLES = frozenset({Role.ADMIN})
 SHEET_KINDS = (SignedDocumentKind.LESSON_SHEET, SignedDocumentKind.WORKSHOP_SHEET)
@@ -268,20 +268,21 @@ def _scan_image(document: SignedDocument) -> str:
 
 
 def pdf_context(pack: AuditPack) -> dict:
+    """Each closed sheet as it was signed (its content, not today's data), the scan of a
+    paper one, and what the cover page and the totals need."""
     sheets = []
     for audited in pack.sessions:
         document = audited.document
         if document is None or not document.closed or audited.stale:
             continue
-        blocks = {block["line"]: block for block in signature_blocks(audited.signatures.values())}
+        paper = document.proof == ProofKind.PAPER
         sheets.append(
             {
                 "session": audited.session,
                 "document": document,
-                "paper": document.proof == ProofKind.PAPER,
-                "scan_image": _scan_image(document) if document.proof == ProofKind.PAPER else "",
-                "lines": [(line, blocks.get(line.key)) for line in audited.session.lines],
-                "closing": blocks.get("closing"),
+                "paper": paper,
+                "scan_image": _scan_image(document) if paper else "",
+                "sheet": None if paper else sheet_context(document, audited.signatures.values()),
                 "missing": audited.missing,
             }
         )
