@@ -82,8 +82,8 @@ def test_the_funder_s_sessions_of_the_period_with_their_lines(
     assert funded.leader == adviser.get_full_name()
     assert funded.url == reverse("accompaniment:session_detail", args=[session.pk])
     assert [(line.person, line.status, line.attended, line.funded) for line in funded.lines] == [
-        ("Aline Arnaud", "late", True, True),
-        ("Bruno Bertin", "unexcused", False, True),
+        ("Aline ARNAUD", "late", True, True),
+        ("Bruno BERTIN", "unexcused", False, True),
     ]
     assert funded.lines[0].key.startswith("attendance:")
 

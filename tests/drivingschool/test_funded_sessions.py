@@ -54,10 +54,14 @@ def test_a_lesson_is_the_funder_s_when_it_pays_someone_s_tranche_of_that_stage(
     assert by_key[f"attendance:{theirs.pk}"].status == ""
     assert by_key[f"attendance:{theirs.pk}"].status_label == "pas émargé"
 
-    (driving,) = registry.sessions_funded(
-        platform_id=platform.pk, funder_id=other_funder.pk, **period(days=4.5)
-    )
-    assert driving.session.kind == "driving"
+    # The other funder pays for the driving stage of ours and the code stage of theirs.
+    kinds = [
+        (session.session.kind, sorted(line.funded for line in session.lines))
+        for session in registry.sessions_funded(
+            platform_id=platform.pk, funder_id=other_funder.pk, **period()
+        )
+    ]
+    assert kinds == [("theory", [True]), ("driving", [True]), ("theory", [False, True])]
 
 
 @pytest.mark.parametrize("lessons", [1, 5])
