@@ -23,6 +23,7 @@ from mobility.enums import OrganisationKind, PathwayStatus
 from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
 from mobility.models import Organisation, Pathway, User
+from mobility.sheet_forms import SignedSheetFormMixin, line_key
 
 
 class TimeInput(forms.TimeInput):
@@ -128,12 +129,14 @@ class SessionCancelForm(forms.Form):
     )
 
 
-class AttendanceSheetForm(OneTimeForm):
-    """One row per person registered: status (big buttons) and reason."""
+class AttendanceSheetForm(SignedSheetFormMixin, OneTimeForm):
+    """One row per person registered: status (big buttons), reason and the person's
+    signature; the facilitator's closing signature."""
 
     def __init__(self, *args, registrations, **kwargs):
         super().__init__(*args, **kwargs)
         self.registrations = list(registrations)
+        self.add_signature_fields(registration.pathway_id for registration in self.registrations)
         for registration in self.registrations:
             key = registration.pathway_id
             self.fields[f"status_{key}"] = forms.ChoiceField(
@@ -158,6 +161,8 @@ class AttendanceSheetForm(OneTimeForm):
                 "person": registration.pathway.beneficiary.full_name,
                 "status": self[f"status_{key}"],
                 "reason": self[f"reason_{key}"],
+                "signature": self[f"signature_{key}"],
+                "key": line_key(key),
             }
 
     def rows(self) -> list[AttendanceRow]:

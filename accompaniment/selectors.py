@@ -185,7 +185,7 @@ BY_NAME = ("pathway__beneficiary__last_name", "pathway__beneficiary__first_name"
 def funded_sessions(*, platform_id: int, funder_id: int, start, end) -> list[FundedSession]:
     """The workshop sessions held in [start, end) that the funder pays for (the session's
     funder), with their sheet's lines, in two queries (mobility/registry.py)."""
-    sessions = (
+    sessions = _with_sheet(
         WorkshopSession.objects.filter(
             platform_id=platform_id,
             funder_id=funder_id,
@@ -193,18 +193,24 @@ def funded_sessions(*, platform_id: int, funder_id: int, start, end) -> list[Fun
             start__lt=end,
             cancelled_at__isnull=True,
         )
-        .select_related("action_type", "facilitator")
-        .prefetch_related(
-            Prefetch(
-                "registrations",
-                queryset=WorkshopRegistration.objects.select_related(
-                    "pathway__beneficiary"
-                ).order_by(*BY_NAME),
-            )
-        )
-        .order_by("start", "pk")
-    )
+    ).order_by("start", "pk")
     return [_funded_session(session) for session in sessions]
+
+
+def _with_sheet(sessions):
+    return sessions.select_related("action_type", "facilitator").prefetch_related(
+        Prefetch(
+            "registrations",
+            queryset=WorkshopRegistration.objects.select_related("pathway__beneficiary").order_by(
+                *BY_NAME
+            ),
+        )
+    )
+
+
+def sheet_of(session: WorkshopSession) -> FundedSession:
+    """The session's attendance sheet as it is signed (two queries)."""
+    return _funded_session(_with_sheet(WorkshopSession.objects.filter(pk=session.pk)).get())
 
 
 def _funded_session(session: WorkshopSession) -> FundedSession:

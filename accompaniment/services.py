@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from accompaniment import rules
+from accompaniment import rules, selectors
 from accompaniment.enums import (
     ACTION_ROLES,
     ActionKind,
@@ -26,6 +26,7 @@ from accompaniment.enums import (
 )
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
 from mobility import notifications
+from mobility.attendance_sheets import sheet_attach_scan, sheet_sign
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, Platform, User
@@ -359,6 +360,42 @@ def attendance_record(
 
 
 # ---- individual actions
+
+
+@transaction.atomic
+def attendance_sheet_submit(
+    *,
+    by: User,
+    session: WorkshopSession,
+    rows: list[AttendanceRow],
+    signatures: dict[str, bytes] | None = None,
+    closing: bytes | None = None,
+) -> list[WorkshopRegistration]:
+    """The tablet's one submit: the statuses, each present or late person's signature and,
+    with the facilitator's closing signature, the frozen signed sheet
+    (mobility.attendance_sheets.sheet_sign), all or nothing."""
+    saved = attendance_record(by=by, session=session, rows=rows)
+    sheet_sign(
+        sheet=selectors.sheet_of(session),
+        platform_id=session.platform_id,
+        by=by,
+        signatures=signatures or {},
+        closing=closing,
+    )
+    return saved
+
+
+@transaction.atomic
+def attendance_sheet_attach_scan(*, by: User, session: WorkshopSession, file) -> None:
+    """Attach the scan of the session's printed sheet, signed by hand, as its proof."""
+    session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    _require(by, session.platform_id)
+    _refuse_if_cancelled(session)
+    if not session.has_started():
+        raise Conflict("Cette séance n'a pas encore commencé : il n'y a pas encore de feuille.")
+    sheet_attach_scan(
+        sheet=selectors.sheet_of(session), platform_id=session.platform_id, file=file, by=by
+    )
 
 
 @dataclass(frozen=True)
