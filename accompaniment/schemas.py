@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from accompaniment.rules import MAX_CAPACITY, MAX_MINUTES, MAX_TRIPS, places_left
+from mobility.attendance_sheets_api import SIGNATURE_DESCRIPTION
 from mobility.bounds import Day, Id, Moment
 from mobility.schemas import InputSchema
 
@@ -118,6 +119,7 @@ class AttendanceIn(InputSchema):
     pathway_id: Id
     status: AttendanceCode
     reason: str = Field("", max_length=2000)
+    signature: str | None = Field(None, max_length=300_000, description=SIGNATURE_DESCRIPTION)
 
 
 class ActionIn(InputSchema):

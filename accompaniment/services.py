@@ -385,14 +385,32 @@ def attendance_sheet_submit(
     return saved
 
 
-@transaction.atomic
-def attendance_sheet_attach_scan(*, by: User, session: WorkshopSession, file) -> None:
-    """Attach the scan of the session's printed sheet, signed by hand, as its proof."""
+def _sheet_session(by: User, session: WorkshopSession) -> WorkshopSession:
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     _require(by, session.platform_id)
     _refuse_if_cancelled(session)
     if not session.has_started():
         raise Conflict("Cette séance n'a pas encore commencé : il n'y a pas encore de feuille.")
+    return session
+
+
+@transaction.atomic
+def attendance_sheet_close(*, by: User, session: WorkshopSession, closing: bytes) -> None:
+    """The facilitator's closing signature alone (the API's second call after the rows)."""
+    session = _sheet_session(by, session)
+    sheet_sign(
+        sheet=selectors.sheet_of(session),
+        platform_id=session.platform_id,
+        by=by,
+        signatures={},
+        closing=closing,
+    )
+
+
+@transaction.atomic
+def attendance_sheet_attach_scan(*, by: User, session: WorkshopSession, file) -> None:
+    """Attach the scan of the session's printed sheet, signed by hand, as its proof."""
+    session = _sheet_session(by, session)
     sheet_attach_scan(
         sheet=selectors.sheet_of(session), platform_id=session.platform_id, file=file, by=by
     )

@@ -744,16 +744,35 @@ def attendance_sheet_submit(
     return saved
 
 
-@transaction.atomic
-def attendance_sheet_attach_scan(*, by: User, lesson: Lesson, file) -> None:
-    """Attach the scan of the lesson's printed sheet, signed by hand, as its proof (once
-    the lesson has started; a cancelled lesson has no sheet)."""
+def _sheet_lesson(by: User, lesson: Lesson) -> Lesson:
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
     _require_school(by, lesson.platform_id)
     if lesson.is_cancelled:
         raise Conflict("Cette séance est annulée : pas d'émargement.")
     if not lesson.has_started():
         raise Conflict("Cette séance n'a pas encore commencé : il n'y a pas encore de feuille.")
+    return lesson
+
+
+@transaction.atomic
+def attendance_sheet_close(*, by: User, lesson: Lesson, closing: bytes) -> None:
+    """The instructor's closing signature alone (the API's second call after the rows):
+    the sheet is frozen if each present or late person has signed."""
+    lesson = _sheet_lesson(by, lesson)
+    sheet_sign(
+        sheet=selectors.sheet_of(lesson),
+        platform_id=lesson.platform_id,
+        by=by,
+        signatures={},
+        closing=closing,
+    )
+
+
+@transaction.atomic
+def attendance_sheet_attach_scan(*, by: User, lesson: Lesson, file) -> None:
+    """Attach the scan of the lesson's printed sheet, signed by hand, as its proof (once
+    the lesson has started; a cancelled lesson has no sheet)."""
+    lesson = _sheet_lesson(by, lesson)
     sheet_attach_scan(
         sheet=selectors.sheet_of(lesson), platform_id=lesson.platform_id, file=file, by=by
     )
