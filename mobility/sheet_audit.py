@@ -174,8 +174,13 @@ def _current_sheets(sessions: list[FundedSession]) -> dict[tuple[int, int, str],
 def audit(session: FundedSession, document: SignedDocument | None) -> AuditedSession:
     """One session's sheet against its proof: what is missing, and whether the sheet
     changed since it was signed (then nothing signed counts, the sheet is signed again)."""
-    stale = bool(document and document.closed) and (
-        content_hash(sheet_payload(session)) != document.content_hash
+    # A document whose people were anonymised keeps its hash but not its content
+    # (mobility/erasure.py): it was signed, and today's anonymised sheet cannot match it.
+    erased = document is not None and not document.content
+    stale = (
+        bool(document and document.closed)
+        and not erased
+        and content_hash(sheet_payload(session)) != document.content_hash
     )
     signatures = {}
     if document is not None and not stale:
@@ -276,13 +281,17 @@ def pdf_context(pack: AuditPack) -> dict:
         if document is None or not document.closed or audited.stale:
             continue
         paper = document.proof == ProofKind.PAPER
+        erased = not document.content
         sheets.append(
             {
                 "session": audited.session,
                 "document": document,
                 "paper": paper,
+                "erased": erased,
                 "scan_image": _scan_image(document) if paper else "",
-                "sheet": None if paper else sheet_context(document, audited.signatures.values()),
+                "sheet": None
+                if paper or erased
+                else sheet_context(document, audited.signatures.values()),
                 "missing": audited.missing,
             }
         )

@@ -113,7 +113,7 @@ class World:
             lesson=self.lesson,
             file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="feuille.pdf"),
         )
-        self.signed_document = SignedDocument.objects.get(object_id=self.lesson.pk)
+        self.signed_document = SignedDocument.objects.of(self.lesson, "lesson_sheet").get()
         issue_token(user=self.users[Role.ADMIN], label="à révoquer")
         self.api_token = ApiToken.objects.filter(user=self.users[Role.ADMIN]).latest("pk")
         self.import_batch = import_services.batch_upload(

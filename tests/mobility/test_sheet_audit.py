@@ -211,3 +211,20 @@ def test_the_page_and_the_pdf_read_in_the_same_queries_for_1_or_5_sessions(
         )
     with django_assert_max_num_queries(len(pdf.captured_queries)):
         assert client.get(reverse("sheet_audit_pdf"), query(funder_org)).status_code == 200
+
+
+def test_a_sheet_whose_person_was_anonymised_stays_signed_without_its_content(
+    admin_user, funder_org, signed_and_unsigned
+):
+    from mobility.models import SignedDocument
+
+    document = SignedDocument.objects.get(
+        kind="lesson_sheet", object_id=signed_and_unsigned["signed"].pk
+    )
+    # What mobility/erasure.py leaves of a signed document: its row, version and hash.
+    SignedDocument.objects.filter(pk=document.pk).update(content={}, pdf="")
+    client = logged_in(admin_user)
+    page = client.get(reverse("sheet_audit"), query(funder_org)).content.decode()
+    assert "modifiée depuis la signature" not in page
+    response = client.get(reverse("sheet_audit_pdf"), query(funder_org))
+    check_pdf(response.content, has=["effacés avec les données d'une personne"])
