@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Body, Router, Status
 from ninja.pagination import paginate
 
-from accompaniment import services
+from accompaniment import selectors, services
 from accompaniment.enums import ACTION_ROLES
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
 from accompaniment.rules import MAX_CAPACITY
@@ -26,11 +26,19 @@ from accompaniment.schemas import (
     SessionIn,
     SessionOut,
 )
+from mobility.attendance_sheets_api import (
+    SheetCloseIn,
+    SheetProofOut,
+    row_signatures,
+    sheet_file_response,
+    sheet_proof_out,
+)
 from mobility.bounds import Id, Moment
 from mobility.enums import OrganisationKind, Role
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, Platform, User
 from mobility.pagination import LimitOffsetPagination
+from mobility.signatures import decode_signature
 
 router = Router(tags=["Actions d'accompagnement"])
 # A sheet has one row per person registered: never more than a session holds.
@@ -146,6 +154,14 @@ def create_session(request: HttpRequest, payload: SessionIn):
             raise InvalidInput(
                 "Animateur·rice inconnu·e.", errors={"facilitator_id": "Personne inconnue."}
             )
+    funder = None
+    if payload.funder_id is not None:
+        funder = Organisation.objects.filter(pk=payload.funder_id).first()
+        if funder is None:
+            raise InvalidInput(
+                "Financeur inconnu.",
+                errors={"funder_id": "Choisissez un financeur de la plateforme."},
+            )
     session = services.session_schedule(
         by=request.user,
         action_type=action_type,
@@ -154,6 +170,7 @@ def create_session(request: HttpRequest, payload: SessionIn):
         place=payload.place,
         capacity=payload.capacity,
         facilitator=facilitator,
+        funder=funder,
     )
     return Status(201, sessions_for(request).get(pk=session.pk))
 
@@ -197,14 +214,20 @@ def register(request: HttpRequest, session_id: Id, payload: RegistrationIn):
     "/actions/sessions/{session_id}/attendance",
     response=list[RegistrationOut],
     summary="Remplir la feuille d'émargement d'une séance",
+    description=(
+        "Une ligne par personne inscrite ; `signature` (facultative) : la signature de la "
+        "personne présente ou en retard, enregistrée avec les émargements, tout ou rien. La "
+        "feuille se clôt ensuite par `POST /actions/sessions/{session_id}/sheet/close`."
+    ),
 )
 def record_attendance(
     request: HttpRequest, session_id: Id, payload: list[AttendanceIn] = ATTENDANCE_SHEET
 ):
     session = get_object_or_404(sessions_for(request), pk=session_id)
-    services.attendance_record(
+    services.attendance_sheet_submit(
         by=request.user,
         session=session,
+        signatures=row_signatures(payload, lambda row: row.pathway_id),
         rows=[
             services.AttendanceRow(pathway_id=row.pathway_id, status=row.status, reason=row.reason)
             for row in payload
@@ -215,6 +238,72 @@ def record_attendance(
         .select_related("pathway__beneficiary")
         .order_by("pk")
     )
+
+
+# ---- the signed attendance sheet
+
+
+def _proof(sheet) -> dict:
+    return sheet_proof_out(
+        sheet, pdf_route="api:workshop_sheet_pdf", scan_route="api:workshop_sheet_scan"
+    )
+
+
+def _sheet(request: HttpRequest, session_id: int):
+    session = get_object_or_404(sessions_for(request), pk=session_id)
+    return session, selectors.sheet_of(session)
+
+
+@router.get(
+    "/actions/sessions/{session_id}/sheet",
+    response=SheetProofOut,
+    summary="Lire la preuve de la feuille d'émargement d'une séance",
+    description="Quelle preuve existe (signée sur tablette, scan papier, pas encore), "
+    "les lignes signées et les signatures qui manquent, les liens des fichiers.",
+)
+def workshop_sheet(request: HttpRequest, session_id: Id):
+    _session, sheet = _sheet(request, session_id)
+    return _proof(sheet)
+
+
+@router.post(
+    "/actions/sessions/{session_id}/sheet/close",
+    response=SheetProofOut,
+    summary="Clore la feuille d'émargement par la signature de l'animateur·rice",
+    description="Fige la feuille en PDF (chaque signature, nom, date et heure, empreinte "
+    "du contenu). 422 s'il manque la signature d'une personne présente ou en retard, 409 "
+    "si la feuille est déjà close et n'a pas changé.",
+)
+def workshop_sheet_close(request: HttpRequest, session_id: Id, payload: SheetCloseIn):
+    session = get_object_or_404(sessions_for(request), pk=session_id)
+    services.attendance_sheet_close(
+        by=request.user, session=session, closing=decode_signature(payload.signature)
+    )
+    return _proof(selectors.sheet_of(session))
+
+
+@router.get(
+    "/actions/sessions/{session_id}/sheet/pdf",
+    url_name="workshop_sheet_pdf",
+    summary="Télécharger le PDF de la feuille signée d'une séance",
+    description="Le PDF figé de la version close (404 tant qu'elle ne l'est pas) ; "
+    "chaque lecture est inscrite au journal des consultations des personnes.",
+    response={200: None},
+)
+def workshop_sheet_pdf(request: HttpRequest, session_id: Id):
+    _session, sheet = _sheet(request, session_id)
+    return sheet_file_response(sheet, which="pdf", user=request.user)
+
+
+@router.get(
+    "/actions/sessions/{session_id}/sheet/scan",
+    url_name="workshop_sheet_scan",
+    summary="Télécharger le scan de la feuille signée sur papier d'une séance",
+    response={200: None},
+)
+def workshop_sheet_scan(request: HttpRequest, session_id: Id):
+    _session, sheet = _sheet(request, session_id)
+    return sheet_file_response(sheet, which="scan", user=request.user)
 
 
 # ---- individual actions

@@ -162,6 +162,8 @@ def seed(*, platform: Platform, users: dict[str, User], today: dt.date | None = 
             place="Maison de la mobilité, 3 place Turenne, Sedan",
             capacity=capacity,
             facilitator=adviser,
+            # The Département pays the workshops: its audit of signed sheets lists them.
+            funder=funders[0] if funders else None,
         )
         people = [p for p in pathways[index % 3 :: 2] if p.opened_on <= day][: max(len(sheet), 2)]
         for pathway in people:

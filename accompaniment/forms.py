@@ -23,6 +23,7 @@ from mobility.enums import OrganisationKind, PathwayStatus
 from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
 from mobility.models import Organisation, Pathway, User
+from mobility.sheet_forms import SignedSheetFormMixin, line_key
 
 
 class TimeInput(forms.TimeInput):
@@ -66,6 +67,13 @@ class SessionForm(forms.Form):
     facilitator = forms.ModelChoiceField(
         label=_("Animé par"), queryset=None, required=False, empty_label=_("— personne —")
     )
+    funder = forms.ModelChoiceField(
+        label=_("Financeur"),
+        queryset=None,
+        required=False,
+        empty_label=_("— aucun —"),
+        help_text=_("La séance figure dans les feuilles d'émargement signées de ce financeur."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +91,9 @@ class SessionForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["facilitator"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["funder"].queryset = Organisation.objects.filter(
+            platform_id__in=platforms, kind=OrganisationKind.FUNDER, archived_at__isnull=True
+        ).order_by("name")
 
     def start(self) -> datetime:
         data = self.cleaned_data
@@ -118,12 +129,14 @@ class SessionCancelForm(forms.Form):
     )
 
 
-class AttendanceSheetForm(OneTimeForm):
-    """One row per person registered: status (big buttons) and reason."""
+class AttendanceSheetForm(SignedSheetFormMixin, OneTimeForm):
+    """One row per person registered: status (big buttons), reason and the person's
+    signature; the facilitator's closing signature."""
 
     def __init__(self, *args, registrations, **kwargs):
         super().__init__(*args, **kwargs)
         self.registrations = list(registrations)
+        self.add_signature_fields(registration.pathway_id for registration in self.registrations)
         for registration in self.registrations:
             key = registration.pathway_id
             self.fields[f"status_{key}"] = forms.ChoiceField(
@@ -148,6 +161,8 @@ class AttendanceSheetForm(OneTimeForm):
                 "person": registration.pathway.beneficiary.full_name,
                 "status": self[f"status_{key}"],
                 "reason": self[f"reason_{key}"],
+                "signature": self[f"signature_{key}"],
+                "key": line_key(key),
             }
 
     def rows(self) -> list[AttendanceRow]:

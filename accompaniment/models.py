@@ -102,6 +102,17 @@ class WorkshopSession(models.Model):
         related_name="+",
         verbose_name=_("animé par"),
     )
+    # Who pays for the session (a funder organisation of the platform), for the funder's
+    # audit of the signed attendance sheets (mobility/attendance_audit.py); optional: a
+    # session paid from the platform's own budget names nobody.
+    funder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_workshop_sessions",
+        verbose_name=_("financeur"),
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("programmée par")
     )

@@ -38,6 +38,12 @@ def _timeline(user, beneficiary, pathways):
         )
 
 
+def _sheet_pdf(document, signatures) -> bytes:
+    from mobility.attendance_sheets import render_sheet_pdf
+
+    return render_sheet_pdf(document, signatures)
+
+
 def register(registry: Registry) -> None:
     from accompaniment import demo, report, selectors, services
 
@@ -59,6 +65,8 @@ def register(registry: Registry) -> None:
     )
     registry.register_api("accompaniment", router="accompaniment.api.router", prefix="", order=20)
     registry.register_demo("accompaniment", demo.seed, order=30)
+    registry.register_funded_sessions("accompaniment", selectors.funded_sessions)
+    registry.register_signed_pdf("workshop_sheet", _sheet_pdf)
     registry.register_report_section(
         ReportSection(
             code=report.SECTION,

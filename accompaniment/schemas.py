@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from accompaniment.rules import MAX_CAPACITY, MAX_MINUTES, MAX_TRIPS, places_left
+from mobility.attendance_sheets_api import SIGNATURE_DESCRIPTION
 from mobility.bounds import Day, Id, Moment
 from mobility.schemas import InputSchema
 
@@ -42,6 +43,11 @@ class SessionIn(InputSchema):
     place: str = Field(min_length=1, max_length=200)
     capacity: int = Field(ge=1, le=MAX_CAPACITY)
     facilitator_id: Id | None = None
+    funder_id: Id | None = Field(
+        None,
+        description="Le financeur de la séance (organisation de type financeur de la "
+        "plateforme) : la séance figure dans ses feuilles d'émargement signées.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -76,6 +82,7 @@ class SessionOut(Schema):
     place: str
     capacity: int
     facilitator_id: int | None
+    funder_id: int | None
     registered: int
     places_left: int
     cancelled: bool
@@ -112,6 +119,7 @@ class AttendanceIn(InputSchema):
     pathway_id: Id
     status: AttendanceCode
     reason: str = Field("", max_length=2000)
+    signature: str | None = Field(None, max_length=300_000, description=SIGNATURE_DESCRIPTION)
 
 
 class ActionIn(InputSchema):

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accompaniment.enums import ActionKind, WorkshopAttendance
+from accompaniment.enums import ATTENDED, ActionKind, WorkshopAttendance
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
+from mobility.registry import FundedSession, SheetLine
 
 
 def pathway_actions_prefetch() -> list[Prefetch]:
@@ -175,3 +177,65 @@ def next_sessions(platform_id: int, *, now, type_ids=None):
     if type_ids is not None:
         sessions = sessions.filter(action_type_id__in=type_ids)
     return sessions_with_counts(sessions).order_by("start", "pk")
+
+
+BY_NAME = ("pathway__beneficiary__last_name", "pathway__beneficiary__first_name", "pk")
+
+
+def funded_sessions(*, platform_id: int, funder_id: int, start, end) -> list[FundedSession]:
+    """The workshop sessions held in [start, end) that the funder pays for (the session's
+    funder), with their sheet's lines, in two queries (mobility/registry.py)."""
+    sessions = _with_sheet(
+        WorkshopSession.objects.filter(
+            platform_id=platform_id,
+            funder_id=funder_id,
+            start__gte=start,
+            start__lt=end,
+            cancelled_at__isnull=True,
+        )
+    ).order_by("start", "pk")
+    return [_funded_session(session) for session in sessions]
+
+
+def _with_sheet(sessions):
+    return sessions.select_related("action_type", "facilitator").prefetch_related(
+        Prefetch(
+            "registrations",
+            queryset=WorkshopRegistration.objects.select_related("pathway__beneficiary").order_by(
+                *BY_NAME
+            ),
+        )
+    )
+
+
+def sheet_of(session: WorkshopSession) -> FundedSession:
+    """The session's attendance sheet as it is signed (two queries)."""
+    return _funded_session(_with_sheet(WorkshopSession.objects.filter(pk=session.pk)).get())
+
+
+def _funded_session(session: WorkshopSession) -> FundedSession:
+    lines = tuple(
+        SheetLine(
+            key=f"attendance:{registration.pathway_id}",
+            person_id=registration.pathway.beneficiary_id,
+            person=registration.pathway.beneficiary.full_name,
+            status=registration.attendance,
+            status_label=registration.get_attendance_display() or "pas émargé",
+            attended=registration.attendance in ATTENDED,
+            # A workshop sheet records lateness without its minutes.
+            late_minutes=None,
+            funded=True,
+        )
+        for registration in session.registrations.all()
+    )
+    facilitator = session.facilitator
+    return FundedSession(
+        kind="workshop_sheet",
+        session=session,
+        label=f"Atelier : {session.action_type.label}",
+        start=session.start,
+        duration_minutes=session.duration_minutes,
+        leader=(facilitator.get_full_name() or facilitator.username) if facilitator else "",
+        lines=lines,
+        url=reverse("accompaniment:session_detail", args=[session.pk]),
+    )

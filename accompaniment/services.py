@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from accompaniment import rules
+from accompaniment import rules, selectors
 from accompaniment.enums import (
     ACTION_ROLES,
     ActionKind,
@@ -26,6 +26,7 @@ from accompaniment.enums import (
 )
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
 from mobility import notifications
+from mobility.attendance_sheets import sheet_attach_scan, sheet_sign
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, Platform, User
@@ -128,8 +129,9 @@ def session_schedule(
     place: str,
     capacity: int,
     facilitator: User | None = None,
+    funder: Organisation | None = None,
 ) -> WorkshopSession:
-    """Schedule a session of a collective workshop of the catalogue."""
+    """Schedule a session of a collective workshop of the catalogue, and who funds it."""
     _require(by, action_type.platform_id)
     errors = {}
     if action_type.kind != ActionKind.WORKSHOP:
@@ -153,6 +155,12 @@ def session_schedule(
         {Role.ADMIN, Role.ADVISER, Role.FLEET, Role.INSTRUCTOR}
     ):
         errors["facilitator_id"] = "Cette personne ne fait pas partie de l'équipe de la plateforme."
+    if funder is not None and (
+        funder.platform_id != action_type.platform_id
+        or funder.kind != OrganisationKind.FUNDER
+        or funder.archived_at
+    ):
+        errors["funder_id"] = "Choisissez un financeur actif de la plateforme."
     if errors:
         raise InvalidInput(
             "La séance contient des erreurs : " + " ".join(errors.values()), errors=errors
@@ -166,6 +174,7 @@ def session_schedule(
             place=place,
             capacity=capacity,
             facilitator=facilitator,
+            funder=funder,
             created_by=by,
         ),
         by=by,
@@ -351,6 +360,60 @@ def attendance_record(
 
 
 # ---- individual actions
+
+
+@transaction.atomic
+def attendance_sheet_submit(
+    *,
+    by: User,
+    session: WorkshopSession,
+    rows: list[AttendanceRow],
+    signatures: dict[str, bytes] | None = None,
+    closing: bytes | None = None,
+) -> list[WorkshopRegistration]:
+    """The tablet's one submit: the statuses, each present or late person's signature and,
+    with the facilitator's closing signature, the frozen signed sheet
+    (mobility.attendance_sheets.sheet_sign), all or nothing."""
+    saved = attendance_record(by=by, session=session, rows=rows)
+    sheet_sign(
+        sheet=selectors.sheet_of(session),
+        platform_id=session.platform_id,
+        by=by,
+        signatures=signatures or {},
+        closing=closing,
+    )
+    return saved
+
+
+def _sheet_session(by: User, session: WorkshopSession) -> WorkshopSession:
+    session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    _require(by, session.platform_id)
+    _refuse_if_cancelled(session)
+    if not session.has_started():
+        raise Conflict("Cette séance n'a pas encore commencé : il n'y a pas encore de feuille.")
+    return session
+
+
+@transaction.atomic
+def attendance_sheet_close(*, by: User, session: WorkshopSession, closing: bytes) -> None:
+    """The facilitator's closing signature alone (the API's second call after the rows)."""
+    session = _sheet_session(by, session)
+    sheet_sign(
+        sheet=selectors.sheet_of(session),
+        platform_id=session.platform_id,
+        by=by,
+        signatures={},
+        closing=closing,
+    )
+
+
+@transaction.atomic
+def attendance_sheet_attach_scan(*, by: User, session: WorkshopSession, file) -> None:
+    """Attach the scan of the session's printed sheet, signed by hand, as its proof."""
+    session = _sheet_session(by, session)
+    sheet_attach_scan(
+        sheet=selectors.sheet_of(session), platform_id=session.platform_id, file=file, by=by
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("seances/<int:pk>/inscrire/", views.registration_create, name="registration_create"),
     path("seances/<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
     path("seances/<int:pk>/emargement/", views.attendance_sheet, name="attendance_sheet"),
+    path(
+        "seances/<int:pk>/emargement/scan-papier/",
+        views.attendance_sheet_scan,
+        name="attendance_sheet_scan",
+    ),
     path("parcours/<int:pathway_pk>/nouvelle/", views.action_create, name="action_create"),
     path("<int:pk>/suite/", views.action_follow_up, name="action_follow_up"),
 ]

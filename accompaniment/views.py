@@ -30,7 +30,7 @@ from accompaniment.forms import (
     SessionForm,
 )
 from accompaniment.models import Action, ActionType, WorkshopRegistration, WorkshopSession
-from mobility import form_tokens, weeks
+from mobility import attendance_sheets, form_tokens, weeks
 from mobility.enums import Role
 from mobility.errors import DomainError, InvalidInput
 from mobility.form_tokens import one_time_form
@@ -117,12 +117,18 @@ def session_create(request):
                 place=data["place"],
                 capacity=data["capacity"],
                 facilitator=data["facilitator"],
+                funder=data["funder"],
             )
         except DomainError as error:
             add_domain_errors(
                 form,
                 error,
-                aliases={"type_id": "action_type", "start": "day", "facilitator_id": "facilitator"},
+                aliases={
+                    "type_id": "action_type",
+                    "start": "day",
+                    "facilitator_id": "facilitator",
+                    "funder_id": "funder",
+                },
             )
         else:
             messages.success(request, _("Séance programmée."))
@@ -241,9 +247,16 @@ def attendance_sheet(request, pk):
             else:
                 try:
                     with form_tokens.submission(request, form, result_url=detail_url):
-                        services.attendance_record(by=request.user, session=session, rows=rows)
+                        services.attendance_sheet_submit(
+                            by=request.user,
+                            session=session,
+                            rows=rows,
+                            signatures=form.signatures(),
+                            closing=form.closing(),
+                        )
                 except InvalidInput as error:
-                    form.add_service_errors(error.errors)
+                    if not form.add_signature_errors(error.errors):
+                        form.add_service_errors(error.errors)
                 except DomainError as error:
                     messages.error(request, error.message)
                     return redirect(detail_url)
@@ -255,20 +268,51 @@ def attendance_sheet(request, pk):
                         message += " " + _(
                             "Les référent·es des absent·es sans justification sont prévenu·es."
                         )
+                    if form.closing():
+                        message += " " + _("La feuille est signée et close.")
                     messages.success(request, message)
                     return redirect(detail_url)
+    context = {
+        "session": session,
+        "form": form,
+        "rows": list(form.rows_for_display()),
+        "started": started,
+        "detail_url": detail_url,
+    }
+    if started and not session.is_cancelled:
+        context.update(
+            attendance_sheets.page_context(
+                selectors.sheet_of(session),
+                scan_url=reverse("accompaniment:attendance_sheet_scan", args=[session.pk]),
+            )
+        )
     return render(
         request,
         "accompaniment/attendance_sheet.html",
-        {
-            "session": session,
-            "form": form,
-            "rows": list(form.rows_for_display()),
-            "started": started,
-            "detail_url": detail_url,
-        },
+        context,
         status=422 if form.errors else 200,
     )
+
+
+@require_POST
+@action_staff
+def attendance_sheet_scan(request, pk):
+    """The paper path: the scan of the printed sheet, signed by hand, attached instead."""
+    session = _session_for(request, pk)
+    sheet_url = reverse("accompaniment:attendance_sheet", args=[session.pk])
+    form = attendance_sheets.SheetScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le fichier du scan (PDF, JPEG ou PNG)."))
+        return redirect(sheet_url)
+    try:
+        services.attendance_sheet_attach_scan(
+            by=request.user, session=session, file=form.cleaned_data["scan"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Scan de la feuille signée sur papier joint."))
+    return redirect(sheet_url)
 
 
 # ---- the catalogue

@@ -29,11 +29,19 @@ from drivingschool.schemas import (
     PaidIn,
     ReleaseIn,
 )
+from mobility.attendance_sheets_api import (
+    SheetCloseIn,
+    SheetProofOut,
+    row_signatures,
+    sheet_file_response,
+    sheet_proof_out,
+)
 from mobility.bounds import Id, Moment
 from mobility.enums import OrganisationKind
 from mobility.errors import Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, User
 from mobility.pagination import LimitOffsetPagination
+from mobility.signatures import decode_signature
 from mobility.signing_api import (
     PDF_RESPONSE,
     SCAN_RESPONSE,
@@ -424,6 +432,12 @@ def cancel_lesson(request: HttpRequest, lesson_id: Id, payload: LessonCancelIn):
     "/lessons/{lesson_id}/attendance",
     response=list[AttendanceOut],
     summary="Remplir la feuille d'émargement",
+    description=(
+        "Une ligne par personne ; `signature` (facultative) : la signature de la personne "
+        "présente ou en retard, enregistrée avec les émargements, tout ou rien. La feuille "
+        "se clôt ensuite par `POST /lessons/{lesson_id}/sheet/close`. Une feuille déjà close "
+        "dont un émargement change ouvre une nouvelle version à signer (l'ancienne reste)."
+    ),
 )
 def record_attendance(
     request: HttpRequest,
@@ -431,9 +445,10 @@ def record_attendance(
     payload: list[AttendanceIn] = ATTENDANCE_SHEET,
 ):
     lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
-    services.attendance_record(
+    services.attendance_sheet_submit(
         by=request.user,
         lesson=lesson,
+        signatures=row_signatures(payload, lambda row: row.enrolment_id),
         rows=[
             services.AttendanceRow(
                 enrolment_id=row.enrolment_id,
@@ -445,3 +460,69 @@ def record_attendance(
         ],
     )
     return Attendance.objects.filter(lesson_id=lesson_id).order_by("enrolment_id")
+
+
+# ---- the signed attendance sheet
+
+
+def _sheet(request: HttpRequest, lesson_id: int):
+    lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
+    return lesson, selectors.sheet_of(lesson)
+
+
+def _proof(sheet) -> dict:
+    return sheet_proof_out(
+        sheet, pdf_route="api:lesson_sheet_pdf", scan_route="api:lesson_sheet_scan"
+    )
+
+
+@router.get(
+    "/lessons/{lesson_id}/sheet",
+    response=SheetProofOut,
+    summary="Lire la preuve de la feuille d'émargement",
+    description="Quelle preuve existe (signée sur tablette, scan papier, pas encore), "
+    "les lignes signées et les signatures qui manquent, les liens des fichiers.",
+)
+def lesson_sheet(request: HttpRequest, lesson_id: Id):
+    _lesson, sheet = _sheet(request, lesson_id)
+    return _proof(sheet)
+
+
+@router.post(
+    "/lessons/{lesson_id}/sheet/close",
+    response=SheetProofOut,
+    summary="Clore la feuille d'émargement par la signature du moniteur",
+    description="Fige la feuille en PDF (chaque signature, nom, date et heure, empreinte "
+    "du contenu). 422 s'il manque la signature d'une personne présente ou en retard, 409 "
+    "si la feuille est déjà close et n'a pas changé.",
+)
+def lesson_sheet_close(request: HttpRequest, lesson_id: Id, payload: SheetCloseIn):
+    lesson = get_object_or_404(lessons_for(request), pk=lesson_id)
+    services.attendance_sheet_close(
+        by=request.user, lesson=lesson, closing=decode_signature(payload.signature)
+    )
+    return _proof(selectors.sheet_of(lesson))
+
+
+@router.get(
+    "/lessons/{lesson_id}/sheet/pdf",
+    url_name="lesson_sheet_pdf",
+    summary="Télécharger le PDF de la feuille signée",
+    description="Le PDF figé de la version close (404 tant qu'elle ne l'est pas) ; "
+    "chaque lecture est inscrite au journal des consultations des personnes.",
+    response={200: None},
+)
+def lesson_sheet_pdf(request: HttpRequest, lesson_id: Id):
+    _lesson, sheet = _sheet(request, lesson_id)
+    return sheet_file_response(sheet, which="pdf", user=request.user)
+
+
+@router.get(
+    "/lessons/{lesson_id}/sheet/scan",
+    url_name="lesson_sheet_scan",
+    summary="Télécharger le scan de la feuille signée sur papier",
+    response={200: None},
+)
+def lesson_sheet_scan(request: HttpRequest, lesson_id: Id):
+    _lesson, sheet = _sheet(request, lesson_id)
+    return sheet_file_response(sheet, which="scan", user=request.user)

@@ -17,6 +17,7 @@ from mobility.enums import OrganisationKind, PathwayStatus, Role
 from mobility.form_tokens import OneTimeForm
 from mobility.forms import DateInput
 from mobility.models import Organisation, Pathway, User
+from mobility.sheet_forms import SignedSheetFormMixin, line_key
 
 
 class TimeInput(forms.TimeInput):
@@ -159,12 +160,14 @@ class LessonForm(forms.Form):
         )
 
 
-class AttendanceSheetForm(OneTimeForm):
-    """One row per person booked: status (big buttons), late minutes, reason."""
+class AttendanceSheetForm(SignedSheetFormMixin, OneTimeForm):
+    """One row per person booked: status (big buttons), late minutes, reason, and the
+    person's signature; the closing signature of the instructor."""
 
     def __init__(self, *args, enrolments, current, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolments = list(enrolments)
+        self.add_signature_fields(enrolment.pk for enrolment in self.enrolments)
         for enrolment in self.enrolments:
             attendance = current.get(enrolment.pk)
             key = enrolment.pk
@@ -199,6 +202,8 @@ class AttendanceSheetForm(OneTimeForm):
                 "status": self[f"status_{key}"],
                 "late_minutes": self[f"late_minutes_{key}"],
                 "reason": self[f"reason_{key}"],
+                "signature": self[f"signature_{key}"],
+                "key": line_key(key),
             }
 
     def rows(self) -> list[AttendanceRow]:

@@ -44,6 +44,18 @@ def _seed(*, platform, users, today):
     demo.seed(platform=platform, users=users)
 
 
+def _funded_sessions(**period):
+    from drivingschool import selectors
+
+    return selectors.funded_sessions(**period)
+
+
+def _sheet_pdf(document, signatures) -> bytes:
+    from mobility.attendance_sheets import render_sheet_pdf
+
+    return render_sheet_pdf(document, signatures)
+
+
 def register(registry: Registry) -> None:
     from drivingschool import report
     from drivingschool.signing import AGREEMENT, render_signed_agreement
@@ -80,3 +92,5 @@ def register(registry: Registry) -> None:
             services=report.people_by_service,
         )
     )
+    registry.register_funded_sessions("drivingschool", _funded_sessions)
+    registry.register_signed_pdf("lesson_sheet", _sheet_pdf)

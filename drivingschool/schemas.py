@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from drivingschool.assiduity import LESSON_MAX_MINUTES, MAX_LESSON_PARTICIPANTS
 from drivingschool.enums import TrancheKind
+from mobility.attendance_sheets_api import SIGNATURE_DESCRIPTION
 from mobility.bounds import Day, Id
 from mobility.schemas import InputSchema
 
@@ -129,6 +130,7 @@ class AttendanceIn(InputSchema):
     status: AttendanceCode
     late_minutes: int | None = Field(None, ge=0, le=600)
     reason: str = Field("", max_length=2000)
+    signature: str | None = Field(None, max_length=300_000, description=SIGNATURE_DESCRIPTION)
 
 
 class AttendanceOut(Schema):

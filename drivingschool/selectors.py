@@ -14,10 +14,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.apps import apps
+from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from drivingschool import assiduity
-from drivingschool.enums import ExamKind, LessonKind, TrancheKind
+from drivingschool.enums import AttendanceStatus, ExamKind, LessonKind, TrancheKind
 from drivingschool.models import (
     Attendance,
     Enrolment,
@@ -27,6 +29,7 @@ from drivingschool.models import (
     Programme,
 )
 from mobility.models import Pathway
+from mobility.registry import FundedSession, SheetLine
 
 
 @dataclass(frozen=True)
@@ -317,3 +320,106 @@ def pass_rates(platform_id: int, programme: Programme) -> dict[str, assiduity.Pa
         )
         for kind in ExamKind.values
     }
+
+
+# Which tranche pays for a lesson: the code stage (tranche 1) pays the code lessons and the
+# pré-formation that comes before them; the driving stage (tranche 2) pays the driving
+# lessons and the simulator (docs/regles-metier.md, "Auto-école sociale").
+TRANCHE_OF_LESSON = {
+    LessonKind.THEORY: TrancheKind.THEORY,
+    LessonKind.PRE_TRAINING: TrancheKind.THEORY,
+    LessonKind.DRIVING: TrancheKind.PRACTICAL,
+    LessonKind.SIMULATOR: TrancheKind.PRACTICAL,
+}
+
+
+def _paid_by(funder_id: int):
+    """Lessons with at least one person whose tranche for the lesson's stage the funder pays."""
+    return Q(
+        *[
+            Q(
+                kind__in=[kind for kind, of in TRANCHE_OF_LESSON.items() if of == tranche],
+                enrolments__tranches__kind=tranche,
+                enrolments__tranches__funder_id=funder_id,
+            )
+            for tranche in TrancheKind
+        ],
+        _connector=Q.OR,
+    )
+
+
+def funded_sessions(
+    *, platform_id: int, funder_id: int, start: datetime, end: datetime
+) -> list[FundedSession]:
+    """The lessons held in [start, end) that the funder pays for, with their sheet's lines,
+    in four queries whatever their number (mobility/registry.py `funded_sessions`).
+
+    A group lesson is listed whole (its sheet is signed whole); each line says whether the
+    funder pays for that person's place."""
+    lesson_ids = (
+        Lesson.objects.filter(platform_id=platform_id, start__gte=start, start__lt=end)
+        .not_cancelled()
+        .filter(_paid_by(funder_id))
+        .values("pk")
+    )
+    lessons = list(_with_sheet(Lesson.objects.filter(pk__in=lesson_ids)).order_by("start", "pk"))
+    funded_by = {
+        (enrolment_id, kind)
+        for enrolment_id, kind in FundingTranche.objects.filter(
+            enrolment__lessons__in=lesson_ids, funder_id=funder_id
+        )
+        .values_list("enrolment_id", "kind")
+        .distinct()
+    }
+    return [_funded_lesson(lesson, funded_by) for lesson in lessons]
+
+
+def _with_sheet(lessons):
+    """What a lesson's sheet reads: instructor, people booked by name, attendance."""
+    return lessons.select_related("instructor").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("pathway__beneficiary").order_by(
+                "pathway__beneficiary__last_name", "pathway__beneficiary__first_name", "pk"
+            ),
+        ),
+        "attendances",
+    )
+
+
+def sheet_of(lesson: Lesson) -> FundedSession:
+    """The lesson's attendance sheet as it is signed (three queries); no line is marked
+    funded: a sheet is the same whoever pays."""
+    return _funded_lesson(_with_sheet(Lesson.objects.filter(pk=lesson.pk)).get(), set())
+
+
+def _funded_lesson(lesson: Lesson, funded_by: set) -> FundedSession:
+    attendances = {attendance.enrolment_id: attendance for attendance in lesson.attendances.all()}
+    tranche = TRANCHE_OF_LESSON[lesson.kind]
+    lines = []
+    for enrolment in lesson.enrolments.all():
+        attendance = attendances.get(enrolment.pk)
+        status = attendance.status if attendance else ""
+        lines.append(
+            SheetLine(
+                key=f"attendance:{enrolment.pk}",
+                person_id=enrolment.pathway.beneficiary_id,
+                person=enrolment.pathway.beneficiary.full_name,
+                status=status,
+                status_label=attendance.get_status_display() if attendance else "pas émargé",
+                attended=status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE),
+                late_minutes=attendance.late_minutes if attendance else None,
+                funded=(enrolment.pk, tranche) in funded_by,
+            )
+        )
+    instructor = lesson.instructor
+    return FundedSession(
+        kind="lesson_sheet",
+        session=lesson,
+        label=f"Auto-école : {lesson.get_kind_display()}",
+        start=lesson.start,
+        duration_minutes=lesson.duration_minutes,
+        leader=(instructor.get_full_name() or instructor.username) if instructor else "",
+        lines=tuple(lines),
+        url=reverse("drivingschool:attendance_sheet", args=[lesson.pk]),
+    )

@@ -39,6 +39,7 @@ from drivingschool.models import (
     Programme,
 )
 from mobility import notifications
+from mobility.attendance_sheets import sheet_attach_scan, sheet_sign
 from mobility.enums import NotificationEvent, OrganisationKind, PathwayStatus, ReferralStatus, Role
 from mobility.errors import Conflict, Forbidden, InvalidInput
 from mobility.models import Organisation, Pathway, Platform, Referral, User
@@ -745,6 +746,64 @@ def attendance_record(*, by: User, lesson: Lesson, rows: list[AttendanceRow]) ->
     states = _sync_tranches_of([booked[enrolment_id] for enrolment_id in seen], by=by)
     _notify_absences(newly_unexcused, states=states, lesson=lesson, by=by)
     return saved
+
+
+@transaction.atomic
+def attendance_sheet_submit(
+    *,
+    by: User,
+    lesson: Lesson,
+    rows: list[AttendanceRow],
+    signatures: dict[str, bytes] | None = None,
+    closing: bytes | None = None,
+) -> list[Attendance]:
+    """The tablet's one submit: the statuses, each present or late person's signature and,
+    with the instructor's closing signature, the frozen signed sheet
+    (mobility.attendance_sheets.sheet_sign), all or nothing. A sheet closed before whose
+    attendance changes here gets its next version to sign."""
+    saved = attendance_record(by=by, lesson=lesson, rows=rows)
+    sheet_sign(
+        sheet=selectors.sheet_of(lesson),
+        platform_id=lesson.platform_id,
+        by=by,
+        signatures=signatures or {},
+        closing=closing,
+    )
+    return saved
+
+
+def _sheet_lesson(by: User, lesson: Lesson) -> Lesson:
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    _require_school(by, lesson.platform_id)
+    if lesson.is_cancelled:
+        raise Conflict("Cette séance est annulée : pas d'émargement.")
+    if not lesson.has_started():
+        raise Conflict("Cette séance n'a pas encore commencé : il n'y a pas encore de feuille.")
+    return lesson
+
+
+@transaction.atomic
+def attendance_sheet_close(*, by: User, lesson: Lesson, closing: bytes) -> None:
+    """The instructor's closing signature alone (the API's second call after the rows):
+    the sheet is frozen if each present or late person has signed."""
+    lesson = _sheet_lesson(by, lesson)
+    sheet_sign(
+        sheet=selectors.sheet_of(lesson),
+        platform_id=lesson.platform_id,
+        by=by,
+        signatures={},
+        closing=closing,
+    )
+
+
+@transaction.atomic
+def attendance_sheet_attach_scan(*, by: User, lesson: Lesson, file) -> None:
+    """Attach the scan of the lesson's printed sheet, signed by hand, as its proof (once
+    the lesson has started; a cancelled lesson has no sheet)."""
+    lesson = _sheet_lesson(by, lesson)
+    sheet_attach_scan(
+        sheet=selectors.sheet_of(lesson), platform_id=lesson.platform_id, file=file, by=by
+    )
 
 
 def _notify_absences(

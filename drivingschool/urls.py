@@ -40,5 +40,10 @@ urlpatterns = [
     path("semaine/", views.week, name="week"),
     path("seances/nouvelle/", views.lesson_create, name="lesson_create"),
     path("seances/<int:pk>/emargement/", views.attendance_sheet, name="attendance_sheet"),
+    path(
+        "seances/<int:pk>/emargement/scan-papier/",
+        views.attendance_sheet_scan,
+        name="attendance_sheet_scan",
+    ),
     path("programme/", views.programme_edit, name="programme"),
 ]

@@ -45,7 +45,7 @@ from drivingschool.forms import (
     ReleaseForm,
 )
 from drivingschool.models import Enrolment, FundingTranche, Lesson
-from mobility import form_tokens, weeks
+from mobility import attendance_sheets, form_tokens, weeks
 from mobility.enums import Role
 from mobility.errors import DomainError, InvalidInput
 from mobility.form_tokens import one_time_form
@@ -633,9 +633,16 @@ def attendance_sheet(request, pk):
             else:
                 try:
                     with form_tokens.submission(request, form, result_url=week_url):
-                        services.attendance_record(by=request.user, lesson=lesson, rows=rows)
+                        services.attendance_sheet_submit(
+                            by=request.user,
+                            lesson=lesson,
+                            rows=rows,
+                            signatures=form.signatures(),
+                            closing=form.closing(),
+                        )
                 except InvalidInput as error:
-                    form.add_service_errors(error.errors)
+                    if not form.add_signature_errors(error.errors):
+                        form.add_service_errors(error.errors)
                 except DomainError as error:
                     messages.error(request, error.message)
                     return redirect(week_url)
@@ -650,21 +657,52 @@ def attendance_sheet(request, pk):
                         message += " " + _(
                             "Les référent·es des absent·es sans justification sont prévenu·es."
                         )
+                    if form.closing():
+                        message += " " + _("La feuille est signée et close.")
                     messages.success(request, message)
                     return redirect(week_url)
+    context = {
+        "lesson": lesson,
+        "form": form,
+        "rows": list(form.rows_for_display()),
+        "started": started,
+        "week_url": week_url,
+        "statuses": AttendanceStatus.choices,
+    }
+    if started and not lesson.is_cancelled:
+        context.update(
+            attendance_sheets.page_context(
+                selectors.sheet_of(lesson),
+                scan_url=reverse("drivingschool:attendance_sheet_scan", args=[lesson.pk]),
+            )
+        )
     return render(
         request,
         "drivingschool/attendance_sheet.html",
-        {
-            "lesson": lesson,
-            "form": form,
-            "rows": list(form.rows_for_display()),
-            "started": started,
-            "week_url": week_url,
-            "statuses": AttendanceStatus.choices,
-        },
+        context,
         status=422 if form.errors else 200,
     )
+
+
+@require_POST
+@school_staff
+def attendance_sheet_scan(request, pk):
+    """The paper path: the scan of the printed sheet, signed by hand, attached instead."""
+    lesson = get_object_or_404(Lesson.objects.for_user(request.user), pk=pk)
+    sheet_url = reverse("drivingschool:attendance_sheet", args=[lesson.pk])
+    form = attendance_sheets.SheetScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le fichier du scan (PDF, JPEG ou PNG)."))
+        return redirect(sheet_url)
+    try:
+        services.attendance_sheet_attach_scan(
+            by=request.user, lesson=lesson, file=form.cleaned_data["scan"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Scan de la feuille signée sur papier joint."))
+    return redirect(sheet_url)
 
 
 # ---- programme

@@ -22,6 +22,7 @@ from mobility.errors import DomainError, DuplicatePerson
 from mobility.pagination import PAGINATION_MESSAGES
 from mobility.registry import registry
 from mobility.reports.api import router as reports_router
+from mobility.sheet_audit_api import router as sheet_audit_router
 from mobility.tokens import refusal as token_refusal
 
 API_DESCRIPTION = """
@@ -211,3 +212,4 @@ api.add_router("/v1/", core_router)
 for prefix, router in registry.routers_in_order():
     api.add_router(f"/v1/{prefix}", import_string(router))
 api.add_router("/v1/reports/", reports_router)
+api.add_router("/v1/reports/", sheet_audit_router)

@@ -21,6 +21,8 @@ def navigation(request):
             "admin": may_use_admin(user),
             "api_tokens": bool(roles & API_TOKEN_ROLES),
             "imports": Role.ADMIN in roles,
+            # The signed attendance sheets of a funder (mobility/sheet_audit.py).
+            "sheet_audit": Role.ADMIN in roles,
         },
         "user_memberships": user.active_memberships(),
     }

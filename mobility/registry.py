@@ -25,6 +25,9 @@ by each module's `ready()`:
 - `contract_end_sources`: where a person's work contract end is read when the fiche gave
   none (the documents app: the contract on file), for the fleet's eligibility, so that
   one module never imports another;
+- `funded_sessions`: the sessions with an attendance sheet (lessons, workshops) that a
+  funder pays for in a period, for its audit of the signed sheets
+  (mobility/attendance_audit.py);
 - `signed_pdfs`: for each kind of signed document (mobility/signing.py), the module's
   renderer of its frozen PDF;
 - `upload_paths`: the pages and API routes of a module that take files, whose request body
@@ -39,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 
@@ -114,6 +117,40 @@ class ReportSection:
     charts: Callable = _nothing
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """One person's line of a session's attendance sheet, as a funder's audit reads it."""
+
+    key: str  # the line's key among the sheet's signatures: "attendance:<id>"
+    person_id: int
+    person: str
+    status: str  # the attendance code ("" while not recorded)
+    status_label: str
+    attended: bool  # present or late: the person signs the line
+    late_minutes: int | None
+    funded: bool  # the funder of the audit pays for this person's place
+
+
+@dataclass(frozen=True)
+class FundedSession:
+    """A session a funder pays for, with its sheet's lines (the persons booked)."""
+
+    kind: str  # the kind of its signed sheet: "lesson_sheet" or "workshop_sheet"
+    session: Any  # the model instance the signed sheet is about
+    label: str
+    start: datetime
+    duration_minutes: int
+    leader: str  # the instructor or facilitator, who signs to close the sheet
+    lines: tuple[SheetLine, ...]
+    url: str = ""
+
+
+# A selector gets (platform_id=, funder_id=, start=, end=) with aware datetimes (start
+# included, end excluded) and returns the sessions held then that the funder pays for, not
+# cancelled, in a fixed number of queries.
+FundedSessionsSelector = Callable[..., Iterable[FundedSession]]
+
+
 @dataclass
 class Registry:
     timeline: dict[str, tuple[str, TimelineContributor]] = field(default_factory=dict)
@@ -129,6 +166,7 @@ class Registry:
     daily_work: dict[str, Callable] = field(default_factory=dict)
     orientation_recorders: dict[str, Callable] = field(default_factory=dict)
     contract_end_sources: dict[str, Callable] = field(default_factory=dict)
+    funded_sessions: dict[str, FundedSessionsSelector] = field(default_factory=dict)
     signed_pdfs: dict[str, Callable] = field(default_factory=dict)
     upload_paths: dict[str, tuple[re.Pattern, Callable[[], int]]] = field(default_factory=dict)
 
@@ -198,6 +236,11 @@ class Registry:
         module knows it, or None."""
         self._add(self.contract_end_sources, name, source)
 
+    def register_funded_sessions(self, name: str, selector: FundedSessionsSelector) -> None:
+        """`selector(platform_id=, funder_id=, start=, end=)`: the module's sessions that
+        the funder pays for in the period (FundedSession), for the signed-sheets audit."""
+        self._add(self.funded_sessions, name, selector)
+
     def register_signed_pdf(self, kind: str, renderer: Callable) -> None:
         """`renderer(document, signatures) -> bytes`: the frozen PDF of a signed document of
         `kind` (mobility.enums.SignedDocumentKind), embedding each signature (see
@@ -265,6 +308,19 @@ class Registry:
             if end is not None:
                 return end
         return None
+
+    def sessions_funded(
+        self, *, platform_id: int, funder_id: int, start: datetime, end: datetime
+    ) -> list[FundedSession]:
+        """Every module's sessions that the funder pays for in [start, end), by start."""
+        sessions = [
+            session
+            for selector in self.funded_sessions.values()
+            for session in selector(
+                platform_id=platform_id, funder_id=funder_id, start=start, end=end
+            )
+        ]
+        return sorted(sessions, key=lambda session: (session.start, session.kind, session.label))
 
     def sections_in_order(self) -> list[ReportSection]:
         return sorted(self.report_sections.values(), key=lambda section: section.order)

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mobility import accounts, file_downloads, health, invitations, legal, views
+from mobility import (
+    accounts,
+    file_downloads,
+    health,
+    invitations,
+    legal,
+    sheet_audit_views,
+    views,
+)
 from mobility.api import api
 from mobility.registry import registry
 
@@ -57,6 +65,16 @@ urlpatterns = [
     path("jetons-api/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     # Each module's pages, as its AppConfig.ready() registered them (mobility/registry.py).
     *(path(prefix, include(module)) for prefix, module in registry.urls_in_order()),
+    path(
+        "rapports/emargements-signes/",
+        sheet_audit_views.audit_page,
+        name="sheet_audit",
+    ),
+    path(
+        "rapports/emargements-signes/dossier.pdf",
+        sheet_audit_views.audit_pdf,
+        name="sheet_audit_pdf",
+    ),
     path("rapports/", include("mobility.reports.urls")),
     path("import/", include("imports.urls")),
     path("admin/", admin.site.urls),

@@ -25,6 +25,7 @@ from accompaniment.models import Action, WorkshopSession
 from diagnostics.models import Diagnostic
 from documents import services as document_services
 from documents.rules import DocumentKind
+from drivingschool import services as school_services
 from drivingschool.models import Enrolment, Lesson
 from fleet import photos as fleet_photos
 from fleet import services as fleet_services
@@ -35,7 +36,15 @@ from imports import services as import_services
 from mobility.admin_site import PlatformScoped
 from mobility.demo_data import MAIN_PLATFORM, SECOND_PLATFORM
 from mobility.enums import Role
-from mobility.models import ApiToken, Notification, Organisation, Pathway, Platform, User
+from mobility.models import (
+    ApiToken,
+    Notification,
+    Organisation,
+    Pathway,
+    Platform,
+    SignedDocument,
+    User,
+)
 from mobility.tokens import issue_token
 from tests.factories import OrganisationFactory, member
 from tests.fleet.photo_images import photo_bytes
@@ -112,6 +121,13 @@ class World:
             item="body",
             file=ContentFile(photo_bytes((320, 240)), name="retour.jpg"),
         )
+        # The demo lesson's sheet, signed on paper: its scan is a signed document's file.
+        school_services.attendance_sheet_attach_scan(
+            by=self.users[Role.INSTRUCTOR],
+            lesson=self.lesson,
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="feuille.pdf"),
+        )
+        self.lesson_sheet = SignedDocument.objects.of(self.lesson, "lesson_sheet").get()
         issue_token(user=self.users[Role.ADMIN], label="à révoquer")
         self.api_token = ApiToken.objects.filter(user=self.users[Role.ADMIN]).latest("pk")
         self.import_batch = import_services.batch_upload(
@@ -300,6 +316,8 @@ POSTED = {
     "accompaniment:action_follow_up",
     "accompaniment:session_cancel",
     "imports:confirm",
+    "drivingschool:attendance_sheet_scan",
+    "accompaniment:attendance_sheet_scan",
 }
 # The form again with its errors (200, or 422 on the auto-école pages), or back to the
 # page with a message (302).
@@ -355,6 +373,8 @@ PAGES = {
     "drivingschool:enrolment_detail": row(SCHOOL),
     "drivingschool:agreement_pdf": row(SCHOOL),
     "drivingschool:attendance_sheet": row(SCHOOL),
+    # An empty form: back to the sheet with a message.
+    "drivingschool:attendance_sheet_scan": row(SCHOOL, mine=ANSWERED),
     "drivingschool:agreement_sign": row(SCHOOL, mine=ANSWERED),
     # The learning agreement signed on the tablet, or its paper scan (an empty form: 422).
     "drivingschool:agreement_tablet_sign": row(SCHOOL, mine=ANSWERED),
@@ -399,6 +419,7 @@ PAGES = {
     "accompaniment:session_create": row(CASEWORK, listing=True),
     "accompaniment:session_detail": row(CASEWORK),
     "accompaniment:attendance_sheet": row(CASEWORK),
+    "accompaniment:attendance_sheet_scan": row(CASEWORK, mine=ANSWERED),
     "accompaniment:session_cancel": row(CASEWORK, mine=ANSWERED),
     "accompaniment:registration_create": row(CASEWORK, mine=ANSWERED),
     "accompaniment:action_create": row(CASEWORK),
@@ -410,6 +431,11 @@ PAGES = {
     # Funders' reports: aggregates of their own platform.
     "reports:page": row(REPORTS, listing=True),
     "reports:export": row(REPORTS, listing=True),
+    # A funder's signed attendance sheets name people: the platform's administrators only
+    # (a funder account sees no personal data). The PDF of a platform without a funder
+    # has nothing to choose (422).
+    "sheet_audit": row({Role.ADMIN}, listing=True),
+    "sheet_audit_pdf": row({Role.ADMIN}, listing=True, mine=(200, 422)),
     # The import of a platform's files: its administrators only.
     "imports:upload": row({Role.ADMIN}, listing=True),
     "imports:template_csv": row({Role.ADMIN}, listing=True),
@@ -471,6 +497,11 @@ API = {
     "drivingschool_api_get_lesson": api_row(SCHOOL),
     "drivingschool_api_cancel_lesson": WRITE,
     "drivingschool_api_record_attendance": WRITE,
+    "drivingschool_api_lesson_sheet": api_row(SCHOOL),
+    "drivingschool_api_lesson_sheet_close": WRITE,
+    # The demo's lesson is signed on paper (World): a scan, no PDF (404).
+    "drivingschool_api_lesson_sheet_pdf": api_row(SCHOOL, mine=404),
+    "drivingschool_api_lesson_sheet_scan": api_row(SCHOOL),
     "fleet_api_list_vehicles": api_row(FLEET, listing=True),
     "fleet_api_create_vehicle": WRITE,
     "fleet_api_get_vehicle": api_row(FLEET),
@@ -511,6 +542,9 @@ API = {
     "documents_api_upload_document": WRITE,
     "documents_api_person_documents": api_row(FLEET),
     "documents_api_document_file": api_row(FLEET),
+    # Its period and funder are required: without them, 422 before anything is read (the
+    # roles are proven by tests/api/test_signed_sheets_api.py).
+    "mobility_sheet_audit_api_signed_sheets": WRITE,
     "accompaniment_api_list_types": api_row(CASEWORK, listing=True),
     "accompaniment_api_create_type": WRITE,
     "accompaniment_api_list_sessions": api_row(CASEWORK, listing=True),
@@ -519,6 +553,10 @@ API = {
     "accompaniment_api_register": WRITE,
     "accompaniment_api_cancel_session": WRITE,
     "accompaniment_api_record_attendance": WRITE,
+    "accompaniment_api_workshop_sheet": api_row(CASEWORK),
+    "accompaniment_api_workshop_sheet_close": WRITE,
+    "accompaniment_api_workshop_sheet_pdf": api_row(CASEWORK, mine=404),
+    "accompaniment_api_workshop_sheet_scan": api_row(CASEWORK, mine=404),
     "accompaniment_api_list_pathway_actions": api_row(CASEWORK),
     "accompaniment_api_create_action": WRITE,
     "accompaniment_api_get_action": api_row(CASEWORK),
