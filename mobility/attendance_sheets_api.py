@@ -12,7 +12,7 @@ from ninja import Field, Schema
 
 from mobility.attendance_audit import SheetProof, missing_signatures
 from mobility.attendance_sheets import sheet_state
-from mobility.file_downloads import private_file_response
+from mobility.file_downloads import stored_file_response
 from mobility.models import SignedDocument, User
 from mobility.registry import FundedSession
 from mobility.signatures import decode_signature
@@ -142,7 +142,7 @@ def sheet_file_response(sheet: FundedSession, *, which: str, user: User):
     if not stored:
         raise Http404("Cette feuille n'a pas de fichier signé.")
     content_type = document.scan_content_type if which == "scan" else "application/pdf"
-    return private_file_response(
+    return stored_file_response(
         signed_file_open(document=document, which=which, by=user),
         filename=document.download_name(which),
         content_type=content_type,
