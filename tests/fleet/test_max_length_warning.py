@@ -25,9 +25,9 @@ def test_the_page_and_the_board_follow_the_warning_setting(
     rental = graduated_rental(admin_user, fleet_user, platform, pathway)
     client = logged_in(fleet_user)
     page = client.get(reverse("fleet:rental_detail", args=[rental.pk]))
-    assert not page.context["max_length_near"]
+    assert not page.context["follow_ups"].max_length_near
     monkeypatch.setattr(defaults, "MAX_LENGTH_WARNING_DAYS", 200)
     page = client.get(reverse("fleet:rental_detail", args=[rental.pk]))
-    assert page.context["max_length_near"]
+    assert page.context["follow_ups"].max_length_near
     board = selectors.board(fleet_user, today=timezone.localdate())
     assert [item.pk for item in board.reaching_max] == [rental.pk]

@@ -31,6 +31,10 @@ def test_the_library_is_pinned_to_an_exact_version():
 def test_the_served_copy_is_the_registrys_file():
     served = (VENDOR / "signature_pad.umd.min.js").read_bytes()
     assert served == (NODE / "dist" / "signature_pad.umd.min.js").read_bytes()
+    # Its source map is served too: the manifest of collectstatic needs every file the
+    # script names (a missing map stops the service at start-up).
+    source_map = "signature_pad.umd.min.js.map"
+    assert (VENDOR / source_map).read_bytes() == (NODE / "dist" / source_map).read_bytes()
     assert (VENDOR / "LICENSE").read_bytes() == (NODE / "LICENSE").read_bytes()
 
 
