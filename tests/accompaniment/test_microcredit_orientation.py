@@ -88,7 +88,9 @@ def test_the_orientation_to_the_partner_is_an_action_followed_up_with_the_microc
     assert notices("orientation_outcome") == 1
     # The file's time line shows it among the actions.
     page = logged_in(adviser).get(reverse("beneficiary_detail", args=[amie_rental.beneficiary_id]))
-    assert "ADIE" in page.content.decode()
+    [line] = [item for item in page.context["timeline"] if item.module == "actions"]
+    assert "Orientation vers le microcrédit" in (line.label, line.kind_label)
+    assert "ADIE" in f"{line.label} {line.detail}"
 
 
 def test_a_first_record_naming_the_partner_tells_the_referent_once(
